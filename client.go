@@ -1,0 +1,381 @@
+package tcredit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tcredit-go/tcredit/internal/mask"
+	"github.com/tcredit-go/tcredit/internal/wire"
+)
+
+// Version is the version of this module, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the address of the API as its document gives it. Every request is
+// signed with the exact URL it is sent to, so a base URL set with WithBaseURL (https,
+// a sandbox) signs correctly too.
+const DefaultBaseURL = "http://api.tcredit.com"
+
+// maxBodySize caps a response body; the largest real reports are a few megabytes.
+const maxBodySize = 32 << 20
+
+// Client calls the fund query API. It is safe for concurrent use; one Client per
+// process, shared by every goroutine, is the norm, so that connections are reused.
+type Client struct {
+	appID     string
+	tokenID   string
+	baseURL   string
+	hc        *http.Client
+	userAgent string
+	logger    *slog.Logger
+	retry     RetryPolicy
+	budget    *budget
+}
+
+// Option configures a Client in NewClient. An option that is given a bad value makes
+// NewClient return an error.
+type Option func(*Client) error
+
+// NewClient returns a Client for the application appID whose secret is tokenID, the
+// two values the provider issues to each customer.
+func NewClient(appID, tokenID string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(appID) == "" {
+		return nil, errors.New("tcredit: NewClient: appID is empty")
+	}
+	if strings.TrimSpace(tokenID) == "" {
+		return nil, errors.New("tcredit: NewClient: tokenID is empty")
+	}
+	c := &Client{
+		appID:     appID,
+		tokenID:   tokenID,
+		baseURL:   DefaultBaseURL,
+		userAgent: defaultUserAgent(),
+		retry:     DefaultRetryPolicy,
+		budget:    newBudget(),
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("tcredit: NewClient: %w", err)
+		}
+	}
+	if c.hc == nil {
+		c.hc = defaultHTTPClient()
+	}
+	if c.logger == nil {
+		c.logger = slog.New(discardHandler{})
+	}
+	return c, nil
+}
+
+// WithBaseURL sets the scheme and host the API is reached at, such as
+// "https://api.tcredit.com" or a tcredittest server's URL. It must be an absolute
+// http or https URL; a trailing slash is dropped.
+func WithBaseURL(baseURL string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base URL %q is not an absolute http(s) URL", baseURL)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("base URL %q must not have a query or fragment", baseURL)
+		}
+		c.baseURL = strings.TrimRight(baseURL, "/")
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client used for every request, replacing the default
+// one and its timeouts entirely.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("HTTP client is nil")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithUserAgent appends ua, such as "myapp/1.2", to the User-Agent header, which
+// otherwise reads "tcredit-go/<version> (<os>; <arch>) go/<version>".
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		ua = strings.TrimSpace(ua)
+		if strings.ContainsAny(ua, "\r\n") {
+			return errors.New("user agent contains a line break")
+		}
+		if ua != "" {
+			c.userAgent = defaultUserAgent() + " " + ua
+		}
+		return nil
+	}
+}
+
+// WithLogger sends the client's logs to l: each request at debug level (endpoint,
+// attempt, HTTP status, status, seqNum, duration), each retry at info and each failed
+// call at warn. Secrets never appear in them, and personal data only masked. Without
+// this option the client logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// String describes the client by its appId and base URL, never its tokenId.
+func (c *Client) String() string {
+	return "tcredit.Client{appId: " + c.appID + ", baseURL: " + c.baseURL + "}"
+}
+
+// GoString is String, so that %#v shows no secret either.
+func (c *Client) GoString() string { return c.String() }
+
+func defaultUserAgent() string {
+	return "tcredit-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + strings.TrimPrefix(runtime.Version(), "go")
+}
+
+// defaultHTTPClient returns the transport used without WithHTTPClient: bounded connect,
+// TLS and response-header waits, a bounded idle pool shared by all goroutines, HTTP/2
+// where the server offers it. The overall limit of one call is the caller's context.
+func defaultHTTPClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 60 * time.Second,
+			ExpectContinueTimeout: time.Second,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   32,
+			IdleConnTimeout:       90 * time.Second,
+		},
+		Timeout: 2 * time.Minute,
+	}
+}
+
+// endpoint describes one of the API's five endpoints.
+type endpoint struct {
+	name string
+	// unsafe marks a call that must not be repeated once it may have reached the server:
+	// createFundSearchTaskB is billed, fundUserCode spends one of the person's attempts.
+	unsafe bool
+}
+
+var (
+	epCities     = endpoint{name: "getFundCitysB"}
+	epCityParams = endpoint{name: "getFundCityParamB"}
+	epCreateTask = endpoint{name: "createFundSearchTaskB", unsafe: true}
+	epGetFund    = endpoint{name: "getFundB"}
+	epUserCode   = endpoint{name: "fundUserCode", unsafe: true}
+)
+
+// envelope is the frame of every response.
+type envelope[T any] struct {
+	Status  Status `json:"status"`  // 查询状态：0--成功
+	Message string `json:"message"` // 接口返回描述
+	SeqNum  string `json:"seqNum"`  // 接口调用流水号
+	Data    T      `json:"data"`    // 返回数据
+}
+
+// head is an envelope whose data is left unread.
+type head = envelope[struct{}]
+
+// call sends params to ep, retrying as the client's policy allows, and decodes the
+// response's data into a T. It returns the data and the response's seqNum.
+func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]string) (T, string, error) {
+	var zero T
+	form := c.form(ep, params)
+	for attempt := 1; ; attempt++ {
+		env, err := roundTrip[T](ctx, c, ep, form, attempt)
+		if err == nil {
+			c.budget.refill()
+			return env.Data, env.SeqNum, nil
+		}
+		reason, retry, err := classify(ep, err)
+		delay := c.retry.backoff(attempt)
+		if retry && (attempt >= c.retry.MaxAttempts || pastDeadline(ctx, delay) || !c.budget.spend()) {
+			retry = false
+		}
+		if !retry {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "tcredit call failed",
+				slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("error", err.Error()))
+			return zero, "", err
+		}
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "tcredit retry",
+			slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("reason", reason), slog.Duration("backoff", delay))
+		if sleep(ctx, delay) != nil {
+			return zero, "", err
+		}
+	}
+}
+
+// pastDeadline reports whether waiting d would outlast ctx's deadline.
+func pastDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) < d
+}
+
+// isContextErr reports whether err comes from a context that was cancelled or timed out.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// form builds the signed request body: the non-blank parameters, appId and tokenKey.
+func (c *Client) form(ep endpoint, params map[string]string) []byte {
+	var keysBuf [16]string
+	keys := signedKeys(keysBuf[:0], params)
+	var b bytes.Buffer
+	for _, k := range keys {
+		b.WriteString(url.QueryEscape(k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(params[k]))
+		b.WriteByte('&')
+	}
+	b.WriteString("appId=")
+	b.WriteString(url.QueryEscape(c.appID))
+	b.WriteString("&tokenKey=")
+	b.WriteString(Sign(c.url(ep), c.tokenID, params))
+	return b.Bytes()
+}
+
+func (c *Client) url(ep endpoint) string { return c.baseURL + "/identity/" + ep.name }
+
+// roundTrip makes one attempt of a call and decodes its response.
+func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, attempt int) (*envelope[T], error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(ep), bytes.NewReader(form))
+	if err != nil {
+		return nil, fmt.Errorf("tcredit: %s: %w", ep.name, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	var wrote bool
+	var mu sync.Mutex
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteHeaders: func() { mu.Lock(); wrote = true; mu.Unlock() },
+	}))
+
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		mu.Lock()
+		sent := wrote
+		mu.Unlock()
+		return nil, &transportError{endpoint: ep.name, sent: sent, err: err}
+	}
+	body, readErr := readBody(resp)
+	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr)
+	attrs := []slog.Attr{
+		slog.String("endpoint", ep.name), slog.Int("attempt", attempt),
+		slog.Int("http_status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
+	}
+	if env != nil {
+		attrs = append(attrs, slog.Int("status", int(env.Status)), slog.String("seqNum", env.SeqNum))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit request", attrs...)
+	return env, err
+}
+
+// readBody reads at most maxBodySize bytes of the body, then drains a little more and
+// closes it so that the connection goes back to the pool.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+	}()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
+	if err == nil && len(body) > maxBodySize {
+		err = ErrResponseTooLarge
+	}
+	return body, err
+}
+
+// decodeResponse turns a response into its envelope or the error it stands for.
+func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr error) (*envelope[T], error) {
+	respErr := func(err error) error {
+		return &ResponseError{Endpoint: ep.name, HTTPStatus: httpStatus, Snippet: snippet(body), Err: err}
+	}
+	if readErr != nil {
+		return nil, respErr(readErr)
+	}
+	if httpStatus != http.StatusOK {
+		return nil, respErr(nil)
+	}
+	env := new(envelope[T])
+	if err := wire.Decode(body, env); err != nil {
+		// A failed call may carry data of another shape: read the frame alone.
+		var h head
+		if wire.Decode(body, &h) == nil && h.Status != StatusOK {
+			return &envelope[T]{Status: h.Status, Message: h.Message, SeqNum: h.SeqNum}, apiError(ep, httpStatus, &h)
+		}
+		return nil, respErr(err)
+	}
+	if env.Status != StatusOK {
+		h := head{Status: env.Status, Message: env.Message, SeqNum: env.SeqNum}
+		return env, apiError(ep, httpStatus, &h)
+	}
+	return env, nil
+}
+
+func apiError(ep endpoint, httpStatus int, h *head) error {
+	return &APIError{Endpoint: ep.name, Status: h.Status, Message: h.Message, SeqNum: h.SeqNum, HTTPStatus: httpStatus}
+}
+
+// snippet quotes the start of a body for an error message, with digit runs masked.
+func snippet(body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	const max = 120
+	if len(body) > max {
+		body = body[:max+8]
+	}
+	return wire.Snippet([]byte(mask.Digits(string(body))), max)
+}
+
+// transportError is a request that got no response.
+type transportError struct {
+	endpoint string
+	sent     bool // the request's headers were written: the server may have seen it
+	err      error
+}
+
+func (e *transportError) Error() string { return "tcredit: " + e.endpoint + ": " + e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// discardHandler is a slog.Handler that drops everything.
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -1,0 +1,34 @@
+package tcredit
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// GetFund reads the state of the task tid and, once it is done, the report. It calls
+// getFundB, which is not billed.
+//
+// A task still running comes back with its progress code (see TaskCode.InProgress) and
+// a nil error; one waiting for an SMS or captcha code has NeedsSMS or NeedsCaptcha set,
+// and for a captcha the image in Image. A failed task comes back as the result together
+// with a *TaskError. Client.Wait drives a task through all of this.
+func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
+	if strings.TrimSpace(tid) == "" {
+		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
+	}
+	res, _, err := call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})
+	if err != nil {
+		return nil, err
+	}
+	if res == nil {
+		res = &FundResult{}
+	}
+	if res.TID == "" {
+		res.TID = tid
+	}
+	if res.Code.Failed() {
+		return res, &TaskError{TID: res.TID, Code: res.Code, Msg: res.Msg}
+	}
+	return res, nil
+}

@@ -1,0 +1,592 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Error reports a JSON value that could not be read into its Go field, with the path of
+// that value from the document's root ("data.billInfos[2].balance").
+type Error struct {
+	Path string // where the value sits; empty for the root
+	Msg  string // what was wrong with it
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return "json: " + e.Msg
+	}
+	return "json: " + e.Path + ": " + e.Msg
+}
+
+// Decode reads the JSON document data into v, a non-nil pointer, with the tolerance that
+// real servers of this API need:
+//
+//   - a string field takes a string (trimmed of surrounding white space), a number (its
+//     text) or a boolean; null is "";
+//   - an integer or float field takes a number or a numeric string; "" and null are 0;
+//   - a bool field takes true/false, "true"/"false", 1/0, "1"/"0", "yes"/"no", "Y"/"N"
+//     and "是"/"否"; "" and null are false;
+//   - a []byte field takes base64 text, standard or URL-safe, padded or not, with line
+//     breaks;
+//   - a slice takes an array, a single object (one element), "" or null (nil), and a
+//     []string takes comma-separated text;
+//   - a struct takes an object, or the first element of an array; "" and null leave it
+//     zero; keys match the json tag exactly, else without regard to case; unknown keys
+//     are skipped;
+//   - a non-struct type that implements json.Unmarshaler (an amount, a raw message)
+//     receives the raw value.
+//
+// A value that cannot be read is an *Error naming its path; a document that is not
+// JSON is an *Error with an empty path.
+func Decode(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &Error{Msg: "decode target must be a non-nil pointer"}
+	}
+	if !json.Valid(data) {
+		var probe any
+		err := json.Unmarshal(data, &probe)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return &Error{Msg: err.Error()}
+	}
+	d := decoder{data: data}
+	return d.value(rv.Elem(), customType(rv.Elem().Type()))
+}
+
+// decoder walks a document already known to be valid JSON.
+type decoder struct {
+	data []byte
+	pos  int
+}
+
+var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+// customType reports whether t decodes itself: a non-struct type whose pointer is a
+// json.Unmarshaler. Structs are walked field by field even when they have a method, so
+// that a type whose UnmarshalJSON calls Decode does not recurse.
+func customType(t reflect.Type) bool {
+	return t.Kind() != reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType)
+}
+
+// value decodes the value at d.pos into v and leaves d.pos just past it; custom is
+// customType(v.Type()), worked out once per field or slice.
+func (d *decoder) value(v reflect.Value, custom bool) error {
+	d.skipSpace()
+	t := v.Type()
+	if custom {
+		raw := d.skipValue()
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+			return &Error{Msg: err.Error()}
+		}
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return d.pointer(v)
+	case reflect.Struct:
+		return d.structure(v)
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return d.bytes(v)
+		}
+		return d.slice(v)
+	case reflect.String:
+		return d.str(v)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return d.integer(v)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return d.unsigned(v)
+	case reflect.Float32, reflect.Float64:
+		return d.float(v)
+	case reflect.Bool:
+		return d.boolean(v)
+	default:
+		raw := d.skipValue()
+		if err := json.Unmarshal(raw, v.Addr().Interface()); err != nil {
+			return &Error{Msg: err.Error()}
+		}
+		return nil
+	}
+}
+
+func (d *decoder) pointer(v reflect.Value) error {
+	if d.emptyish() {
+		d.skipValue()
+		v.SetZero()
+		return nil
+	}
+	if v.IsNil() {
+		v.Set(reflect.New(v.Type().Elem()))
+	}
+	return d.value(v.Elem(), customType(v.Type().Elem()))
+}
+
+// emptyish reports whether the value at d.pos is null or "", which leave composite
+// fields at their zero.
+func (d *decoder) emptyish() bool {
+	rest := d.data[d.pos:]
+	return bytes.HasPrefix(rest, []byte("null")) || bytes.HasPrefix(rest, []byte(`""`))
+}
+
+func (d *decoder) structure(v reflect.Value) error {
+	switch d.data[d.pos] {
+	case '{':
+	case '[':
+		return d.firstElement(v)
+	default:
+		if d.emptyish() {
+			d.skipValue()
+			return nil
+		}
+		return d.mismatch(v.Type())
+	}
+	info := structInfoOf(v.Type())
+	d.pos++ // '{'
+	for {
+		d.skipSpace()
+		if d.data[d.pos] == '}' {
+			d.pos++
+			return nil
+		}
+		if d.data[d.pos] == ',' {
+			d.pos++
+			d.skipSpace()
+		}
+		key, escaped := d.stringBytes()
+		if escaped {
+			key = []byte(unquote(key))
+		}
+		d.skipSpace()
+		d.pos++ // ':'
+		d.skipSpace()
+		f, ok := info.field(key)
+		if !ok {
+			d.skipValue()
+			continue
+		}
+		if err := d.value(v.Field(f.index), f.custom); err != nil {
+			return within(err, f.key)
+		}
+	}
+}
+
+// firstElement decodes the first element of an array into a struct and skips the rest.
+func (d *decoder) firstElement(v reflect.Value) error {
+	d.pos++ // '['
+	d.skipSpace()
+	if d.data[d.pos] == ']' {
+		d.pos++
+		return nil
+	}
+	if err := d.value(v, false); err != nil {
+		return within(err, "[0]")
+	}
+	return d.finishArray()
+}
+
+// finishArray skips whatever is left of an array after its first element.
+func (d *decoder) finishArray() error {
+	for {
+		d.skipSpace()
+		switch d.data[d.pos] {
+		case ']':
+			d.pos++
+			return nil
+		case ',':
+			d.pos++
+			d.skipSpace()
+			d.skipValue()
+		}
+	}
+}
+
+func (d *decoder) slice(v reflect.Value) error {
+	switch d.data[d.pos] {
+	case '[':
+	case '{':
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		return d.value(v.Index(0), customType(v.Type().Elem()))
+	case '"':
+		if v.Type().Elem().Kind() == reflect.String {
+			return d.commaList(v)
+		}
+		fallthrough
+	default:
+		if d.emptyish() {
+			d.skipValue()
+			v.SetZero()
+			return nil
+		}
+		return d.mismatch(v.Type())
+	}
+	d.pos++ // '['
+	n := 0
+	custom := customType(v.Type().Elem())
+	if v.IsNil() {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+	}
+	for {
+		d.skipSpace()
+		if d.data[d.pos] == ']' {
+			d.pos++
+			v.SetLen(n)
+			return nil
+		}
+		if d.data[d.pos] == ',' {
+			d.pos++
+			d.skipSpace()
+		}
+		if n == v.Cap() {
+			grown := reflect.MakeSlice(v.Type(), n, 2*n+4)
+			reflect.Copy(grown, v)
+			v.Set(grown)
+		}
+		v.SetLen(n + 1)
+		if err := d.value(v.Index(n), custom); err != nil {
+			return within(err, "["+strconv.Itoa(n)+"]")
+		}
+		n++
+	}
+}
+
+// commaList reads "a, b,c" into a string slice.
+func (d *decoder) commaList(v reflect.Value) error {
+	s := d.stringValue()
+	var parts []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	s2 := reflect.MakeSlice(v.Type(), len(parts), len(parts))
+	for i, p := range parts {
+		s2.Index(i).SetString(p)
+	}
+	v.Set(s2)
+	return nil
+}
+
+func (d *decoder) bytes(v reflect.Value) error {
+	if d.data[d.pos] != '"' {
+		if d.emptyish() {
+			d.skipValue()
+			v.SetZero()
+			return nil
+		}
+		return d.mismatch(v.Type())
+	}
+	b, err := DecodeBase64(d.stringValue())
+	if err != nil {
+		return &Error{Msg: "cannot read base64: " + err.Error()}
+	}
+	v.SetBytes(b)
+	return nil
+}
+
+func (d *decoder) str(v reflect.Value) error {
+	switch c := d.data[d.pos]; {
+	case c == '"':
+		v.SetString(strings.TrimSpace(d.stringValue()))
+	case c == 'n':
+		d.pos += len("null")
+		v.SetString("")
+	case c == '{' || c == '[':
+		return d.mismatch(v.Type())
+	default: // number, true, false
+		v.SetString(string(d.skipValue()))
+	}
+	return nil
+}
+
+// scalarText returns the text of a number or string scalar, trimmed, and whether the
+// value was null or a blank string. Objects, arrays and booleans are a mismatch.
+func (d *decoder) scalarText(t reflect.Type) (text string, blank bool, err error) {
+	switch c := d.data[d.pos]; {
+	case c == '"':
+		text = strings.TrimSpace(d.stringValue())
+		return text, text == "", nil
+	case c == 'n':
+		d.pos += len("null")
+		return "", true, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return string(d.skipValue()), false, nil
+	default:
+		return "", false, d.mismatch(t)
+	}
+}
+
+func (d *decoder) integer(v reflect.Value) error {
+	start := d.pos
+	text, blank, err := d.scalarText(v.Type())
+	if err != nil || blank {
+		v.SetInt(0)
+		return err
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(text, 64)
+		if ferr != nil || f != float64(int64(f)) {
+			return d.cannot(start, v.Type())
+		}
+		n = int64(f)
+	}
+	if v.OverflowInt(n) {
+		return d.cannot(start, v.Type())
+	}
+	v.SetInt(n)
+	return nil
+}
+
+func (d *decoder) unsigned(v reflect.Value) error {
+	start := d.pos
+	text, blank, err := d.scalarText(v.Type())
+	if err != nil || blank {
+		v.SetUint(0)
+		return err
+	}
+	n, err := strconv.ParseUint(text, 10, 64)
+	if err != nil || v.OverflowUint(n) {
+		return d.cannot(start, v.Type())
+	}
+	v.SetUint(n)
+	return nil
+}
+
+func (d *decoder) float(v reflect.Value) error {
+	start := d.pos
+	text, blank, err := d.scalarText(v.Type())
+	if err != nil || blank {
+		v.SetFloat(0)
+		return err
+	}
+	f, err := strconv.ParseFloat(text, v.Type().Bits())
+	if err != nil {
+		return d.cannot(start, v.Type())
+	}
+	v.SetFloat(f)
+	return nil
+}
+
+func (d *decoder) boolean(v reflect.Value) error {
+	start := d.pos
+	raw := d.skipValue()
+	text := string(raw)
+	if raw[0] == '"' {
+		text = strings.TrimSpace(unquote(raw[1 : len(raw)-1]))
+	}
+	switch strings.ToLower(text) {
+	case "true", "1", "yes", "y", "是":
+		v.SetBool(true)
+	case "false", "0", "no", "n", "否", "", "null":
+		v.SetBool(false)
+	default:
+		return d.cannot(start, v.Type())
+	}
+	return nil
+}
+
+// mismatch reports a value of the wrong JSON kind for t, and skips it.
+func (d *decoder) mismatch(t reflect.Type) error {
+	return d.cannot(d.pos, t)
+}
+
+// cannot reports the value starting at start as unreadable into t, and leaves d.pos
+// past it.
+func (d *decoder) cannot(start int, t reflect.Type) error {
+	d.pos = start
+	raw := d.skipValue()
+	return &Error{Msg: "cannot read " + Snippet(raw, 40) + " as " + t.String()}
+}
+
+// within prefixes err's path with one step: a field name or an "[i]" index.
+func within(err error, step string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch {
+	case e.Path == "":
+		e.Path = step
+	case e.Path[0] == '[':
+		e.Path = step + e.Path
+	default:
+		e.Path = step + "." + e.Path
+	}
+	return e
+}
+
+// Snippet quotes at most max bytes of b as a Go string literal, cut at a rune boundary.
+func Snippet(b []byte, max int) string {
+	if len(b) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		return strconv.Quote(string(b[:cut])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// skipSpace moves past JSON white space.
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// stringBytes returns the raw contents of the string at d.pos (between its quotes) and
+// whether it holds escapes, leaving d.pos past the closing quote.
+func (d *decoder) stringBytes() (raw []byte, escaped bool) {
+	start := d.pos + 1
+	i := start
+	for {
+		switch d.data[i] {
+		case '"':
+			d.pos = i + 1
+			return d.data[start:i], escaped
+		case '\\':
+			escaped = true
+			i += 2
+		default:
+			i++
+		}
+	}
+}
+
+// stringValue returns the string at d.pos, unescaped, with invalid UTF-8 replaced.
+func (d *decoder) stringValue() string {
+	raw, escaped := d.stringBytes()
+	if escaped || !utf8.Valid(raw) {
+		return unquote(raw)
+	}
+	return string(raw)
+}
+
+// unquote decodes the contents of a JSON string the way encoding/json does.
+func unquote(raw []byte) string {
+	quoted := make([]byte, 0, len(raw)+2)
+	quoted = append(append(append(quoted, '"'), raw...), '"')
+	var s string
+	_ = json.Unmarshal(quoted, &s) // valid: the document passed json.Valid
+	return s
+}
+
+// skipValue moves past the value at d.pos and returns its raw bytes.
+func (d *decoder) skipValue() []byte {
+	start := d.pos
+	switch d.data[d.pos] {
+	case '"':
+		d.stringBytes()
+	case '{', '[':
+		for depth := 0; ; {
+			switch d.data[d.pos] {
+			case '"':
+				d.stringBytes()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			d.pos++
+			if depth == 0 {
+				return d.data[start:d.pos]
+			}
+		}
+	default: // number, true, false, null
+		for d.pos < len(d.data) {
+			switch d.data[d.pos] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return d.data[start:d.pos]
+			}
+			d.pos++
+		}
+	}
+	return d.data[start:d.pos]
+}
+
+// DecodeBase64 reads base64 text in any of the spellings servers use: standard or
+// URL-safe alphabet, with or without padding, broken into lines (as the Java MIME
+// encoder writes it) or not.
+func DecodeBase64(s string) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case '\r', '\n', ' ', '\t', '=':
+			return -1
+		case '-':
+			return '+'
+		case '_':
+			return '/'
+		}
+		return r
+	}, s)
+	return base64.RawStdEncoding.DecodeString(clean)
+}
+
+// structInfo maps the JSON keys of a struct type to its fields.
+type structInfo struct {
+	fields []fieldInfo
+	byKey  map[string]int // exact key → position in fields
+}
+
+type fieldInfo struct {
+	key    string // the JSON key, which also names the field in a path
+	index  int    // field index in the struct
+	custom bool   // the field's type decodes itself (see customType)
+}
+
+func (s *structInfo) field(key []byte) (fieldInfo, bool) {
+	if i, ok := s.byKey[string(key)]; ok {
+		return s.fields[i], true
+	}
+	for _, f := range s.fields {
+		if bytes.EqualFold([]byte(f.key), key) {
+			return f, true
+		}
+	}
+	return fieldInfo{}, false
+}
+
+var structInfos sync.Map // reflect.Type → *structInfo
+
+func structInfoOf(t reflect.Type) *structInfo {
+	if s, ok := structInfos.Load(t); ok {
+		return s.(*structInfo)
+	}
+	s := &structInfo{byKey: make(map[string]int)}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		key := sf.Name
+		if tag, ok := sf.Tag.Lookup("json"); ok {
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "-" {
+				continue
+			}
+			if name != "" {
+				key = name
+			}
+		}
+		s.byKey[key] = len(s.fields)
+		s.fields = append(s.fields, fieldInfo{key: key, index: i, custom: customType(sf.Type)})
+	}
+	actual, _ := structInfos.LoadOrStore(t, s)
+	return actual.(*structInfo)
+}

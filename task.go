@@ -1,0 +1,175 @@
+package tcredit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tcredit-go/tcredit/internal/mask"
+)
+
+// CreateTaskRequest is the login a person gave for their city's fund website: the
+// parameters of createFundSearchTaskB. Fill the fields the city's LoginMethod names;
+// empty fields are neither sent nor signed.
+//
+// Printed with %v or logged with log/slog, a request shows its password as
+// [redacted] and its ID card, mobile, name and account masked.
+type CreateTaskRequest struct {
+	AreaCode    string // area_code 城市编码 (required)
+	LoginType   int    // login_type 登录方式号码 (required, from LoginMethod.LoginType)
+	IDCard      string // id_card 卡号、身份证号
+	Account     string // account 用户帐号
+	Password    string // password 密码
+	SubArea     string // sub_area 区域编码
+	RealName    string // real_name 姓名
+	Mobile      string // mobile 手机号
+	CorpAccount string // corp_account 公司账号
+	CorpName    string // corp_name 公司名称
+
+	// Extra holds login parameters that a city's LoginMethod names but the document
+	// does not, by their parameter name. It cannot override the fields above.
+	Extra map[string]string
+}
+
+// params returns the request's parameters by their wire names, blank ones included.
+func (r CreateTaskRequest) params() map[string]string {
+	p := make(map[string]string, 10+len(r.Extra))
+	for k, v := range r.Extra {
+		p[k] = v
+	}
+	p["area_code"] = r.AreaCode
+	p["login_type"] = strconv.Itoa(r.LoginType)
+	p["id_card"] = r.IDCard
+	p["account"] = r.Account
+	p["password"] = r.Password
+	p["sub_area"] = r.SubArea
+	p["real_name"] = r.RealName
+	p["mobile"] = r.Mobile
+	p["corp_account"] = r.CorpAccount
+	p["corp_name"] = r.CorpName
+	return p
+}
+
+// reservedParams are the names Extra cannot use.
+var reservedParams = map[string]bool{
+	"area_code": true, "login_type": true, "id_card": true, "account": true, "password": true,
+	"sub_area": true, "real_name": true, "mobile": true, "corp_account": true, "corp_name": true,
+	"appId": true, "tokenKey": true,
+}
+
+// check rejects a request that the server could only refuse, before anything is sent.
+func (r CreateTaskRequest) check() error {
+	if strings.TrimSpace(r.AreaCode) == "" {
+		return &FieldError{Field: "area_code", Err: errors.New("is empty")}
+	}
+	if r.LoginType < 1 {
+		return &FieldError{Field: "login_type", Err: fmt.Errorf("is %d, must be at least 1", r.LoginType)}
+	}
+	for k := range r.Extra {
+		if reservedParams[k] || strings.TrimSpace(k) == "" {
+			return &FieldError{Field: "Extra[" + strconv.Quote(k) + "]", Err: errors.New("names a parameter that has its own field or is reserved")}
+		}
+	}
+	return nil
+}
+
+// createData is the data of a createFundSearchTaskB response.
+type createData struct {
+	Success bool     `json:"success"` // 下发任务是否成功
+	TID     string   `json:"tid"`     // 任务id
+	Status  TaskCode `json:"status"`  // -1:接口调用异常 -2:参数错误
+	Message string   `json:"message"` // 异常 / 错误提示
+}
+
+// CreateTask starts a query task with a person's login and returns its tid, by which
+// GetFund reads the result. It calls createFundSearchTaskB, which is billed per call;
+// the charge is rolled back if the task fails.
+//
+// CreateTask is never repeated once its request may have reached the server: when no
+// answer comes back the error matches ErrOutcomeUnknown. A refusal inside the response
+// (success false, status -1 or -2) is a *TaskError.
+func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid string, err error) {
+	if err := req.check(); err != nil {
+		return "", err
+	}
+	data, _, err := call[createData](ctx, c, epCreateTask, req.params())
+	if err != nil {
+		return "", err
+	}
+	tid = strings.TrimSpace(data.TID)
+	if !data.Success || data.Status != 0 || tid == "" {
+		code := data.Status
+		if code == 0 {
+			code = CodeError
+		}
+		msg := data.Message
+		if msg == "" && data.Success && tid == "" {
+			msg = "no tid in the response"
+		}
+		return "", &TaskError{TID: tid, Code: code, Msg: msg}
+	}
+	return tid, nil
+}
+
+// String shows the request with its secrets hidden.
+func (r CreateTaskRequest) String() string {
+	var b strings.Builder
+	b.WriteString("CreateTaskRequest{")
+	for i, kv := range r.masked() {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(kv[0])
+		b.WriteString(":")
+		b.WriteString(kv[1])
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String, so that %#v hides the secrets too.
+func (r CreateTaskRequest) GoString() string { return r.String() }
+
+// LogValue logs the request as a group of its non-empty fields, masked.
+func (r CreateTaskRequest) LogValue() slog.Value {
+	kvs := r.masked()
+	attrs := make([]slog.Attr, len(kvs))
+	for i, kv := range kvs {
+		attrs[i] = slog.String(kv[0], kv[1])
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// masked lists the non-empty fields as name, masked value pairs.
+func (r CreateTaskRequest) masked() [][2]string {
+	var out [][2]string
+	add := func(name, v string, hide func(string) string) {
+		if v != "" {
+			out = append(out, [2]string{name, hide(v)})
+		}
+	}
+	keep := func(s string) string { return s }
+	add("AreaCode", r.AreaCode, keep)
+	add("LoginType", strconv.Itoa(r.LoginType), keep)
+	add("IDCard", r.IDCard, mask.IDCard)
+	add("Account", r.Account, mask.Account)
+	add("Password", r.Password, mask.Secret)
+	add("SubArea", r.SubArea, keep)
+	add("RealName", r.RealName, mask.Name)
+	add("Mobile", r.Mobile, mask.Mobile)
+	add("CorpAccount", r.CorpAccount, mask.Account)
+	add("CorpName", r.CorpName, keep)
+	keys := make([]string, 0, len(r.Extra))
+	for k := range r.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		add("Extra."+k, r.Extra[k], mask.Secret)
+	}
+	return out
+}
