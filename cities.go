@@ -3,22 +3,43 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 )
 
 // Cities lists the cities whose fund websites the query supports, with their
 // availability. It calls getFundCitysB, which is not billed.
+// Answers are kept for the client's cache TTL (see WithCache).
 func (c *Client) Cities(ctx context.Context) ([]City, error) {
-	cities, _, err := call[[]City](ctx, c, epCities, nil)
-	return cities, err
+	cities, err := cached(ctx, c.cache, "cities", func(ctx context.Context) ([]City, error) {
+		cities, _, err := call[[]City](ctx, c, epCities, nil)
+		return cities, err
+	})
+	return slices.Clone(cities), err
 }
 
 // CityParams lists the ways of logging in to the fund website of the city areaCode,
 // each with the form fields it needs. It calls getFundCityParamB, which is not billed.
+// Answers are kept for the client's cache TTL (see WithCache).
 func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod, error) {
 	if strings.TrimSpace(areaCode) == "" {
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
-	methods, _, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
-	return methods, err
+	methods, err := cached(ctx, c.cache, "params:"+areaCode, func(ctx context.Context) ([]LoginMethod, error) {
+		methods, _, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
+		return methods, err
+	})
+	return cloneMethods(methods), err
+}
+
+// cloneMethods copies login methods deeply, so that a caller cannot change the cache.
+func cloneMethods(methods []LoginMethod) []LoginMethod {
+	out := slices.Clone(methods)
+	for i := range out {
+		out[i].LoginParams = slices.Clone(out[i].LoginParams)
+		for j := range out[i].LoginParams {
+			out[i].LoginParams[j].List = slices.Clone(out[i].LoginParams[j].List)
+		}
+	}
+	return out
 }

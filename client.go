@@ -42,6 +42,8 @@ type Client struct {
 	logger    *slog.Logger
 	retry     RetryPolicy
 	budget    *budget
+	cache     *metaCache
+	waiters   waiters
 }
 
 // Option configures a Client in NewClient. An option that is given a bad value makes
@@ -75,6 +77,9 @@ func NewClient(appID, tokenID string, opts ...Option) (*Client, error) {
 	}
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})
+	}
+	if c.cache == nil {
+		c.cache = newMetaCache(DefaultCacheTTL)
 	}
 	return c, nil
 }

@@ -1,0 +1,323 @@
+package tcredit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// Challenge is a task's request for input from the person whose fund account is being
+// read: the SMS code they were sent (Code 10003) or the text of a captcha image
+// (Code 10004, with the image in Image).
+type Challenge struct {
+	TID   string   // the task
+	Code  TaskCode // CodeWaitingSMS or CodeWaitingCaptcha
+	Image []byte   // the captcha image, for CodeWaitingCaptcha; see FundResult.ImageType
+	Msg   string   // the server's message, if any
+}
+
+// ErrCodeRequired is matched by the error of a Query or Wait that stopped at a
+// challenge because it was given no code provider. The error is a *ChallengeError;
+// once the person has answered, call SubmitCode and then Wait to go on.
+var ErrCodeRequired = errors.New("tcredit: the task waits for an SMS or captcha code")
+
+// ChallengeError is a task stopped at a challenge that nobody could answer.
+type ChallengeError struct {
+	Challenge Challenge
+}
+
+func (e *ChallengeError) Error() string {
+	return "tcredit: task " + e.Challenge.TID + " waits for input: " + e.Challenge.Code.String()
+}
+
+// Is matches ErrCodeRequired.
+func (e *ChallengeError) Is(target error) bool { return target == ErrCodeRequired }
+
+// QueryError is an error of Query or Wait once a task exists, such as the context's
+// error when the caller gave up: it carries the tid, so that the task can be resumed
+// with Wait. It unwraps to the cause.
+type QueryError struct {
+	TID string // the task
+	Err error  // the cause
+}
+
+func (e *QueryError) Error() string { return "tcredit: task " + e.TID + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// QueryOption configures a Query or a Wait.
+type QueryOption func(*queryConfig)
+
+type queryConfig struct {
+	ask       func(ctx context.Context, ch Challenge) (string, error)
+	onCreated func(ctx context.Context, tid string) error
+	onStatus  func(res *FundResult)
+	minPoll   time.Duration
+	maxPoll   time.Duration
+	method    *LoginMethod
+}
+
+// The default polling schedule of Wait: quick at first, then backing off.
+const (
+	DefaultMinPollInterval = time.Second
+	DefaultMaxPollInterval = 10 * time.Second
+)
+
+// WithCodeProvider sets the function that asks the person for the code of a challenge:
+// the SMS code they received, or the text of the captcha in ch.Image. Its answer is
+// submitted with SubmitCode. It is called once per challenge; an error from it ends the
+// wait with that error.
+func WithCodeProvider(ask func(ctx context.Context, ch Challenge) (string, error)) QueryOption {
+	return func(c *queryConfig) { c.ask = ask }
+}
+
+// OnTaskCreated sets a function that receives the tid as soon as CreateTask returns it,
+// before the first poll, so that a service can persist it and resume with Wait after a
+// restart. If it returns an error, Query stops and returns that error with the tid.
+func OnTaskCreated(save func(ctx context.Context, tid string) error) QueryOption {
+	return func(c *queryConfig) { c.onCreated = save }
+}
+
+// OnStatus sets a function that sees each change of the task's status once, for
+// progress display. It is called from the waiting goroutine and should return quickly.
+func OnStatus(show func(res *FundResult)) QueryOption {
+	return func(c *queryConfig) { c.onStatus = show }
+}
+
+// WithPollInterval sets the polling schedule: the first wait is min, each next one
+// half as long again, up to max, with random jitter; a status change starts again from
+// min. With callbacks routed to Client.Notify, a long schedule (say 30s to 2m) makes
+// polling a safety net only. Non-positive values keep the defaults.
+func WithPollInterval(min, max time.Duration) QueryOption {
+	return func(c *queryConfig) {
+		if min > 0 {
+			c.minPoll = min
+		}
+		if max > 0 {
+			c.maxPoll = max
+		}
+	}
+}
+
+// WithLoginMethod gives Query the city's login method the request was filled from, so
+// that it validates against it without calling CityParams.
+func WithLoginMethod(m LoginMethod) QueryOption {
+	return func(c *queryConfig) { c.method = &m }
+}
+
+func newQueryConfig(opts []QueryOption) *queryConfig {
+	cfg := &queryConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	if cfg.maxPoll < cfg.minPoll {
+		cfg.maxPoll = cfg.minPoll
+	}
+	return cfg
+}
+
+// Query runs a whole fund query: it checks the request against the city's login
+// method (so that nothing is billed for a login that cannot succeed), creates the task,
+// hands its tid to OnTaskCreated, and waits for the end as Wait does.
+//
+// It returns the final result; a *TaskError (with the result) for a failed task; a
+// *ChallengeError when a code is needed and no provider was given; or, once the task
+// exists, other errors wrapped in a *QueryError carrying the tid.
+func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...QueryOption) (*FundResult, error) {
+	cfg := newQueryConfig(opts)
+	if err := c.validate(ctx, req, cfg.method); err != nil {
+		return nil, err
+	}
+	tid, err := c.CreateTask(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	w := c.waiters.add(tid)
+	defer c.waiters.remove(tid, w)
+	if cfg.onCreated != nil {
+		if err := cfg.onCreated(ctx, tid); err != nil {
+			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
+		}
+	}
+	return c.wait(ctx, tid, cfg, w, cfg.minPoll)
+}
+
+// Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
+// and backs off (see WithPollInterval), answers each challenge through the code
+// provider, and wakes at once when Client.Notify reports a callback for the task. Use it
+// to resume a task after a restart.
+//
+// It returns the final result (Code.Done), a *TaskError with the result for a failed
+// task (a wrong code is 50009, a challenge left unanswered 50008), a *ChallengeError
+// when a code is needed and no provider was given, or the context's error wrapped in a
+// *QueryError with the tid. Undocumented codes are passed through: an unknown 5xxxx is
+// a failure, anything else progress.
+func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (*FundResult, error) {
+	if tid == "" {
+		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
+	}
+	cfg := newQueryConfig(opts)
+	w := c.waiters.add(tid)
+	defer c.waiters.remove(tid, w)
+	return c.wait(ctx, tid, cfg, w, 0)
+}
+
+// wait is the polling loop of Query and Wait; first is the delay before the first poll.
+func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-chan struct{}, first time.Duration) (*FundResult, error) {
+	t := tracker{cfg: cfg}
+	delay := first
+	for {
+		if err := c.pause(ctx, delay, wake); err != nil {
+			return t.result(tid), &QueryError{TID: tid, Err: err}
+		}
+		res, err := c.GetFund(ctx, tid)
+		if err != nil {
+			var te *TaskError
+			if errors.As(err, &te) {
+				t.observe(res)
+				return res, err
+			}
+			if !transient(err) || ctx.Err() != nil {
+				return t.result(tid), &QueryError{TID: tid, Err: err}
+			}
+			delay = t.next(false)
+			continue
+		}
+		changed := t.observe(res)
+		if res.Code.Done() {
+			return res, nil
+		}
+		if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
+			answered, err := c.answer(ctx, res, &t)
+			if err != nil {
+				return res, err
+			}
+			changed = changed || answered
+		}
+		delay = t.next(changed)
+	}
+}
+
+// pause waits for d, for a wake-up from Notify, or for ctx to end.
+func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+	case <-wake:
+	}
+	return nil
+}
+
+// answer asks for and submits the code of the challenge in res, unless this challenge
+// was answered already. It reports whether it submitted a code.
+func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool, error) {
+	ch := Challenge{TID: res.TID, Code: res.Code, Image: res.Image, Msg: res.Msg}
+	if t.answered(ch) {
+		return false, nil
+	}
+	if t.cfg.ask == nil {
+		return false, &ChallengeError{Challenge: ch}
+	}
+	code, err := t.cfg.ask(ctx, ch)
+	if err != nil {
+		return false, &QueryError{TID: res.TID, Err: err}
+	}
+	err = c.SubmitCode(ctx, res.TID, code)
+	switch {
+	case err == nil, errors.Is(err, ErrOutcomeUnknown):
+		// Submitted, or perhaps: the next GetFund tells which.
+		t.markAnswered(ch)
+		return true, nil
+	case errors.Is(err, ErrInvalidInput):
+		return false, &QueryError{TID: res.TID, Err: err}
+	default:
+		var te *TaskError
+		if errors.As(err, &te) {
+			return false, err
+		}
+		return false, &QueryError{TID: res.TID, Err: err}
+	}
+}
+
+// transient reports whether a failed GetFund may succeed if asked again later.
+func transient(err error) bool {
+	_, retry, _ := classify(epGetFund, err)
+	return retry || errors.Is(err, ErrProcessing)
+}
+
+// tracker follows one task through a wait: what was last seen, which challenge was
+// answered, and the polling schedule.
+type tracker struct {
+	cfg      *queryConfig
+	last     *FundResult
+	interval time.Duration
+	// the challenge answered last, as its code and image; cleared when the status moves on
+	done      bool
+	doneCode  TaskCode
+	doneImage []byte
+}
+
+// observe records a result and reports OnStatus when the status changed.
+func (t *tracker) observe(res *FundResult) bool {
+	if res == nil {
+		return false
+	}
+	changed := t.last == nil || t.last.Code != res.Code
+	t.last = res
+	if changed {
+		if t.done && res.Code != t.doneCode {
+			t.done = false
+		}
+		if t.cfg.onStatus != nil {
+			t.cfg.onStatus(res)
+		}
+	}
+	return changed
+}
+
+func (t *tracker) answered(ch Challenge) bool {
+	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image)
+}
+
+func (t *tracker) markAnswered(ch Challenge) {
+	t.done, t.doneCode, t.doneImage = true, ch.Code, ch.Image
+}
+
+// result is the last result seen, or one holding just the tid.
+func (t *tracker) result(tid string) *FundResult {
+	if t.last != nil {
+		return t.last
+	}
+	return &FundResult{TID: tid}
+}
+
+// next returns the delay before the next poll: back to the minimum after a change,
+// otherwise half as long again as the last one, capped; with ±20% jitter.
+func (t *tracker) next(changed bool) time.Duration {
+	switch {
+	case changed || t.interval == 0:
+		t.interval = t.cfg.minPoll
+	default:
+		t.interval += t.interval / 2
+		if t.interval > t.cfg.maxPoll {
+			t.interval = t.cfg.maxPoll
+		}
+	}
+	jitter := time.Duration(0)
+	if span := int64(t.interval) / 5; span > 0 {
+		jitter = time.Duration(rand.Int64N(2*span+1) - span)
+	}
+	return t.interval + jitter
+}

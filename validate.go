@@ -1,0 +1,124 @@
+package tcredit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrCityUnavailable is wrapped by the error of a Query for a city that is under
+// maintenance or in development, or that the city list does not have.
+var ErrCityUnavailable = errors.New("tcredit: city not available for queries")
+
+// ValidationError lists every problem of a login form, each naming its field by its
+// parameter name and its label, so that it can be shown next to the field.
+type ValidationError struct {
+	Fields []*FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = strings.TrimPrefix(f.Error(), "tcredit: ")
+	}
+	return "tcredit: login form: " + strings.Join(parts, "; ")
+}
+
+// Is matches ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+// Validate checks a request against the login method it was filled from: the login
+// type matches, every required parameter is present, and every select value is one of
+// its listed choices. It returns a *ValidationError naming each problem field, or nil.
+// Query calls it before the billed CreateTask.
+func (m LoginMethod) Validate(req CreateTaskRequest) error {
+	var problems []*FieldError
+	add := func(field, label string, err error) {
+		problems = append(problems, &FieldError{Field: field, Label: label, Err: err})
+	}
+	if req.LoginType != m.LoginType {
+		add("login_type", m.LoginName, fmt.Errorf("is %d, the login method is %d", req.LoginType, m.LoginType))
+	}
+	if m.AreaCode != "" && req.AreaCode != m.AreaCode {
+		add("area_code", "", fmt.Errorf("is %q, the login method is for %q", req.AreaCode, m.AreaCode))
+	}
+	values := req.params()
+	for _, p := range m.LoginParams {
+		v := values[p.Name]
+		switch {
+		case isBlank(v):
+			if p.Required {
+				add(p.Name, p.Label, errors.New("is required"))
+			}
+		case p.Type == "select" && len(p.List) > 0 && !hasChoice(p.List, v):
+			add(p.Name, p.Label, fmt.Errorf("is %q, not one of %s", v, choicesText(p.List)))
+		}
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Fields: problems}
+	}
+	return nil
+}
+
+func hasChoice(list []Choice, v string) bool {
+	for _, c := range list {
+		if c.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+func choicesText(list []Choice) string {
+	parts := make([]string, len(list))
+	for i, c := range list {
+		parts[i] = c.Value + " (" + c.Key + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// validate checks req before a billed CreateTask: the city is listed and available,
+// and the request fits its login method (m, or the one CityParams gives).
+func (c *Client) validate(ctx context.Context, req CreateTaskRequest, m *LoginMethod) error {
+	if err := req.check(); err != nil {
+		return err
+	}
+	if err := c.checkCity(ctx, req.AreaCode); err != nil {
+		return err
+	}
+	if m == nil {
+		methods, err := c.CityParams(ctx, req.AreaCode)
+		if err != nil {
+			return err
+		}
+		for i := range methods {
+			if methods[i].LoginType == req.LoginType {
+				m = &methods[i]
+				break
+			}
+		}
+		if m == nil {
+			return &FieldError{Field: "login_type", Err: fmt.Errorf("is %d, which city %s does not offer", req.LoginType, req.AreaCode)}
+		}
+	}
+	return m.Validate(req)
+}
+
+// checkCity reports a city that the city list lacks or marks unavailable.
+func (c *Client) checkCity(ctx context.Context, areaCode string) error {
+	cities, err := c.Cities(ctx)
+	if err != nil {
+		return err
+	}
+	for _, city := range cities {
+		if city.AreaCode != areaCode {
+			continue
+		}
+		if !city.Available() {
+			return &FieldError{Field: "area_code", Err: fmt.Errorf("%w: %s (%s) is %s", ErrCityUnavailable, city.AreaName, areaCode, city.AreaStatus)}
+		}
+		return nil
+	}
+	return &FieldError{Field: "area_code", Err: fmt.Errorf("%w: %s is not in the city list", ErrCityUnavailable, areaCode)}
+}
