@@ -1,0 +1,145 @@
+package tcredit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testCallbackSecret = "s3cret-s3cret-s3cret"
+
+// serveCallback sends one request to a callback handler and returns the response code
+// and the callbacks the handler's function received.
+func serveCallback(t *testing.T, fn func(context.Context, Callback) error, method, target, contentType, body string, opts ...CallbackOption) (int, []Callback) {
+	t.Helper()
+	var got []Callback
+	h := NewCallbackHandler(func(ctx context.Context, cb Callback) error {
+		got = append(got, cb)
+		if fn != nil {
+			return fn(ctx, cb)
+		}
+		return nil
+	}, opts...)
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, got
+}
+
+func TestCallbackHandlerReadsEveryEncoding(t *testing.T) {
+	want := Callback{TID: "457e345272624ac294ff9dc675807dc9", Status: CodeDone, RawStatus: "40001", Msg: "爬取结束"}
+	tests := []struct {
+		name, target, contentType, body string
+	}{
+		{"form", "/cb", "application/x-www-form-urlencoded", "tid=457e345272624ac294ff9dc675807dc9&status=40001&msg=%E7%88%AC%E5%8F%96%E7%BB%93%E6%9D%9F"},
+		{"form with charset and padding", "/cb", "application/x-www-form-urlencoded; charset=UTF-8", "tid=+457e345272624ac294ff9dc675807dc9+&status=+40001&msg=%E7%88%AC%E5%8F%96%E7%BB%93%E6%9D%9F"},
+		{"JSON, status as number", "/cb", "application/json", `{"tid":"457e345272624ac294ff9dc675807dc9","status":40001,"msg":"爬取结束"}`},
+		{"JSON, status as string", "/cb", "application/json; charset=utf-8", `{"tid":"457e345272624ac294ff9dc675807dc9","status":"40001","msg":"爬取结束","extra":1}`},
+		{"JSON without content type", "/cb", "", `{"tid":"457e345272624ac294ff9dc675807dc9","status":40001,"msg":"爬取结束"}`},
+		{"query parameters", "/cb?tid=457e345272624ac294ff9dc675807dc9&status=40001&msg=%E7%88%AC%E5%8F%96%E7%BB%93%E6%9D%9F", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, got := serveCallback(t, nil, http.MethodPost, tt.target, tt.contentType, tt.body)
+			assert.Equal(t, http.StatusOK, code)
+			assert.Equal(t, []Callback{want}, got)
+		})
+	}
+}
+
+func TestCallbackHandlerRefusesBadRequests(t *testing.T) {
+	okBody := "tid=abc&status=40001"
+	tests := []struct {
+		name        string
+		method      string
+		target      string
+		contentType string
+		body        string
+		fn          func(context.Context, Callback) error
+		opts        []CallbackOption
+		want        int
+		called      bool
+	}{
+		{name: "GET", method: http.MethodGet, target: "/cb?tid=abc", want: http.StatusMethodNotAllowed},
+		{name: "PUT", method: http.MethodPut, target: "/cb", body: okBody, want: http.StatusMethodNotAllowed},
+		{name: "no tid", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: "status=40001", want: http.StatusBadRequest},
+		{name: "blank tid", method: http.MethodPost, target: "/cb", contentType: "application/json", body: `{"tid":"  ","status":1}`, want: http.StatusBadRequest},
+		{name: "broken form", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: "tid=%zz&status=1", want: http.StatusBadRequest},
+		{name: "broken JSON", method: http.MethodPost, target: "/cb", contentType: "application/json", body: `{"tid":"abc",`, want: http.StatusBadRequest},
+		{name: "JSON of the wrong shape", method: http.MethodPost, target: "/cb", contentType: "application/json", body: `{"tid":{"a":1}}`, want: http.StatusBadRequest},
+		{name: "oversized body", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: "tid=abc&msg=" + strings.Repeat("x", 65<<10), want: http.StatusRequestEntityTooLarge},
+		{name: "missing secret", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: okBody, opts: []CallbackOption{WithCallbackSecret(testCallbackSecret)}, want: http.StatusUnauthorized},
+		{name: "wrong secret", method: http.MethodPost, target: "/cb?cb_token=guess", contentType: "application/x-www-form-urlencoded", body: okBody, opts: []CallbackOption{WithCallbackSecret(testCallbackSecret)}, want: http.StatusUnauthorized},
+		{name: "right secret", method: http.MethodPost, target: "/cb?cb_token=" + testCallbackSecret, contentType: "application/x-www-form-urlencoded", body: okBody, opts: []CallbackOption{WithCallbackSecret(testCallbackSecret)}, want: http.StatusOK, called: true},
+		{name: "function fails", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: okBody,
+			fn: func(context.Context, Callback) error { return errors.New("database down") }, want: http.StatusInternalServerError, called: true},
+		{name: "function panics", method: http.MethodPost, target: "/cb", contentType: "application/x-www-form-urlencoded", body: okBody,
+			fn: func(context.Context, Callback) error { panic("boom") }, want: http.StatusInternalServerError, called: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, got := serveCallback(t, tt.fn, tt.method, tt.target, tt.contentType, tt.body, tt.opts...)
+			assert.Equal(t, tt.want, code)
+			assert.Equal(t, tt.called, len(got) == 1, "function called")
+		})
+	}
+}
+
+func TestCallbackHandlerAllowHeader(t *testing.T) {
+	h := NewCallbackHandler(func(context.Context, Callback) error { return nil })
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cb", nil))
+	assert.Equal(t, http.MethodPost, rec.Header().Get("Allow"))
+}
+
+func TestCallbackNonNumericStatusKeepsRawText(t *testing.T) {
+	code, got := serveCallback(t, nil, http.MethodPost, "/cb", "application/x-www-form-urlencoded", "tid=abc&status=DONE")
+	require.Equal(t, http.StatusOK, code)
+	assert.Equal(t, []Callback{{TID: "abc", Status: 0, RawStatus: "DONE"}}, got)
+}
+
+func TestCallbackURL(t *testing.T) {
+	u, err := CallbackURL("https://lender.example/fund/callback?x=1", testCallbackSecret)
+	require.NoError(t, err)
+	assert.Equal(t, "https://lender.example/fund/callback?cb_token="+testCallbackSecret+"&x=1", u)
+
+	// The URL it builds is the one the handler accepts.
+	code, _ := serveCallback(t, nil, http.MethodPost, u, "application/x-www-form-urlencoded", "tid=abc", WithCallbackSecret(testCallbackSecret))
+	assert.Equal(t, http.StatusOK, code)
+
+	for _, tt := range []struct{ base, secret string }{
+		{"/relative", testCallbackSecret},
+		{"ftp://host/cb", testCallbackSecret},
+		{"https://host/cb", "short"},
+		{"https://host/cb", ""},
+	} {
+		_, err := CallbackURL(tt.base, tt.secret)
+		assert.Error(t, err, "%q %q", tt.base, tt.secret)
+	}
+}
+
+func TestNotifyWakesOnlyWaitersOfItsTask(t *testing.T) {
+	c, err := NewClient("app", "token")
+	require.NoError(t, err)
+	a1, a2, b := c.waiters.add("a"), c.waiters.add("a"), c.waiters.add("b")
+	c.Notify(Callback{TID: "a"})
+	c.Notify(Callback{TID: "a"}) // a duplicate neither blocks nor queues
+	c.Notify(Callback{TID: "unknown"})
+	assert.Len(t, a1, 1)
+	assert.Len(t, a2, 1)
+	assert.Len(t, b, 0)
+
+	c.waiters.remove("a", a1)
+	c.waiters.remove("a", a2)
+	c.waiters.remove("b", b)
+	assert.Empty(t, c.waiters.m, "no entry left behind")
+}

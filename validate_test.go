@@ -1,0 +1,69 @@
+package tcredit
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hefeiMethod is the login method of the document's example: account, password and a
+// select of branches.
+var hefeiMethod = LoginMethod{
+	AreaCode:  "310000",
+	LoginName: "客户号",
+	LoginType: 1,
+	LoginParams: []LoginParam{
+		{Name: "account", Label: "客户号", Type: "text", Required: true},
+		{Name: "password", Label: "密码", Type: "password", Required: true},
+		{Name: "sub_area", Label: "缴存网点", Type: "select", Required: true, List: []Choice{
+			{Value: "1", Key: "市中心(含各县区)"}, {Value: "2", Key: "马钢分中心"},
+		}},
+		{Name: "branch_code", Label: "网点代码", Type: "text", Required: false},
+	},
+}
+
+func TestLoginMethodValidate(t *testing.T) {
+	good := CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: "p@ss", SubArea: "2"}
+	tests := []struct {
+		name string
+		req  func(r *CreateTaskRequest)
+		want []FieldError // Field and Label of each problem, in form order
+	}{
+		{"complete", func(*CreateTaskRequest) {}, nil},
+		{"optional parameter in Extra", func(r *CreateTaskRequest) { r.Extra = map[string]string{"branch_code": "07"} }, nil},
+		{"missing password", func(r *CreateTaskRequest) { r.Password = "" }, []FieldError{{Field: "password", Label: "密码"}}},
+		{"blank account and bad select", func(r *CreateTaskRequest) { r.Account = "  "; r.SubArea = "9" },
+			[]FieldError{{Field: "account", Label: "客户号"}, {Field: "sub_area", Label: "缴存网点"}}},
+		{"other login type", func(r *CreateTaskRequest) { r.LoginType = 2 }, []FieldError{{Field: "login_type", Label: "客户号"}}},
+		{"other city", func(r *CreateTaskRequest) { r.AreaCode = "330100" }, []FieldError{{Field: "area_code"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := good
+			tt.req(&req)
+			err := hefeiMethod.Validate(req)
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve))
+			require.Len(t, ve.Fields, len(tt.want))
+			for i, w := range tt.want {
+				assert.Equal(t, w.Field, ve.Fields[i].Field)
+				assert.Equal(t, w.Label, ve.Fields[i].Label)
+			}
+		})
+	}
+}
+
+func TestValidationErrorText(t *testing.T) {
+	err := hefeiMethod.Validate(CreateTaskRequest{AreaCode: "310000", LoginType: 1, SubArea: "9"})
+	require.Error(t, err)
+	assert.Equal(t, `tcredit: login form: account (客户号) is required; password (密码) is required; `+
+		`sub_area (缴存网点) is "9", not one of 1 (市中心(含各县区)), 2 (马钢分中心)`, err.Error())
+}
