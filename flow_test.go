@@ -1,0 +1,339 @@
+package tcredit
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const flowBase = "http://fund.test"
+
+// flowServer scripts the API for the driver's tests: fixed metadata, a create that
+// returns tid "T1", and getFundB answers taken in turn from a script (the last one
+// repeating).
+type flowServer struct {
+	mu      sync.Mutex
+	script  []string // getFundB data objects
+	polls   int
+	creates int
+	codes   []string // codes submitted to fundUserCode
+	events  []string // "create", "poll", "code" in order
+	userFn  func(code string) string
+}
+
+func (s *flowServer) record(event string) {
+	s.mu.Lock()
+	s.events = append(s.events, event)
+	s.mu.Unlock()
+}
+
+func ok(data string) string {
+	return `{"status":0,"message":"成功","seqNum":"1","data":` + data + `}`
+}
+
+func newFlowClient(t *testing.T, s *flowServer, opts ...Option) *Client {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundCitysB", httpmock.NewStringResponder(200, ok(
+		`[{"area_code":"310000","area_name":"合肥","area_status":0},{"area_code":"320100","area_name":"南京","area_status":"1"}]`)))
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundCityParamB", httpmock.NewStringResponder(200, ok(
+		`[{"area_code":"310000","login_name":"客户号","login_type":1,"login_params":[`+
+			`{"name":"account","label":"客户号","type":"text","required":true},`+
+			`{"name":"password","label":"密码","type":"password","required":true}]}]`)))
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/createFundSearchTaskB", func(*http.Request) (*http.Response, error) {
+		s.mu.Lock()
+		s.creates++
+		s.mu.Unlock()
+		s.record("create")
+		return httpmock.NewStringResponse(200, ok(`{"tid":"T1","success":true}`)), nil
+	})
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", func(*http.Request) (*http.Response, error) {
+		s.record("poll")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		i := s.polls
+		if i >= len(s.script) {
+			i = len(s.script) - 1
+		}
+		s.polls++
+		return httpmock.NewStringResponse(200, ok(s.script[i])), nil
+	})
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/fundUserCode", func(req *http.Request) (*http.Response, error) {
+		s.record("code")
+		if err := req.ParseForm(); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.codes = append(s.codes, req.PostForm.Get("code"))
+		s.mu.Unlock()
+		return httpmock.NewStringResponse(200, ok(`{"status":0,"message":"成功"}`)), nil
+	})
+	base := []Option{
+		WithBaseURL(flowBase),
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithRetry(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}),
+	}
+	c, err := NewClient("app", "token", append(base, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+var goodLogin = CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: "p@ss"}
+
+var fastPolls = WithPollInterval(time.Millisecond, 2*time.Millisecond)
+
+func TestQuerySMSChallengeAnsweredOnce(t *testing.T) {
+	s := &flowServer{script: []string{
+		`{"code":10001,"msg":"登录中"}`,
+		`{"code":"10003","msg":"登录中，等待用户输入短信"}`,
+		`{"code":10003}`, // the submitted code not processed yet: not asked again
+		`{"code":10002}`,
+		`{"code":40001,"tid":"T1","baseInfo":{"houseFundBalance":"66903.69"}}`,
+	}}
+	c := newFlowClient(t, s)
+	var asked []Challenge
+	var seen []TaskCode
+	res, err := c.Query(context.Background(), goodLogin, fastPolls,
+		WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
+			asked = append(asked, ch)
+			return "123456", nil
+		}),
+		OnStatus(func(res *FundResult) { seen = append(seen, res.Code) }))
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, Amount(6690369), res.BaseInfo.HouseFundBalance)
+	assert.Equal(t, []Challenge{{TID: "T1", Code: CodeWaitingSMS, Msg: "登录中，等待用户输入短信"}}, asked)
+	assert.Equal(t, []string{"123456"}, s.codes)
+	assert.Equal(t, []TaskCode{CodeLoggingIn, CodeWaitingSMS, CodeLoggedIn, CodeDone}, seen)
+	assert.Equal(t, 1, s.creates)
+}
+
+func TestQueryCaptchaRefreshIsANewChallenge(t *testing.T) {
+	img1 := base64.StdEncoding.EncodeToString([]byte("\x89PNG\r\n\x1a\n-first"))
+	img2 := base64.StdEncoding.EncodeToString([]byte("\x89PNG\r\n\x1a\n-second"))
+	s := &flowServer{script: []string{
+		`{"code":10004,"base64_image_bytes":"` + img1 + `"}`,
+		`{"code":10004,"base64_image_bytes":"` + img2 + `"}`,
+		`{"code":40001}`,
+	}}
+	c := newFlowClient(t, s)
+	var images []string
+	res, err := c.Query(context.Background(), goodLogin, fastPolls,
+		WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
+			assert.Equal(t, CodeWaitingCaptcha, ch.Code)
+			images = append(images, string(ch.Image))
+			return "AB12", nil
+		}))
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, []string{"\x89PNG\r\n\x1a\n-first", "\x89PNG\r\n\x1a\n-second"}, images)
+	assert.Equal(t, []string{"AB12", "AB12"}, s.codes)
+}
+
+func TestWaitWithoutProviderStopsAtChallengeAndResumes(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":10003}`}}
+	c := newFlowClient(t, s)
+	res, err := c.Query(context.Background(), goodLogin, fastPolls)
+	require.ErrorIs(t, err, ErrCodeRequired)
+	var ce *ChallengeError
+	require.True(t, errors.As(err, &ce))
+	assert.Equal(t, Challenge{TID: "T1", Code: CodeWaitingSMS}, ce.Challenge)
+	assert.Equal(t, "T1", res.TID)
+
+	// The person answers later; the service resumes the task by its tid.
+	require.NoError(t, c.SubmitCode(context.Background(), "T1", "123456"))
+	s.mu.Lock()
+	s.script = append(s.script, `{"code":20001}`, `{"code":40002,"fail":["loanInfos"]}`)
+	s.polls = 1
+	s.mu.Unlock()
+	res, err = c.Wait(context.Background(), "T1", fastPolls)
+	require.NoError(t, err)
+	assert.Equal(t, CodeDonePartial, res.Code)
+	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+	assert.Equal(t, 1, s.creates, "resuming creates nothing")
+}
+
+func TestWaitEndsOnFailures(t *testing.T) {
+	tests := []struct {
+		name   string
+		script []string
+		want   TaskCode
+	}{
+		{"wrong code", []string{`{"code":10003}`, `{"code":50009,"msg":"验证码错误"}`}, CodeWrongCode},
+		{"input timeout", []string{`{"code":10003}`, `{"code":"50008"}`}, CodeInputTimeout},
+		{"bad password", []string{`{"code":10001}`, `{"code":50004}`}, CodeBadCredentials},
+		{"undocumented 5xxxx", []string{`{"code":10001}`, `{"code":59999}`}, 59999},
+		{"undocumented progress, then failure", []string{`{"code":60001}`, `{"code":12345}`, `{"code":-1}`}, CodeError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &flowServer{script: tt.script}
+			c := newFlowClient(t, s)
+			res, err := c.Query(context.Background(), goodLogin, fastPolls,
+				WithCodeProvider(func(context.Context, Challenge) (string, error) { return "000000", nil }))
+			var te *TaskError
+			require.True(t, errors.As(err, &te), "%v", err)
+			assert.Equal(t, tt.want, te.Code)
+			assert.Equal(t, "T1", te.TID)
+			require.NotNil(t, res)
+			assert.Equal(t, tt.want, res.Code)
+		})
+	}
+}
+
+func TestQueryHandsTheTIDOverBeforeTheFirstPoll(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":40001}`}}
+	c := newFlowClient(t, s)
+	_, err := c.Query(context.Background(), goodLogin, fastPolls,
+		OnTaskCreated(func(_ context.Context, tid string) error {
+			assert.Equal(t, "T1", tid)
+			s.record("saved")
+			return nil
+		}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"create", "saved", "poll"}, s.events)
+}
+
+func TestQueryStopsWhenTheTIDCannotBeSaved(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":40001}`}}
+	c := newFlowClient(t, s)
+	dbDown := errors.New("database down")
+	res, err := c.Query(context.Background(), goodLogin, fastPolls,
+		OnTaskCreated(func(context.Context, string) error { return dbDown }))
+	require.ErrorIs(t, err, dbDown)
+	var qe *QueryError
+	require.True(t, errors.As(err, &qe))
+	assert.Equal(t, "T1", qe.TID)
+	assert.Equal(t, "T1", res.TID)
+	assert.Zero(t, s.polls)
+}
+
+func TestWaitReturnsTheContextErrorWithTheTID(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":20001}`}}
+	c := newFlowClient(t, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	res, err := c.Wait(ctx, "T1", fastPolls)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var qe *QueryError
+	require.True(t, errors.As(err, &qe))
+	assert.Equal(t, "T1", qe.TID)
+	assert.Equal(t, CodeCrawling, res.Code, "the last state seen")
+	assert.Contains(t, err.Error(), "T1")
+}
+
+func TestQueryRefusesBeforeBilling(t *testing.T) {
+	tests := []struct {
+		name   string
+		req    CreateTaskRequest
+		target error
+	}{
+		{"missing password", CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan"}, ErrInvalidInput},
+		{"login type the city lacks", CreateTaskRequest{AreaCode: "310000", LoginType: 3, Account: "a", Password: "b"}, ErrInvalidInput},
+		{"city under maintenance", CreateTaskRequest{AreaCode: "320100", LoginType: 1, Account: "a", Password: "b"}, ErrCityUnavailable},
+		{"city not listed", CreateTaskRequest{AreaCode: "999999", LoginType: 1, Account: "a", Password: "b"}, ErrCityUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &flowServer{script: []string{`{"code":40001}`}}
+			c := newFlowClient(t, s)
+			_, err := c.Query(context.Background(), tt.req, fastPolls)
+			assert.ErrorIs(t, err, tt.target)
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			assert.Zero(t, s.creates, "nothing billed")
+		})
+	}
+}
+
+func TestQueryWithLoginMethodSkipsCityParams(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":40001}`}}
+	c := newFlowClient(t, s)
+	m := LoginMethod{AreaCode: "310000", LoginType: 1, LoginParams: []LoginParam{{Name: "mobile", Label: "手机号", Required: true}}}
+	_, err := c.Query(context.Background(), goodLogin, fastPolls, WithLoginMethod(m))
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve))
+	assert.Equal(t, "mobile", ve.Fields[0].Field)
+	assert.Equal(t, "手机号", ve.Fields[0].Label)
+}
+
+func TestNotifyWakesAWaitingQuery(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":40001}`}}
+	c := newFlowClient(t, s)
+	done := make(chan struct{})
+	var res *FundResult
+	var err error
+	go func() {
+		defer close(done)
+		// Polling alone would not come back for an hour: only the callback can end this.
+		res, err = c.Query(context.Background(), goodLogin, WithPollInterval(time.Hour, time.Hour),
+			OnTaskCreated(func(context.Context, string) error {
+				go c.Notify(Callback{TID: "T1", Status: CodeDone})
+				return nil
+			}))
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the callback did not wake the query")
+	}
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, 1, s.polls, "one GetFund, at the callback")
+	c.waiters.mu.Lock()
+	assert.Empty(t, c.waiters.m, "the wait unregistered itself")
+	c.waiters.mu.Unlock()
+}
+
+func TestWaitRidesOutTransientReadFailures(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	calls := 0
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", func(*http.Request) (*http.Response, error) {
+		calls++
+		switch {
+		case calls <= 3:
+			return httpmock.NewStringResponse(502, "<html>Bad Gateway</html>"), nil
+		case calls == 4:
+			return httpmock.NewStringResponse(200, `{"status":11,"message":"数据处理中"}`), nil
+		}
+		return httpmock.NewStringResponse(200, ok(`{"code":40001}`)), nil
+	})
+	c, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}),
+		WithRetry(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	res, err := c.Wait(context.Background(), "T1", fastPolls)
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, 5, calls)
+}
+
+func TestWaitStopsOnPermanentErrors(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB",
+		httpmock.NewStringResponder(200, `{"status":5,"message":"TokenKey验证失败","seqNum":"9"}`))
+	c, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	_, err = c.Wait(context.Background(), "T1", fastPolls)
+	assert.ErrorIs(t, err, ErrTokenKey)
+	var qe *QueryError
+	require.True(t, errors.As(err, &qe))
+	assert.Equal(t, "T1", qe.TID)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestCodeProviderErrorEndsTheWait(t *testing.T) {
+	s := &flowServer{script: []string{`{"code":10003}`}}
+	c := newFlowClient(t, s)
+	gone := errors.New("the person left")
+	_, err := c.Query(context.Background(), goodLogin, fastPolls,
+		WithCodeProvider(func(context.Context, Challenge) (string, error) { return "", gone }))
+	assert.ErrorIs(t, err, gone)
+	assert.Empty(t, s.codes)
+}
