@@ -96,6 +96,7 @@ func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid str
 	if err := req.check(); err != nil {
 		return "", err
 	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit create task", slog.Any("request", req))
 	data, _, err := call[createData](ctx, c, epCreateTask, req.params())
 	if err != nil {
 		return "", err
@@ -112,6 +113,7 @@ func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid str
 		}
 		return "", &TaskError{TID: tid, Code: code, Msg: msg}
 	}
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "tcredit task created", slog.String("tid", tid), slog.String("area_code", req.AreaCode))
 	return tid, nil
 }
 
