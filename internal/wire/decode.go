@@ -42,7 +42,9 @@ func (e *Error) Error() string {
 //     zero; keys match the json tag exactly, else without regard to case; unknown keys
 //     are skipped;
 //   - a non-struct type that implements json.Unmarshaler (an amount, a raw message)
-//     receives the raw value.
+//     receives the raw value;
+//   - a field tagged with the option "lenient" (`json:"key,lenient"`) is left zero when
+//     its value cannot be read, instead of failing the document.
 //
 // A value that cannot be read is an *Error naming its path; a document that is not
 // JSON is an *Error with an empty path.
@@ -174,8 +176,14 @@ func (d *decoder) structure(v reflect.Value) error {
 			d.skipValue()
 			continue
 		}
+		start := d.pos
 		if err := d.value(v.Field(f.index), f.custom); err != nil {
-			return within(err, f.key)
+			if !f.lenient {
+				return within(err, f.key)
+			}
+			v.Field(f.index).SetZero()
+			d.pos = start
+			d.skipValue()
 		}
 	}
 }
@@ -545,9 +553,10 @@ type structInfo struct {
 }
 
 type fieldInfo struct {
-	key    string // the JSON key, which also names the field in a path
-	index  int    // field index in the struct
-	custom bool   // the field's type decodes itself (see customType)
+	key     string // the JSON key, which also names the field in a path
+	index   int    // field index in the struct
+	custom  bool   // the field's type decodes itself (see customType)
+	lenient bool   // tag option "lenient": a value that cannot be read leaves the field zero
 }
 
 func (s *structInfo) field(key []byte) (fieldInfo, bool) {
@@ -574,19 +583,32 @@ func structInfoOf(t reflect.Type) *structInfo {
 		if !sf.IsExported() {
 			continue
 		}
-		key := sf.Name
+		key, lenient := sf.Name, false
 		if tag, ok := sf.Tag.Lookup("json"); ok {
-			name, _, _ := strings.Cut(tag, ",")
+			name, opts, _ := strings.Cut(tag, ",")
 			if name == "-" {
 				continue
 			}
 			if name != "" {
 				key = name
 			}
+			lenient = hasOption(opts, "lenient")
 		}
 		s.byKey[key] = len(s.fields)
-		s.fields = append(s.fields, fieldInfo{key: key, index: i, custom: customType(sf.Type)})
+		s.fields = append(s.fields, fieldInfo{key: key, index: i, custom: customType(sf.Type), lenient: lenient})
 	}
 	actual, _ := structInfos.LoadOrStore(t, s)
 	return actual.(*structInfo)
+}
+
+// hasOption reports whether the comma-separated tag options include opt.
+func hasOption(opts, opt string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if o == opt {
+			return true
+		}
+	}
+	return false
 }
