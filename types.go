@@ -1,6 +1,7 @@
 package tcredit
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,23 +51,22 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a JSON number or a numeric string in yuan; "" and null are zero.
 func (a *Amount) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
+	if string(b) == "null" {
 		*a = 0
 		return nil
 	}
-	if len(s) >= 2 && s[0] == '"' {
-		s = strings.TrimSpace(s[1 : len(s)-1])
-		if s == "" {
+	if len(b) >= 2 && b[0] == '"' {
+		b = bytes.TrimSpace(b[1 : len(b)-1])
+		if len(b) == 0 {
 			*a = 0
 			return nil
 		}
 	}
-	v, err := ParseAmount(s)
+	fen, err := wire.ParseFen(b)
 	if err != nil {
-		return err
+		return &AmountError{Text: string(b), Err: err}
 	}
-	*a = v
+	*a = Amount(fen)
 	return nil
 }
 

@@ -20,7 +20,7 @@ const maxExp = 40
 // place are rounded half away from zero: "309.46000000000004" is 30946, "0.005" is 1,
 // "-0.005" is -1. An optional sign and an exponent ("1.5e3") are accepted; surrounding
 // spaces are not (callers trim).
-func ParseFen(s string) (int64, error) {
+func ParseFen[S ~string | ~[]byte](s S) (int64, error) {
 	i := 0
 	neg := false
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
@@ -65,8 +65,8 @@ exponent:
 			return 0, ErrSyntax
 		}
 		i++
-		exp, err := strconv.Atoi(s[i:])
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
+		exp, ok := parseExp(s[i:])
+		if !ok {
 			return 0, ErrSyntax
 		}
 		switch {
@@ -129,4 +129,30 @@ func AppendFen(dst []byte, fen int64) []byte {
 	dst = strconv.AppendUint(dst, u/100, 10)
 	c := u % 100
 	return append(dst, '.', byte('0'+c/10), byte('0'+c%10))
+}
+
+// parseExp reads an optionally signed decimal exponent, saturating far past maxExp.
+func parseExp[S ~string | ~[]byte](s S) (int, bool) {
+	i, neg := 0, false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	if i == len(s) {
+		return 0, false
+	}
+	n := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n <= 10*maxExp {
+			n = n*10 + int(c-'0')
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
