@@ -388,25 +388,14 @@ func (w *writer) overdue(p *Overdue) {
 
 // appendYuan appends fen as the shortest exact decimal yuan: 105400 is "1054",
 // 6490380 is "64903.8", 439167 is "4391.67".
-func appendYuan(b []byte, fen int64) []byte {
-	u := uint64(fen)
-	if fen < 0 {
-		b = append(b, '-')
-		u = -u
-	}
-	b = strconv.AppendUint(b, u/100, 10)
-	switch c := u % 100; {
-	case c == 0:
-	case c%10 == 0:
-		b = append(b, '.', byte('0'+c/10))
-	default:
-		b = append(b, '.', byte('0'+c/10), byte('0'+c%10))
-	}
-	return b
-}
+func appendYuan(b []byte, fen int64) []byte { return appendFen(b, fen, true) }
 
 // appendYuan2 appends fen as decimal yuan with two places: 105400 is "1054.00".
-func appendYuan2(b []byte, fen int64) []byte {
+func appendYuan2(b []byte, fen int64) []byte { return appendFen(b, fen, false) }
+
+// appendFen appends fen as decimal yuan, with two places or, when short is set, with
+// the trailing zeros of the fraction dropped.
+func appendFen(b []byte, fen int64, short bool) []byte {
 	u := uint64(fen)
 	if fen < 0 {
 		b = append(b, '-')
@@ -414,6 +403,12 @@ func appendYuan2(b []byte, fen int64) []byte {
 	}
 	b = strconv.AppendUint(b, u/100, 10)
 	c := u % 100
+	switch {
+	case short && c == 0:
+		return b
+	case short && c%10 == 0:
+		return append(b, '.', byte('0'+c/10))
+	}
 	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
 }
 
