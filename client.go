@@ -348,9 +348,10 @@ func snippet(body []byte) string {
 	if len(body) == 0 {
 		return ""
 	}
+	// Mask a little past the cut, so that a digit run across it is still seen whole.
 	const max = 120
-	if len(body) > max {
-		body = body[:max+8]
+	if len(body) > max+32 {
+		body = body[:max+32]
 	}
 	return wire.Snippet([]byte(mask.Digits(string(body))), max)
 }

@@ -1,0 +1,114 @@
+package tcredit
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// addFixtureSeeds adds every JSON fixture in testdata to a fuzz corpus.
+func addFixtureSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	require.NoError(f, err)
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+}
+
+// FuzzDecodeFund feeds arbitrary bodies to the getFundB response decoder. It must never
+// panic; what it reads must survive a round trip through encoding/json unchanged.
+func FuzzDecodeFund(f *testing.F) {
+	addFixtureSeeds(f)
+	f.Add([]byte(`{"status":0,"data":{"code":"40001","billInfos":{"balance":" 1.005 "},"fail":"baseInfo, loanInfos"}}`))
+	f.Add([]byte(`{"status":"0","data":{"baseinfo":{"houseFundBalance":null,"idCard":4301},"loanInfos":[{"detailInfo":[{"loanAmount":"2e5"}]}]}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		env, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil)
+		if err != nil {
+			return
+		}
+		if env.Data == nil {
+			return
+		}
+		out, err := json.Marshal(env.Data)
+		require.NoError(t, err)
+		var again FundResult
+		require.NoError(t, json.Unmarshal(out, &again), "%s", out)
+		require.Equal(t, normalized(env.Data), normalized(&again))
+	})
+}
+
+// normalized maps the empty and nil forms that JSON cannot tell apart onto one.
+func normalized(r *FundResult) *FundResult {
+	c := *r
+	if len(c.Image) == 0 {
+		c.Image = nil
+	}
+	if len(c.Fail) == 0 {
+		c.Fail = nil
+	}
+	if len(c.BillInfos) == 0 {
+		c.BillInfos = nil
+	}
+	if len(c.LoanInfos) == 0 {
+		c.LoanInfos = nil
+	}
+	for i := range c.LoanInfos {
+		l := &c.LoanInfos[i]
+		if len(l.LoanRepayerInfos) == 0 {
+			l.LoanRepayerInfos = nil
+		}
+		if len(l.LoanRepayInfos) == 0 {
+			l.LoanRepayInfos = nil
+		}
+		if len(l.LoanOverdueInfos) == 0 {
+			l.LoanOverdueInfos = nil
+		}
+	}
+	return &c
+}
+
+// FuzzCallbackHandler sends arbitrary requests to the callback handler: it must answer
+// with one of its documented codes, never panic, and call the function only with a tid.
+func FuzzCallbackHandler(f *testing.F) {
+	f.Add("POST", "application/x-www-form-urlencoded", "/cb", "tid=abc&status=40001&msg=ok")
+	f.Add("POST", "application/json", "/cb", `{"tid":"abc","status":"10003"}`)
+	f.Add("POST", "", "/cb?tid=abc&status=50004", "")
+	f.Add("GET", "text/plain", "/cb", "")
+	f.Add("POST", "multipart/form-data; boundary=x", "/cb", "--x--")
+	f.Add("POST", "application/json", "/cb", `{"tid":["a"],"status":{}}`)
+	f.Fuzz(func(t *testing.T, method, contentType, target, body string) {
+		if !strings.HasPrefix(target, "/") {
+			target = "/" + target
+		}
+		req, err := http.NewRequest(method, "http://lender.test"+target, strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", contentType)
+		calls := 0
+		h := NewCallbackHandler(func(_ context.Context, cb Callback) error {
+			calls++
+			require.NotEmpty(t, cb.TID)
+			return nil
+		})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK:
+			require.Equal(t, 1, calls)
+		case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
+			require.Zero(t, calls)
+		default:
+			t.Fatalf("unexpected status %d", rec.Code)
+		}
+	})
+}
