@@ -48,7 +48,7 @@ func (o JSONOptions) omits(section string) bool {
 // Omitted sections are not written; with all three omitted nothing is appended. The
 // same report and options always give the same bytes.
 func (r *Report) AppendJSON(dst []byte, o JSONOptions) []byte {
-	w := writer{b: dst, variance: o.Variance, rng: uint64(r.seed)*0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D}
+	w := writer{b: dst, variance: o.Variance, rng: mix(uint64(r.seed) ^ 0x2545F4914F6CDD1D)}
 	if !o.omits(SectionBase) {
 		w.key(SectionBase)
 		w.base(&r.Base)
@@ -93,11 +93,14 @@ func (w *writer) chance(percent uint64) bool {
 		return false
 	}
 	w.rng += 0x9E3779B97F4A7C15
-	z := w.rng
+	return mix(w.rng)%100 < percent
+}
+
+// mix is the output function of splitmix64.
+func mix(z uint64) uint64 {
 	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
 	z = (z ^ z>>27) * 0x94D049BB133111EB
-	z ^= z >> 31
-	return z%100 < percent
+	return z ^ z>>31
 }
 
 // sep writes the comma before a member or an element when one is due.

@@ -114,12 +114,9 @@ func (g *generator) loans(r *Report) {
 // one repayment made late.
 func (g *generator) loan(r *Report, method string, overdue bool) Loan {
 	rows := g.p.Repayments
-	term := loanTerms[len(loanTerms)-1]
-	for {
+	term := loanTerms[g.rng.Intn(len(loanTerms))]
+	for term < rows { // the longest term is MaxRepayments
 		term = loanTerms[g.rng.Intn(len(loanTerms))]
-		if term >= rows {
-			break
-		}
 	}
 	rate := loanRatesBP[g.rng.Intn(len(loanRatesBP))]
 	amount := int64(g.between(10, 100)) * 1000000 // 100,000 to 1,000,000 yuan
