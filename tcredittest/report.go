@@ -1,0 +1,56 @@
+package tcredittest
+
+import (
+	"hash/fnv"
+
+	"github.com/tcredit-go/tcredit/internal/fakefund"
+)
+
+// reportOf returns the JSON members of a finished task's report, generated once per
+// task; partial leaves out loanInfos.
+func (h *Handler) reportOf(t *task, partial bool) []byte {
+	t.reportOnce.Do(func() {
+		r := t.account.Report
+		if r == (Report{}) {
+			r = h.report
+		}
+		p := fakefund.Profile{
+			Seed:       r.Seed,
+			Months:     r.Months,
+			Loans:      r.Loans,
+			NoLoans:    r.NoLoans,
+			Repayments: r.Repayments,
+			Holder:     h.holder(t),
+		}
+		if p.Seed == 0 {
+			f := fnv.New64a()
+			_, _ = f.Write([]byte(t.Login))
+			p.Seed = h.seed ^ int64(f.Sum64()>>1)
+		}
+		o := fakefund.JSONOptions{Variance: h.variance}
+		if partial {
+			o.Omit = []string{"loanInfos"}
+		}
+		t.report = fakefund.Generate(p).AppendJSON(nil, o)
+	})
+	return t.report
+}
+
+// holder returns the account holder as the login form gave it; what it did not give
+// is generated.
+func (h *Handler) holder(t *task) fakefund.Holder {
+	var ho fakefund.Holder
+	if !blank(t.holder["real_name"]) {
+		ho.Name = t.holder["real_name"]
+	}
+	for _, id := range []string{t.holder["id_card"], t.account.IDCard} {
+		if fakefund.ValidIDCard(id) {
+			ho.IDCard = id
+			break
+		}
+	}
+	if m := t.holder["mobile"]; len(m) == 11 && m[0] == '1' {
+		ho.Mobile = m
+	}
+	return ho
+}

@@ -1,0 +1,428 @@
+package tcredittest
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Default credentials and timing of a sandbox.
+const (
+	defaultAppID   = "sandbox-app"
+	defaultTokenID = "sandbox-token"
+	defaultStep    = 10 * time.Millisecond
+	maxRequestLog  = 10000
+	maxFormBody    = 64 << 10
+)
+
+// Server is a sandbox of the fund API listening on a loopback address, like
+// httptest.Server. Its embedded Handler holds the state: accounts, tasks, billing,
+// faults and the log of requests.
+type Server struct {
+	*Handler
+
+	// URL is the base URL of the sandbox, http://127.0.0.1:port, with no trailing
+	// slash: what tcredit.WithBaseURL takes.
+	URL string
+
+	ts *httptest.Server
+}
+
+// NewServer starts and returns a sandbox listening on 127.0.0.1. The caller should call
+// Close when finished, to shut it down.
+func NewServer(opts ...Option) *Server {
+	h := NewHandler(opts...)
+	ts := httptest.NewServer(h)
+	return &Server{Handler: h, URL: ts.URL, ts: ts}
+}
+
+// Close stops the sandbox's callbacks and timers, shuts the server down and waits
+// until every request it was serving has finished.
+func (s *Server) Close() {
+	s.Handler.Close()
+	s.ts.Close()
+}
+
+// Handler is the sandbox as an http.Handler, to mount on a server of one's own, for
+// example behind http.StripPrefix. It answers the five endpoints under /identity/ and
+// 404 elsewhere. Its methods are safe for concurrent use.
+//
+// AppID and TokenID are the credentials of the sandbox's first client; they must not
+// be changed.
+type Handler struct {
+	AppID   string
+	TokenID string
+
+	step       time.Duration
+	seed       int64
+	baseURL    string // pinned public base URL, or "" to read it from each request
+	callback   string
+	report     Report
+	variance   bool
+	challenge  time.Duration
+	demoLogins map[string]bool
+
+	done chan struct{}  // closed by Close
+	wg   sync.WaitGroup // the notifier and the callback sender
+
+	now func() time.Time // set before the first request, never changed after
+
+	mu       sync.Mutex
+	apps     map[string]string // appId → tokenId
+	accounts map[string]Account
+	tasks    map[string]*task
+	order    []*task // tasks in creation order
+	watched  map[*task]bool
+	billed   map[string]int
+	faults   []*faultState
+	faultRNG uint64
+	log      []Request
+	logNext  int
+	seq      uint64
+	started  bool               // the notifier and the sender run
+	closed   bool               // Close was called
+	cancel   context.CancelFunc // cancels callback deliveries under way
+	outbox   []notice           // callbacks waiting to be sent
+	wake     chan struct{}
+}
+
+// Option configures a sandbox.
+type Option func(*Handler)
+
+// WithCredentials sets the appId and tokenId of the sandbox's client.
+func WithCredentials(appID, tokenID string) Option {
+	return func(h *Handler) { h.AppID, h.TokenID = appID, tokenID }
+}
+
+// WithStep sets how long each step of a task's life takes (default 10ms): a task
+// created now is logged in after one step and done after four or five. Use a few
+// milliseconds in tests and a few hundred in demonstrations.
+func WithStep(d time.Duration) Option {
+	return func(h *Handler) {
+		if d > 0 {
+			h.step = d
+		}
+	}
+}
+
+// WithSeed sets the seed of everything the sandbox draws (task ids, reports, response
+// variance, faults given by rate), so that a sequence of calls gets the same answers
+// every run.
+func WithSeed(seed int64) Option {
+	return func(h *Handler) { h.seed = seed }
+}
+
+// WithBaseURL pins the public base URL the sandbox checks signatures against, for a
+// sandbox reached through a proxy that changes the scheme, host or path. Without it
+// the URL is rebuilt from each request: http or https, the Host header and the
+// request URI as the client sent it.
+func WithBaseURL(baseURL string) Option {
+	return func(h *Handler) { h.baseURL = strings.TrimRight(baseURL, "/") }
+}
+
+// WithCallbackURL makes the sandbox post a callback (form fields tid, status and msg)
+// to callbackURL when a task asks for a code (10003, 10004), ends (40001, 40002) or
+// fails (5xxxx). A delivery answered with a status other than 2xx is tried up to
+// four times in all, with a short backoff.
+func WithCallbackURL(callbackURL string) Option {
+	return func(h *Handler) { h.callback = callbackURL }
+}
+
+// WithReport sets the size of the reports of the demo accounts and of registered
+// accounts whose Report is zero.
+func WithReport(r Report) Option {
+	return func(h *Handler) { h.report = r }
+}
+
+// WithVariance turns the type variance of the JSON on or off (default on). With it, as
+// real servers do, some responses carry data.code as a string, numbers as strings,
+// padded strings and nulls; without it every value has the type the API document says.
+func WithVariance(on bool) Option {
+	return func(h *Handler) { h.variance = on }
+}
+
+// WithChallengeTimeout sets how long an SMS or captcha challenge waits for its code
+// before the task fails with 50008 (default one minute, and never less than 200 steps).
+// The InputTimeout scenario does not use it: its challenge expires after 3 steps.
+func WithChallengeTimeout(d time.Duration) Option {
+	return func(h *Handler) {
+		if d > 0 {
+			h.challenge = d
+		}
+	}
+}
+
+// NewHandler returns a sandbox as an http.Handler. The caller should call Close when
+// finished, which stops its callbacks and timers.
+func NewHandler(opts ...Option) *Handler {
+	h := &Handler{
+		AppID:     defaultAppID,
+		TokenID:   defaultTokenID,
+		step:      defaultStep,
+		variance:  true,
+		challenge: time.Minute,
+		done:      make(chan struct{}),
+		now:       time.Now,
+		apps:      map[string]string{},
+		accounts:  map[string]Account{},
+		tasks:     map[string]*task{},
+		watched:   map[*task]bool{},
+		billed:    map[string]int{},
+		wake:      make(chan struct{}, 1),
+	}
+	for _, opt := range opts {
+		opt(h)
+	}
+	if min := 200 * h.step; h.challenge < min {
+		h.challenge = min
+	}
+	h.faultRNG = uint64(h.seed)*0x9E3779B97F4A7C15 + 1
+	h.apps[h.AppID] = h.TokenID
+	h.demoLogins = map[string]bool{}
+	for _, a := range DemoAccounts() {
+		h.accounts[a.Login] = a
+		h.demoLogins[a.Login] = true
+	}
+	return h
+}
+
+// AddApp registers another client of the sandbox, with its own billing count.
+func (h *Handler) AddApp(appID, tokenID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.apps[appID] = tokenID
+}
+
+// Close stops the sandbox's timers and callback deliveries and waits for them to end.
+// Requests that arrive later are still answered, but send no callback.
+func (h *Handler) Close() {
+	h.mu.Lock()
+	if !h.closed {
+		h.closed = true
+		close(h.done)
+		if h.cancel != nil {
+			h.cancel()
+		}
+	}
+	h.mu.Unlock()
+	h.wg.Wait()
+}
+
+// The endpoints, by the last element of their path.
+const (
+	epCities     = "getFundCitysB"
+	epCityParams = "getFundCityParamB"
+	epCreateTask = "createFundSearchTaskB"
+	epGetFund    = "getFundB"
+	epUserCode   = "fundUserCode"
+)
+
+// required lists each endpoint's required parameters, appId and tokenKey aside.
+var required = map[string][]string{
+	epCities:     nil,
+	epCityParams: {"area_code"},
+	epCreateTask: {"area_code", "login_type"},
+	epGetFund:    {"tid"},
+	epUserCode:   {"tid", "code"},
+}
+
+// Top-level statuses (接口返回状态码表).
+const (
+	statusOK         = 0
+	statusParams     = 2
+	statusNoData     = 3
+	statusNoUser     = 4
+	statusTokenKey   = 5
+	statusUndefined  = 6
+	statusBusy       = 10
+	statusProcessing = 11
+)
+
+// statusText is the message of each top-level status.
+var statusText = map[int]string{
+	0:  "成功",
+	1:  "系统错误",
+	2:  "参数错误",
+	3:  "数据异常，未能获取结果",
+	4:  "用户不存在或配置错误",
+	5:  "TokenKey验证失败",
+	6:  "接口未定义或停止使用",
+	7:  "用户没有接口使用权限",
+	8:  "用户接口暂停使用",
+	9:  "用户余额不足",
+	10: "系统繁忙，请稍后再试",
+	11: "数据处理中，请稍候再查询",
+}
+
+// call is one request being answered.
+type call struct {
+	endpoint string
+	appID    string
+	form     map[string]string // first value of each parameter, appId and tokenKey included
+	reqTime  time.Time
+	fault    *Fault // the fault injected into this call, if any
+}
+
+// ServeHTTP answers a call to the fund API. A method other than POST gets 405 Method
+// Not Allowed; a path outside /identity/ gets 404.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	endpoint, ok := strings.CutPrefix(r.URL.Path, "/identity/")
+	if !ok || endpoint == "" || strings.Contains(endpoint, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "405 method not allowed: the fund API takes POST", http.StatusMethodNotAllowed)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		h.answer(w, r, &call{endpoint: endpoint}, statusParams, nil)
+		return
+	}
+	c := &call{endpoint: endpoint, form: firstValues(r.PostForm), reqTime: h.now()}
+	c.appID = c.form["appId"]
+	c.fault = h.takeFault(endpoint)
+	if c.fault != nil && !h.applyFault(w, r, c) {
+		return
+	}
+	if _, known := required[endpoint]; !known {
+		h.answer(w, r, c, statusUndefined, nil)
+		return
+	}
+	if st := h.authenticate(r, c); st != statusOK {
+		h.answer(w, r, c, st, nil)
+		return
+	}
+	for _, k := range required[endpoint] {
+		if blank(c.form[k]) {
+			h.answer(w, r, c, statusParams, nil)
+			return
+		}
+	}
+	var data []byte
+	switch endpoint {
+	case epCities:
+		data = h.cities(c)
+	case epCityParams:
+		data = h.cityParams(c)
+	case epCreateTask:
+		data = h.createTask(c)
+	case epGetFund:
+		var st int
+		data, st = h.getFund(c)
+		if st != statusOK {
+			h.answer(w, r, c, st, nil)
+			return
+		}
+	case epUserCode:
+		data = h.userCode(c)
+	}
+	h.answer(w, r, c, statusOK, data)
+}
+
+// authenticate checks appId and tokenKey, returning the top-level status to answer.
+func (h *Handler) authenticate(r *http.Request, c *call) int {
+	if blank(c.appID) || blank(c.form["tokenKey"]) {
+		return statusParams
+	}
+	h.mu.Lock()
+	tokenID, ok := h.apps[c.appID]
+	h.mu.Unlock()
+	if !ok {
+		return statusNoUser
+	}
+	if tokenKey(h.endpointURL(r, c.endpoint), tokenID, c.form) != strings.ToLower(c.form["tokenKey"]) {
+		return statusTokenKey
+	}
+	return statusOK
+}
+
+// endpointURL returns the URL the client must have signed.
+func (h *Handler) endpointURL(r *http.Request, endpoint string) string {
+	if h.baseURL != "" {
+		return h.baseURL + "/identity/" + endpoint
+	}
+	if strings.HasPrefix(r.RequestURI, "http://") || strings.HasPrefix(r.RequestURI, "https://") {
+		return r.RequestURI // absolute form, as sent to a proxy
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.RequestURI
+}
+
+// tokenKey computes the signature of a call: MD5 of the endpoint URL, the tokenId and
+// the non-blank parameters as key=value joined with ",", sorted by key.
+func tokenKey(endpointURL, tokenID string, form map[string]string) string {
+	keys := make([]string, 0, len(form))
+	for k, v := range form {
+		if k != "appId" && k != "tokenKey" && !blank(v) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(endpointURL)
+	b.WriteString(tokenID)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(form[k])
+	}
+	sum := md5.Sum([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// blank reports whether a parameter value is empty or only white space.
+func blank(v string) bool { return strings.TrimSpace(v) == "" }
+
+// firstValues keeps the first value of each form parameter.
+func firstValues(v url.Values) map[string]string {
+	m := make(map[string]string, len(v))
+	for k, vs := range v {
+		if len(vs) > 0 {
+			m[k] = vs[0]
+		}
+	}
+	return m
+}
+
+// answer writes the envelope of a call and logs the call.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, c *call, status int, data []byte) {
+	body := h.envelope(c, status, data)
+	h.record(c, status)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if c.fault != nil && c.fault.Kind == FaultTruncate {
+		body = body[:len(body)/2]
+	}
+	if c.fault != nil && c.fault.Kind == FaultDropAfter {
+		dropConnection(w)
+		return
+	}
+	w.Header().Set("Content-Length", itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+// sleep waits for d, or until the request is cancelled or the sandbox closed.
+func (h *Handler) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-h.done:
+	}
+}
