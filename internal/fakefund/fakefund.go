@@ -328,7 +328,10 @@ func (p Profile) normalize() Profile {
 	if p.End == (Month{}) {
 		p.End = DefaultEnd
 	}
-	p.End = Month{p.End.Year, 1}.Add(p.End.Month - 1) // 2017-13 is 2018-01
+	if y := p.End.Year; y >= minEndYear && y <= maxEndYear {
+		m := min(max(p.End.Month, -1200), 1200)
+		p.End = Month{y, 1}.Add(m - 1) // 2017-13 is 2018-01
+	}
 	switch {
 	case p.End.Year < minEndYear:
 		p.End = Month{minEndYear, 1}

@@ -1,6 +1,7 @@
 package fakefund
 
 import (
+	"math"
 	"math/rand"
 	"sort"
 	"strconv"
@@ -100,6 +101,10 @@ func TestClamp(t *testing.T) {
 		{"year 0", Profile{End: Month{0, 5}}, DefaultMonths, 1, DefaultRepayments, Month{minEndYear, 1}},
 		{"far future", Profile{End: Month{1 << 30, 1 << 30}}, DefaultMonths, 1, DefaultRepayments, Month{maxEndYear, 12}},
 		{"far past", Profile{End: Month{-1 << 30, -1 << 30}}, DefaultMonths, 1, DefaultRepayments, Month{minEndYear, 1}},
+		{"min int", Profile{End: Month{math.MinInt, math.MinInt}, Months: math.MinInt}, 1, 1, DefaultRepayments, Month{minEndYear, 1}},
+		{"max int", Profile{End: Month{math.MaxInt, math.MaxInt}, Repayments: math.MaxInt}, DefaultMonths, 1, MaxRepayments, Month{maxEndYear, 12}},
+		{"month max int", Profile{End: Month{2000, math.MaxInt}}, DefaultMonths, 1, DefaultRepayments, Month{2099, 12}},
+		{"month min int", Profile{End: Month{2000, math.MinInt}}, DefaultMonths, 1, DefaultRepayments, Month{1980, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
