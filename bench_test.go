@@ -1,0 +1,298 @@
+package tcredit
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/tcredit-go/tcredit/internal/fakefund"
+)
+
+// The benchmarks compare the SDK with what a team would write by hand in the same run;
+// BENCHMARKS.md has the figures and the command.
+
+// createParams is the 8-parameter createFundSearchTaskB request of the benchmarks.
+var createParams = map[string]string{
+	"account": "zhangsan", "area_code": "310000", "login_type": "1", "password": "p@ss word",
+	"real_name": "张三", "sub_area": "1", "mobile": "13812348000", "id_card": "430102199001011234",
+}
+
+const createURL = "http://api.com/identity/createFundSearchTaskB"
+
+func BenchmarkSign(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_ = Sign(createURL, "TOKEN-123", createParams)
+	}
+}
+
+// BenchmarkSignBaseline is the floor: MD5 and hex over the string already built.
+func BenchmarkSignBaseline(b *testing.B) {
+	s := createURL + "TOKEN-123" + "account=zhangsan,area_code=310000,id_card=430102199001011234,login_type=1," +
+		"mobile=13812348000,password=p@ss word,real_name=张三,sub_area=1"
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sum := md5.Sum([]byte(s))
+		_ = hex.EncodeToString(sum[:])
+	}
+}
+
+// largeProfile is about 20 years of monthly contributions and two loans with 360
+// repayments each.
+var largeProfile = fakefund.Profile{Seed: 7, Months: 240, Loans: 2, Repayments: 360}
+
+// reportJSON is a getFundB data object for p.
+func reportJSON(p fakefund.Profile, variance bool) []byte {
+	dst := []byte(`{"code":40001,"msg":"爬取结束","tid":"457e345272624ac294ff9dc675807dc9",`)
+	dst = fakefund.Generate(p).AppendJSON(dst, fakefund.JSONOptions{Variance: variance})
+	return append(dst, '}')
+}
+
+// okBody wraps a data object in the frame of a successful response.
+func okBody(data []byte) []byte { return envelopeJSON(0, "成功", "0951506707594446", string(data)) }
+
+// BenchmarkDecode reads a large getFundB response as GetFund does, from the body with
+// its type variance and from the plain copy; and, for reference, through
+// json.Unmarshal into a FundResult, which pays for encoding/json's own validation pass
+// before the tolerant decoder runs.
+func BenchmarkDecode(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		variance bool
+	}{{"variance", true}, {"plain", false}} {
+		body := okBody(reportJSON(largeProfile, tc.variance))
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	data := reportJSON(largeProfile, false)
+	b.Run("json.Unmarshal", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			var res FundResult
+			if err := json.Unmarshal(data, &res); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeBaseline reads the plain copy of the response with encoding/json into
+// structs of the same shape with float64 amounts: what plain structs can read.
+func BenchmarkDecodeBaseline(b *testing.B) {
+	body := okBody(reportJSON(largeProfile, false))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		var env plainEnvelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fundServer serves one fixed getFundB response on loopback.
+func fundServer(b *testing.B) *httptest.Server {
+	body := okBody(reportJSON(fakefund.Profile{Seed: 7}, false))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func BenchmarkRoundTrip(b *testing.B) {
+	srv := fundServer(b)
+	client, err := NewClient("APP", "TOKEN-123", WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := client.GetFund(ctx, "457e345272624ac294ff9dc675807dc9"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRoundTripBaseline is the minimal hand-written client: http.PostForm, md5,
+// json.Unmarshal.
+func BenchmarkRoundTripBaseline(b *testing.B) {
+	srv := fundServer(b)
+	endpoint := srv.URL + "/identity/getFundB"
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tid := "457e345272624ac294ff9dc675807dc9"
+		sum := md5.Sum([]byte(endpoint + "TOKEN-123" + "tid=" + tid))
+		resp, err := http.PostForm(endpoint, url.Values{"tid": {tid}, "appId": {"APP"}, "tokenKey": {hex.EncodeToString(sum[:])}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var env plainEnvelope
+		if err := json.Unmarshal(body, &env); err != nil || env.Status != 0 {
+			b.Fatal(fmt.Sprint(err, env.Status))
+		}
+	}
+}
+
+// The plain structs of the baselines: the response's shape with float64 money.
+type plainEnvelope struct {
+	Status  int       `json:"status"`
+	Message string    `json:"message"`
+	SeqNum  string    `json:"seqNum"`
+	Data    plainFund `json:"data"`
+}
+
+type plainFund struct {
+	TID        string      `json:"tid"`
+	Code       int         `json:"code"`
+	Msg        string      `json:"msg"`
+	Fail       []string    `json:"fail"`
+	CreateTime string      `json:"createTime"`
+	BaseInfo   *plainBase  `json:"baseInfo"`
+	BillInfos  []plainBill `json:"billInfos"`
+	LoanInfos  []plainLoan `json:"loanInfos"`
+}
+
+type plainBase struct {
+	Birthday               string  `json:"birthday"`
+	EmployeeName           string  `json:"employeeName"`
+	HouseFundStatus        string  `json:"houseFundStatus"`
+	PersonalMonthPayAmount float64 `json:"personalMonthPayAmount"`
+	InYearAddPayAmount     float64 `json:"inYearAddPayAmount"`
+	Gender                 string  `json:"gender"`
+	InYearInterest         float64 `json:"inYearInterest"`
+	InYearTranerin         float64 `json:"inYearTranerin"`
+	InYearReceiveAmount    float64 `json:"inYearReceiveAmount"`
+	OpenAccountDate        string  `json:"openAccountDate"`
+	IDCard                 string  `json:"idCard"`
+	PayUntilDate           string  `json:"payUntilDate"`
+	CompanyName            string  `json:"companyName"`
+	CardType               string  `json:"cardType"`
+	LastYearBalance        float64 `json:"lastYearBalance"`
+	LastYearInterest       float64 `json:"lastYearInterest"`
+	InYearPayAmount        float64 `json:"inYearPayAmount"`
+	MonthPayAmount         float64 `json:"monthPayAmount"`
+	BindMobile             string  `json:"bindMobile"`
+	CompanyMonthPayAmount  float64 `json:"companyMonthPayAmount"`
+	MonthPayBaseAmount     float64 `json:"monthPayBaseAmount"`
+	EmployeeAccountNum     string  `json:"employeeAccountNum"`
+	HouseFundBalance       float64 `json:"houseFundBalance"`
+	BankAccount            string  `json:"bankAccount"`
+	BankName               string  `json:"bankName"`
+	CompanyAccountNum      string  `json:"companyAccountNum"`
+	DepositManageDept      string  `json:"depositManageDept"`
+	BelongOffice           string  `json:"belongOffice"`
+	DepositRatioPersonal   string  `json:"depositRatioPersonal"`
+	DepositRatioCompany    string  `json:"depositRatioCompany"`
+	NameAuth               string  `json:"nameAuth"`
+	BindEmail              string  `json:"bindEmail"`
+	HouseFundAccount       string  `json:"houseFundAccount"`
+	HomeAddress            string  `json:"homeAddress"`
+}
+
+type plainBill struct {
+	Note          string  `json:"note"`
+	PayBase       float64 `json:"payBase"`
+	Balance       float64 `json:"balance"`
+	PayArriveDate string  `json:"payArriveDate"`
+	InAmount      float64 `json:"inAmount"`
+	CompanyName   string  `json:"companyName"`
+	PayMonth      string  `json:"payMonth"`
+	OutAmount     float64 `json:"outAmount"`
+}
+
+type plainLoan struct {
+	DetailInfo struct {
+		LoanName               string  `json:"loanName"`
+		LoanIDCard             string  `json:"loanIDCard"`
+		LoanPhone              string  `json:"loanPhone"`
+		Address                string  `json:"address"`
+		HouseAddress           string  `json:"houseAddress"`
+		CompanyName            string  `json:"companyName"`
+		BankName               string  `json:"bankName"`
+		BankAccount            string  `json:"bankAccount"`
+		LoanNum                string  `json:"loanNum"`
+		LoanAmount             float64 `json:"loanAmount"`
+		LoanType               string  `json:"loanType"`
+		LoanLength             string  `json:"loanLength"`
+		LoanRate               string  `json:"loanRate"`
+		LoanStatus             string  `json:"loanStatus"`
+		LoanDate               string  `json:"loanDate"`
+		LoanEndDate            string  `json:"loanEndDate"`
+		HouseType              string  `json:"houseType"`
+		GuaranteeType          string  `json:"guaranteeType"`
+		PaymentType            string  `json:"paymentType"`
+		PaymentDay             string  `json:"paymentDay"`
+		PaymentAmount          float64 `json:"paymentAmount"`
+		DuePrincipal           float64 `json:"duePrincipal"`
+		OverdueAmount          float64 `json:"overdueAmount"`
+		LoanBalance            float64 `json:"loanBalance"`
+		HisOverdueCount        int     `json:"hisOverdueCount"`
+		RepayInterest          float64 `json:"repayInterest"`
+		MonthLowestRepay       float64 `json:"monthLowestRepay"`
+		CurrentOverdueInterest float64 `json:"currentOverdueInterest"`
+		CurrentOverdueCount    int     `json:"currentOverdueCount"`
+		HisOverdueAmount       float64 `json:"hisOverdueAmount"`
+		IsMonthHedge           string  `json:"isMonthHedge"`
+		GjjLoanNum             string  `json:"gjjLoanNum"`
+		CommercialLoanNum      string  `json:"commercialLoanNum"`
+		ReceivePunishInterest  float64 `json:"receivePunishInterest"`
+		LoanApplyStatus        string  `json:"loanApplyStatus"`
+	} `json:"detailInfo"`
+	LoanRepayerInfos []struct {
+		RepayNo         string `json:"repayNo"`
+		RepayName       string `json:"repayname"`
+		IDCard          string `json:"idCard"`
+		Phone           string `json:"phone"`
+		CorporationName string `json:"corporationName"`
+		BankAccount     string `json:"bankAccount"`
+		Relation        string `json:"relation"`
+		SignDate        string `json:"signDate"`
+	} `json:"loanRepayerInfos"`
+	LoanRepayInfos []struct {
+		Date                string  `json:"date"`
+		RepayMonth          string  `json:"repayMonth"`
+		Principal           float64 `json:"principal"`
+		Interest            float64 `json:"interest"`
+		Sum                 float64 `json:"sum"`
+		BankDeduction       float64 `json:"bankDeduction"`
+		SelfHedge           float64 `json:"selfHedge"`
+		MateHedge           float64 `json:"mateHedge"`
+		Balance             float64 `json:"balance"`
+		Describe            string  `json:"describe"`
+		RepayPunishInterest float64 `json:"repayPunishInterest"`
+	} `json:"loanRepayInfos"`
+	LoanOverdueInfos []struct {
+		Date           string  `json:"date"`
+		Principal      float64 `json:"principal"`
+		Interest       float64 `json:"interest"`
+		Penalty        float64 `json:"penalty"`
+		OverdueBalance float64 `json:"overdueBalance"`
+		Summary        float64 `json:"summary"`
+	} `json:"loanOverdueInfos"`
+}
