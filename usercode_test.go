@@ -1,0 +1,88 @@
+package tcredit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSubmitCodeWire(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	r := recordBody(mt, "fundUserCode", http.StatusOK, fixture(t, "fundUserCode.json"))
+	require.NoError(t, c.SubmitCode(context.Background(), createdTID, "8 3 1 9"))
+	assertWire(t, r, "fundUserCode", map[string]string{"tid": createdTID, "code": "8 3 1 9"})
+}
+
+func TestSubmitCodeRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		data     string
+		code     TaskCode
+		msg      string
+		sentinel error
+	}{
+		{`{"status":-9,"message":"权限认证失败"}`, CodeAuthFailed, "权限认证失败", ErrNoPermission},
+		{`{"status":-1,"message":"接口异常"}`, CodeError, "接口异常", ErrSystem},
+		{`{"status":"-2","message":" 参数错误 "}`, CodeInvalidParams, "参数错误", ErrInvalidParams},
+	}
+	for _, tt := range tests {
+		c, mt := newMockClient(t)
+		r := recordBody(mt, "fundUserCode", http.StatusOK, envelopeJSON(0, "成功", "0011508314385070", tt.data))
+		err := c.SubmitCode(context.Background(), createdTID, "123456")
+		var te *TaskError
+		require.True(t, errors.As(err, &te), "%s: %T %v", tt.data, err, err)
+		assert.Equal(t, &TaskError{TID: createdTID, Code: tt.code, Msg: tt.msg}, te)
+		assert.True(t, errors.Is(err, tt.sentinel), "%v", err)
+		assert.Equal(t, 1, r.calls())
+		assert.NotContains(t, err.Error(), "123456", "the code is a secret")
+	}
+}
+
+func TestSubmitCodeInvalidInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ tid, code, field string }{
+		{"", "123456", "tid"},
+		{" ", "123456", "tid"},
+		{createdTID, "", "code"},
+		{createdTID, "\t", "code"},
+	}
+	for _, tt := range tests {
+		c, mt := newMockClient(t)
+		err := c.SubmitCode(context.Background(), tt.tid, tt.code)
+		assert.True(t, errors.Is(err, ErrInvalidInput), "%v", err)
+		var fe *FieldError
+		require.True(t, errors.As(err, &fe))
+		assert.Equal(t, tt.field, fe.Field)
+		assert.Zero(t, mt.GetTotalCallCount())
+	}
+}
+
+func TestSubmitCodeNotRetriedOnceSent(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	r := recordBody(mt, "fundUserCode", http.StatusBadGateway, fixture(t, "gateway-502.html"))
+	err := c.SubmitCode(context.Background(), createdTID, "123456")
+	assert.Equal(t, 1, r.calls(), "each submission spends one of the person's attempts")
+	assert.True(t, errors.Is(err, ErrOutcomeUnknown), "%v", err)
+	var uo *UnknownOutcomeError
+	require.True(t, errors.As(err, &uo))
+	assert.Equal(t, "fundUserCode", uo.Endpoint)
+	assert.Equal(t, createdTID, uo.TID, "the error says which task to look up")
+	assert.Contains(t, err.Error(), createdTID)
+}
+
+func TestSubmitCodeRetriedWhenBusy(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	r := record(mt, "fundUserCode",
+		httpmock.NewBytesResponder(http.StatusOK, envelopeJSON(10, "系统繁忙，请稍后再试", "1", `""`)),
+		httpmock.NewBytesResponder(http.StatusOK, fixture(t, "fundUserCode.json")))
+	require.NoError(t, c.SubmitCode(context.Background(), createdTID, "123456"))
+	assert.Equal(t, 2, r.calls())
+}
