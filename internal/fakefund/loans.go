@@ -145,23 +145,7 @@ func (g *generator) loan(r *Report, method string, overdue bool) Loan {
 	last := l.Repayments[len(l.Repayments)-1]
 
 	if overdue {
-		late := &l.Repayments[1+g.between(0, rows-1)]
-		days := g.between(3, 8)
-		penalty := roundDiv(late.Sum*int64(days)*5, 10000) // 0.05% a day
-		late.Date = late.Date[:8] + string(appendPadded(nil, payDay+days, 2))
-		late.Describe = "逾期还款"
-		late.RepayPunishInterest = penalty
-		late.BankDeduction = late.Sum + penalty
-		l.Overdues = []Overdue{{
-			Date:      late.RepayMonth,
-			Principal: late.Principal,
-			Interest:  late.Interest,
-			Penalty:   penalty,
-			Summary:   late.Sum + penalty,
-		}}
-		d.HisOverdueCount = 1
-		d.HisOverdueAmount = late.Sum
-		d.ReceivePunishInterest = penalty
+		g.repayLate(&l, payDay)
 	}
 
 	h := r.Holder
@@ -207,4 +191,27 @@ func (g *generator) loan(r *Report, method string, overdue bool) Loan {
 		SignDate:        loanDate,
 	}}
 	return l
+}
+
+// repayLate makes one of the loan's repayments late by a few days, with a penalty,
+// and records the overdue period.
+func (g *generator) repayLate(l *Loan, payDay int) {
+	late := &l.Repayments[1+g.between(0, len(l.Repayments)-2)]
+	days := g.between(3, 8)
+	penalty := roundDiv(late.Sum*int64(days)*5, 10000) // 0.05% a day
+	late.Date = late.Date[:8] + string(appendPadded(nil, payDay+days, 2))
+	late.Describe = "逾期还款"
+	late.RepayPunishInterest = penalty
+	late.BankDeduction = late.Sum + penalty
+	l.Overdues = []Overdue{{
+		Date:      late.RepayMonth,
+		Principal: late.Principal,
+		Interest:  late.Interest,
+		Penalty:   penalty,
+		Summary:   late.Sum + penalty,
+	}}
+	d := &l.Detail
+	d.HisOverdueCount = 1
+	d.HisOverdueAmount = late.Sum
+	d.ReceivePunishInterest = penalty
 }

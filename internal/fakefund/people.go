@@ -140,7 +140,6 @@ func (g *generator) people(r *Report) {
 	b.BindMobile = h.Mobile
 	b.CardType = "ID_CARD"
 	b.HouseFundStatus = g.pick([]string{"NORMAL", "正常", "缴存"})
-	b.PayUntilDate = g.p.End.String()
 	b.EmployeeAccountNum = "0" + g.digits(12)
 	b.HouseFundAccount = g.digits(11)
 	b.BankName = g.pick(banks)
