@@ -402,3 +402,23 @@ func BenchmarkAppendJSON(b *testing.B) {
 		})
 	}
 }
+
+// TestConcurrentUse checks that reports can be generated and written from many
+// goroutines at once, as a sandbox server does (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	shared := Generate(Profile{Seed: 8})
+	want := string(shared.AppendJSON(nil, JSONOptions{Variance: true}))
+	results := make(chan string, 8)
+	for i := 0; i < cap(results); i++ {
+		go func(i int) {
+			if i%2 == 0 {
+				results <- string(shared.AppendJSON(nil, JSONOptions{Variance: true}))
+				return
+			}
+			results <- string(Generate(Profile{Seed: 8}).AppendJSON(nil, JSONOptions{Variance: true}))
+		}(i)
+	}
+	for i := 0; i < cap(results); i++ {
+		assert.Equal(t, want, <-results)
+	}
+}
