@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQuickstartOnTheSandbox(t *testing.T) {
+	var out bytes.Buffer
+	noEnv := func(string) string { return "" }
+	err := run(context.Background(), noEnv, strings.NewReader(""), &out, 2*time.Millisecond)
+	require.NoError(t, err, out.String())
+	text := out.String()
+	for _, want := range []string{
+		"running on the embedded sandbox",
+		"chosen: 330100 杭州",
+		"task created: ",
+		"10003 登录中，等待用户输入短信",
+		"types 123456",
+		"40001 爬取结束",
+		"contributions 36 months in all",
+		"ID 1101**********1060",
+		"Password:[redacted]",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.NotContains(t, text, "s3cret-passw0rd")
+	assert.NotContains(t, text, "110105199003071060")
+}
+
+func TestQuickstartAsksAtTheTerminalWithCredentials(t *testing.T) {
+	// With credentials the quickstart talks to the address in TCREDIT_BASE_URL and asks
+	// the person; nothing listens on this one, so it stops at the first call.
+	env := map[string]string{"TCREDIT_APP_ID": "app", "TCREDIT_TOKEN_ID": "token", "TCREDIT_BASE_URL": "http://127.0.0.1:1"}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := run(ctx, func(k string) string { return env[k] }, strings.NewReader("330100\n"), &out, time.Millisecond)
+	require.Error(t, err)
+	assert.Contains(t, out.String(), "Using the real API at http://127.0.0.1:1 as appId app")
+	assert.NotContains(t, out.String(), "token")
+}

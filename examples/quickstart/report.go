@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/internal/mask"
+	"github.com/tcredit-go/tcredit/summary"
+)
+
+// printReport prints the report the way a credit analyst reads it: who, the account,
+// the contributions and the loans, as of asOf.
+func printReport(out io.Writer, res *tcredit.FundResult, asOf time.Time) {
+	s := summary.Of(res, asOf)
+	fmt.Fprintf(out, "Report (task %s, %d %s), as of %s\n", res.TID, res.Code, res.Code, asOf.Format("2006-01-02"))
+	if b := res.BaseInfo; b != nil {
+		fmt.Fprintf(out, "  holder        %s, ID %s\n", mask.Name(b.EmployeeName), mask.IDCard(b.IDCard))
+		fmt.Fprintf(out, "  employer      %s\n", s.CurrentEmployer)
+	}
+	fmt.Fprintf(out, "  account       %s (%s), opened %s\n", s.Account.StatusText, statusWord(s.Account.Status), s.Account.Opened)
+	fmt.Fprintf(out, "  balance       ¥%s\n", s.Account.Balance)
+	c := s.Contributions
+	fmt.Fprintf(out, "  contributions %d months in all, %d in a row up to %s, %d of the last 12\n", c.Months, c.Consecutive, c.Latest, c.Last12)
+	fmt.Fprintf(out, "  latest month  ¥%s (personal ¥%s + company ¥%s), base ¥%s\n", c.MonthlyTotal, c.MonthlyPersonal, c.MonthlyCompany, c.Base)
+	l := s.Loans
+	fmt.Fprintf(out, "  loans         %d, outstanding ¥%s, monthly ¥%s, %d overdue periods in the past\n", l.Count, l.Outstanding, l.MonthlyPayment, l.OverdueHistoryPeriods)
+	if len(res.Fail) > 0 {
+		fmt.Fprintf(out, "  missing       %v\n", res.Fail)
+	}
+}
+
+func statusWord(s summary.Status) string {
+	switch s {
+	case summary.Active:
+		return "active"
+	case summary.Sealed:
+		return "sealed"
+	case summary.Closed:
+		return "closed"
+	}
+	return "unknown"
+}
