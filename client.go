@@ -154,6 +154,15 @@ func defaultUserAgent() string {
 	return "tcredit-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + strings.TrimPrefix(runtime.Version(), "go")
 }
 
+// maxConnsPerHost bounds the default transport's connections to the API, open and
+// idle alike, so that a burst of calls queues for a connection instead of opening one
+// each.
+const maxConnsPerHost = 64
+
+// CloseIdleConnections closes the connections of the client's transport that are idle
+// now, as http.Client.CloseIdleConnections does; for example before a program's end.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
 // defaultHTTPClient returns the transport used without WithHTTPClient: bounded connect,
 // TLS and response-header waits, a bounded idle pool shared by all goroutines, HTTP/2
 // where the server offers it. The overall limit of one call is the caller's context.
@@ -168,7 +177,8 @@ func defaultHTTPClient() *http.Client {
 			ResponseHeaderTimeout: 60 * time.Second,
 			ExpectContinueTimeout: time.Second,
 			MaxIdleConns:          100,
-			MaxIdleConnsPerHost:   32,
+			MaxIdleConnsPerHost:   maxConnsPerHost,
+			MaxConnsPerHost:       maxConnsPerHost,
 			IdleConnTimeout:       90 * time.Second,
 		},
 		Timeout: 2 * time.Minute,
