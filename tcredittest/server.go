@@ -60,14 +60,13 @@ type Handler struct {
 	AppID   string
 	TokenID string
 
-	step       time.Duration
-	seed       int64
-	baseURL    string // pinned public base URL, or "" to read it from each request
-	callback   string
-	report     Report
-	variance   bool
-	challenge  time.Duration
-	demoLogins map[string]bool
+	step      time.Duration
+	seed      int64
+	baseURL   string // pinned public base URL, or "" to read it from each request
+	callback  string
+	report    Report
+	variance  bool
+	challenge time.Duration
 
 	done chan struct{}  // closed by Close
 	wg   sync.WaitGroup // the notifier and the callback sender
@@ -185,10 +184,8 @@ func NewHandler(opts ...Option) *Handler {
 	}
 	h.faultRNG = uint64(h.seed)*0x9E3779B97F4A7C15 + 1
 	h.apps[h.AppID] = h.TokenID
-	h.demoLogins = map[string]bool{}
 	for _, a := range DemoAccounts() {
-		h.accounts[a.Login] = a
-		h.demoLogins[a.Login] = true
+		h.register(a)
 	}
 	return h
 }

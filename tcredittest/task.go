@@ -36,6 +36,27 @@ var scenarioNames = [...]string{
 	"wrong-code", "input-timeout", "site-down", "site-unstable", "crawl-failure",
 }
 
+var scenarioDescriptions = [...]string{
+	"10001 10002 20001 30001 40001, the full report",
+	"10001 10002 20001 20005 30001 40002, \"fail\":[\"loanInfos\"] and no loans",
+	"10001 10003; SMS code " + SMSCode + " → 10002 20001 30001 40001; another code → 50009",
+	"10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009",
+	"10001 50004 (用户名密码输入错误)",
+	"10001 10003; every code → 50009 (验证码输入错误)",
+	"10001 10003; no code taken, 50008 (等待用户输入超时) after 3 steps",
+	"10001 50005 (网站维护中)",
+	"10001 10002 20001 50007 (网站不稳定)",
+	"10001 10002 20001 50002 (爬取失败)",
+}
+
+// Description tells what happens to a task of the scenario, as task codes.
+func (s Scenario) Description() string {
+	if s >= 0 && int(s) < len(scenarioDescriptions) {
+		return scenarioDescriptions[s]
+	}
+	return s.String()
+}
+
 // String returns the scenario's name, such as "sms-challenge".
 func (s Scenario) String() string {
 	if s >= 0 && int(s) < len(scenarioNames) {
@@ -85,6 +106,11 @@ func DemoAccounts() []Account {
 func (h *Handler) AddAccount(a Account) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.register(a)
+}
+
+// register indexes an account by its logins. h.mu is held.
+func (h *Handler) register(a Account) {
 	h.accounts[a.Login] = a
 	if a.IDCard != "" {
 		h.accounts[a.IDCard] = a
