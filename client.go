@@ -223,7 +223,7 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 			c.budget.refill()
 			return env.Data, env.SeqNum, nil
 		}
-		reason, retry, err := classify(ep, err)
+		reason, retry, err := classify(ctx, ep, err)
 		delay := c.retry.backoff(attempt)
 		if retry && (attempt >= c.retry.MaxAttempts || pastDeadline(ctx, delay) || !c.budget.spend()) {
 			retry = false
@@ -247,10 +247,6 @@ func pastDeadline(ctx context.Context, d time.Duration) bool {
 	return ok && time.Until(deadline) < d
 }
 
-// isContextErr reports whether err comes from a context that was cancelled or timed out.
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
 
 // form builds the signed request body: the non-blank parameters, appId and tokenKey.
 func (c *Client) form(ep endpoint, params map[string]string) []byte {

@@ -180,7 +180,7 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 				t.observe(res)
 				return res, err
 			}
-			if !transient(err) || ctx.Err() != nil {
+			if !transient(ctx, err) {
 				return t.result(tid), &QueryError{TID: tid, Err: err}
 			}
 			delay = t.next(false)
@@ -252,8 +252,8 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 }
 
 // transient reports whether a failed GetFund may succeed if asked again later.
-func transient(err error) bool {
-	_, retry, _ := classify(epGetFund, err)
+func transient(ctx context.Context, err error) bool {
+	_, retry, _ := classify(ctx, epGetFund, err)
 	return retry || errors.Is(err, ErrProcessing)
 }
 

@@ -1,6 +1,7 @@
 package tcredit
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -91,10 +92,11 @@ func (e *UnknownOutcomeError) Is(target error) bool { return target == ErrOutcom
 // Unwrap returns what went wrong.
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
-// classify says whether a failed attempt may be repeated, and why. For a call that must
+// classify says whether a failed attempt may be repeated, and why. A timeout of the
+// HTTP client is a network error like any other; the end of ctx is not. For a call that must
 // not be repeated once sent, it also turns an error of unknown outcome into an
 // *UnknownOutcomeError.
-func classify(ep endpoint, err error) (reason string, retry bool, out error) {
+func classify(ctx context.Context, ep endpoint, err error) (reason string, retry bool, out error) {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		if apiErr.Status == StatusBusy {
@@ -104,7 +106,7 @@ func classify(ep endpoint, err error) (reason string, retry bool, out error) {
 	}
 	var te *transportError
 	if errors.As(err, &te) {
-		if isContextErr(te.err) {
+		if ctx.Err() != nil { // the caller gave up: no retry
 			if ep.unsafe && te.sent {
 				return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
 			}
