@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,23 +63,6 @@ func TestCityParamsWire(t *testing.T) {
 		},
 	}}
 	assert.Equal(t, want, methods)
-}
-
-func TestCityParamsSignsTheDocumentVector(t *testing.T) {
-	t.Parallel()
-	mt := httpmock.NewMockTransport()
-	c, err := NewClient(testAppID, "TOKEN-123", WithHTTPClient(&http.Client{Transport: mt}), noRetry)
-	require.NoError(t, err)
-	var got string
-	mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/identity/getFundCityParamB", func(req *http.Request) (*http.Response, error) {
-		require.NoError(t, req.ParseForm())
-		got = req.PostForm.Get("tokenKey")
-		return httpmock.NewBytesResponse(http.StatusOK, fixture(t, "getFundCityParamB.json")), nil
-	})
-
-	_, err = c.CityParams(context.Background(), "310000")
-	require.NoError(t, err)
-	assert.Equal(t, "a12fb33411dd4034bef8954f7d5815dc", got, "DESIGN.md's vector for the default base URL")
 }
 
 func TestCitiesVariance(t *testing.T) {
