@@ -314,7 +314,9 @@ func targets() []any {
 	return []any{
 		new(sample), new([]sample), new(item), new(*item), new([]int), new(string), new(int), new(bool),
 		new([]byte), new(map[string]any), new(any), new([][]item), new(json.RawMessage), new(rawText),
-		new(struct{ X struct{ Y []struct{ Z *[]int } } }), new([]*sample), new(float32), new(uint8),
+		new(struct {
+			X struct{ Y []struct{ Z *[]int } }
+		}), new([]*sample), new(float32), new(uint8),
 	}
 }
 
