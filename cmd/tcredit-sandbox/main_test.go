@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, w := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-app-id", "my-app", "-token-id", "my-token", "-step", "1ms"}, w, io.Discard)
+		w.Close()
+	}()
+
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	var info struct {
+		URL     string `json:"url"`
+		AppID   string `json:"appId"`
+		TokenID string `json:"tokenId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(line), &info), line)
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, info.URL)
+	assert.Equal(t, "my-app", info.AppID)
+	assert.Equal(t, "my-token", info.TokenID)
+
+	// A call signed by hand: md5(url + tokenId + "area_code=110100").
+	u := info.URL + "/identity/getFundCityParamB"
+	key := fmt.Sprintf("%x", md5.Sum([]byte(u+info.TokenID+"area_code=110100")))
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.PostForm(u, url.Values{"appId": {info.AppID}, "tokenKey": {key}, "area_code": {"110100"}})
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"status":0`)
+	assert.Contains(t, string(body), `"login_params"`)
+
+	cancel()
+	require.NoError(t, <-errc, "a graceful shutdown")
+	rest, _ := io.ReadAll(out)
+	assert.Empty(t, rest, "one line on stdout")
+}
+
+func TestHelpListsDemoAccounts(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-help"}, &stdout, &stderr))
+	help := stderr.String()
+	for _, want := range []string{"-addr", "-app-id", "-token-id", "-step", "demo-success", "demo-sms-challenge", "123456", "50008", "110105199003071028"} {
+		assert.Contains(t, help, want)
+	}
+	assert.Empty(t, stdout.String())
+}
+
+func TestRunRejectsBadArguments(t *testing.T) {
+	for _, args := range [][]string{{"-step", "soon"}, {"extra"}, {"-addr", "256.0.0.1:x"}} {
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		assert.Error(t, err, strings.Join(args, " "))
+	}
+}

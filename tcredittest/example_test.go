@@ -1,0 +1,85 @@
+package tcredittest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+// A test of code that runs a fund query: the sandbox plays the provider, a demo account
+// asks for an SMS code, and the code provider answers it.
+func ExampleNewServer() {
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
+	defer srv.Close()
+
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.Query(context.Background(),
+		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-sms-challenge", Password: "any"},
+		tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond),
+		tcredit.WithCodeProvider(func(ctx context.Context, ch tcredit.Challenge) (string, error) {
+			return tcredittest.SMSCode, nil
+		}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(int(res.Code), res.Msg)
+	fmt.Println("billed:", srv.Billed(srv.AppID))
+	// Output:
+	// 40001 爬取结束
+	// billed: 1
+}
+
+// An account of the test's own, with a scenario and the size of its report.
+func ExampleHandler_AddAccount() {
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
+	defer srv.Close()
+	srv.AddAccount(tcredittest.Account{
+		Login:    "zhangsan",
+		Password: "secret",
+		Scenario: tcredittest.Success,
+		Report:   tcredittest.Report{Seed: 42, Months: 120, Loans: 2},
+	})
+
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.Query(context.Background(),
+		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "zhangsan", Password: "secret"},
+		tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(int(res.Code), len(res.LoanInfos), "loans")
+	// Output: 40001 2 loans
+}
+
+// A connection cut after the task was created: the client cannot know whether it was,
+// and must not create it again, since every task is billed.
+func ExampleHandler_InjectFault() {
+	srv := tcredittest.NewServer()
+	defer srv.Close()
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
+
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.CreateTask(context.Background(),
+		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "any"})
+	fmt.Println(errors.Is(err, tcredit.ErrOutcomeUnknown))
+	fmt.Println("tasks:", len(srv.Tasks()), "billed:", srv.Billed(srv.AppID))
+	// Output:
+	// true
+	// tasks: 1 billed: 1
+}

@@ -1,0 +1,135 @@
+package tcredittest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/png"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+// The SDK against the sandbox: two independent implementations of the wire protocol
+// that must agree.
+
+func newClient(t *testing.T, srv *tcredittest.Server) *tcredit.Client {
+	t.Helper()
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL),
+		tcredit.WithRetry(tcredit.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+	require.NoError(t, err)
+	return client
+}
+
+func TestSDKQueriesEveryDemoAccount(t *testing.T) {
+	for _, seed := range []int64{1, 2} { // two seeds: two sets of type variance
+		srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond), tcredittest.WithSeed(seed))
+		client := newClient(t, srv)
+		wantBilled := 0
+		for _, a := range tcredittest.DemoAccounts() {
+			var images [][]byte
+			res, err := client.Query(context.Background(),
+				tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: a.Login, Password: "any"},
+				tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond),
+				tcredit.WithCodeProvider(func(ctx context.Context, ch tcredit.Challenge) (string, error) {
+					images = append(images, ch.Image)
+					task, _ := srv.Task(ch.TID)
+					return task.Answer, nil
+				}),
+			)
+			want := map[tcredittest.Scenario]int{
+				tcredittest.Success: 40001, tcredittest.Partial: 40002, tcredittest.SMSChallenge: 40001,
+				tcredittest.ImageChallenge: 40001, tcredittest.WrongPassword: 50004, tcredittest.WrongCode: 50009,
+				tcredittest.InputTimeout: 50008, tcredittest.SiteDown: 50005, tcredittest.SiteUnstable: 50007,
+				tcredittest.CrawlFailure: 50002,
+			}[a.Scenario]
+			if want < 50000 {
+				wantBilled++
+				require.NoError(t, err, a.Login)
+				assert.Equal(t, want, int(res.Code), a.Login)
+				require.NotNil(t, res.BaseInfo, a.Login)
+				assert.NotEmpty(t, res.BillInfos, a.Login)
+				assert.Positive(t, int64(res.BaseInfo.HouseFundBalance), a.Login)
+			} else {
+				var te *tcredit.TaskError
+				require.ErrorAs(t, err, &te, a.Login)
+				assert.Equal(t, want, int(te.Code), a.Login)
+			}
+			switch a.Scenario {
+			case tcredittest.Partial:
+				assert.Equal(t, []string{"loanInfos"}, res.Fail)
+				assert.Empty(t, res.LoanInfos)
+			case tcredittest.Success:
+				assert.NotEmpty(t, res.LoanInfos)
+			case tcredittest.ImageChallenge:
+				require.Len(t, images, 1)
+				_, err := png.Decode(bytes.NewReader(images[0]))
+				assert.NoError(t, err, "the SDK decodes the captcha to a PNG")
+			}
+		}
+		assert.Equal(t, wantBilled, srv.Billed(srv.AppID), "failed tasks are rolled back")
+		srv.Close()
+	}
+}
+
+func TestSDKCitiesAndLoginMethods(t *testing.T) {
+	srv := tcredittest.NewServer()
+	defer srv.Close()
+	client := newClient(t, srv)
+	ctx := context.Background()
+
+	cities, err := client.Cities(ctx)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(cities), 20)
+	unavailable := 0
+	for _, c := range cities {
+		if !c.Available() {
+			unavailable++
+		}
+	}
+	assert.Equal(t, 4, unavailable)
+
+	methods, err := client.CityParams(ctx, "340500")
+	require.NoError(t, err)
+	require.Len(t, methods, 1)
+	req := tcredit.CreateTaskRequest{AreaCode: "340500", LoginType: 1, Account: "demo-success", Password: "x", SubArea: "3"}
+	assert.Error(t, methods[0].Validate(req), "3 is not a listed branch")
+	req.SubArea = "2"
+	assert.NoError(t, methods[0].Validate(req))
+}
+
+func TestSDKRetriesPassingFaults(t *testing.T) {
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
+	defer srv.Close()
+	client := newClient(t, srv)
+	ctx := context.Background()
+
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultBadGateway, Endpoint: "getFundCitysB"})
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultStatus, Status: 10, Endpoint: "getFundCityParamB", Count: 2})
+	_, err := client.Cities(ctx)
+	assert.NoError(t, err, "after a 502")
+	_, err = client.CityParams(ctx, "110100")
+	assert.NoError(t, err, "after busy twice")
+
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultStatus, Status: 10, Endpoint: "createFundSearchTaskB"})
+	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "x"})
+	require.NoError(t, err, "busy: the task was not created, so it is created again")
+	assert.Len(t, srv.Tasks(), 1)
+
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultTruncate, Endpoint: "getFundB"})
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDrop, Endpoint: "getFundB"})
+	_, err = client.Wait(ctx, tid, tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond))
+	assert.NoError(t, err, "reads are repeated")
+
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultStatus, Status: 11, Endpoint: "getFundB"})
+	_, err = client.GetFund(ctx, tid)
+	var apiErr *tcredit.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, tcredit.Status(11), apiErr.Status)
+	assert.False(t, errors.Is(err, tcredit.ErrOutcomeUnknown))
+}
