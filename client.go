@@ -247,7 +247,6 @@ func pastDeadline(ctx context.Context, d time.Duration) bool {
 	return ok && time.Until(deadline) < d
 }
 
-
 // form builds the signed request body: the non-blank parameters, appId and tokenKey.
 func (c *Client) form(ep endpoint, params map[string]string) []byte {
 	var keysBuf [16]string

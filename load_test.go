@@ -1,0 +1,85 @@
+package tcredit_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/internal/fakefund"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+// loadQueries is how many queries the load test runs at once on one Client.
+const loadQueries = 1000
+
+// TestLoadOneClient runs 1,000 concurrent queries on one Client with its default
+// transport against the sandbox on loopback: every one gets its own account's report,
+// the connections are reused, exactly 1,000 tasks are billed, and the goroutines come
+// back to where they were.
+func TestLoadOneClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test skipped in -short mode")
+	}
+	baseline := goleak.IgnoreCurrent()
+
+	h := tcredittest.NewHandler(tcredittest.WithStep(5 * time.Millisecond))
+	var accepted atomic.Int32
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			accepted.Add(1)
+		}
+	}
+	ts.Start()
+	for i := 0; i < loadQueries; i++ {
+		h.AddAccount(tcredittest.Account{
+			Login:    fmt.Sprintf("load-%04d", i),
+			Scenario: tcredittest.Success,
+			Report:   tcredittest.Report{Seed: int64(i + 1), Months: 24},
+		})
+	}
+
+	client, err := tcredit.NewClient(h.AppID, h.TokenID, tcredit.WithBaseURL(ts.URL))
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	results := make([]*tcredit.FundResult, loadQueries)
+	errs := make([]error, loadQueries)
+	var wg sync.WaitGroup
+	for i := 0; i < loadQueries; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i], errs[i] = client.Query(ctx, login(fmt.Sprintf("load-%04d", i)),
+				tcredit.WithPollInterval(20*time.Millisecond, 100*time.Millisecond))
+		}(i)
+	}
+	wg.Wait()
+
+	for i := 0; i < loadQueries; i++ {
+		require.NoError(t, errs[i], "query %d", i)
+		require.Equal(t, tcredit.CodeDone, results[i].Code)
+		want := fakefund.Generate(fakefund.Profile{Seed: int64(i + 1), Months: 24}).Truth
+		require.Equal(t, tcredit.Amount(want.FinalBalance), results[i].BaseInfo.HouseFundBalance, "query %d got its own report", i)
+	}
+	assert.Equal(t, loadQueries, h.Billed(h.AppID))
+	assert.LessOrEqual(t, int(accepted.Load()), 64, "connections reused: no more than the transport's pool")
+	t.Logf("%d queries, %d TCP connections, %d requests", loadQueries, accepted.Load(), len(h.Requests()))
+
+	client.CloseIdleConnections()
+	ts.Close()
+	h.Close()
+	goleak.VerifyNone(t, baseline) // it retries while goroutines wind down
+}
