@@ -1,0 +1,3 @@
+package tcredit
+
+//go:generate go run ./internal/fieldsdoc -out docs/fields.md
