@@ -11,8 +11,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/tcredit-go/tcredit/internal/fakefund"
+	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
 // The benchmarks compare the SDK with what a team would write by hand in the same run;
@@ -157,6 +159,32 @@ func BenchmarkRoundTripBaseline(b *testing.B) {
 			b.Fatal(fmt.Sprint(err, env.Status))
 		}
 	}
+}
+
+// BenchmarkQueryParallel runs whole queries (validation, create, polls, report) from
+// many goroutines on one Client against the sandbox on loopback; ns/op is the time per
+// query at that parallelism, so its inverse is the throughput.
+func BenchmarkQueryParallel(b *testing.B) {
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
+	defer srv.Close()
+	client, err := NewClient(srv.AppID, srv.TokenID, WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	req := CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "demo-success", Password: "pw", SubArea: "1"}
+	b.SetParallelism(16) // 16 × GOMAXPROCS goroutines
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, err := client.Query(context.Background(), req, WithPollInterval(2*time.Millisecond, 10*time.Millisecond))
+			if err != nil || !res.Code.Done() {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 // The plain structs of the baselines: the response's shape with float64 money.
