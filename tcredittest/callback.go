@@ -25,7 +25,7 @@ type notice struct {
 
 // notify queues a callback for a task that reached code. h.mu is held.
 func (h *Handler) notify(t *task, code int) {
-	if h.callback == "" {
+	if h.callback == "" || h.closed {
 		return
 	}
 	h.outbox = append(h.outbox, notice{t.TID, code})

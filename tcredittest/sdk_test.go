@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -132,4 +133,41 @@ func TestSDKRetriesPassingFaults(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, tcredit.Status(11), apiErr.Status)
 	assert.False(t, errors.Is(err, tcredit.ErrOutcomeUnknown))
+}
+
+func TestSDKCallbackHandler(t *testing.T) {
+	const secret = "a-long-callback-secret"
+	got := make(chan tcredit.Callback, 8)
+	recv := httptest.NewServer(tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+		got <- cb
+		return nil
+	}, tcredit.WithCallbackSecret(secret)))
+	defer recv.Close()
+	cbURL, err := tcredit.CallbackURL(recv.URL+"/tcredit/callback", secret)
+	require.NoError(t, err)
+
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond), tcredittest.WithCallbackURL(cbURL))
+	defer srv.Close()
+	client := newClient(t, srv)
+	ctx := context.Background()
+	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-sms-challenge", Password: "x"})
+	require.NoError(t, err)
+
+	next := func() tcredit.Callback {
+		t.Helper()
+		select {
+		case cb := <-got:
+			return cb
+		case <-time.After(10 * time.Second):
+			t.Fatal("no callback")
+			return tcredit.Callback{}
+		}
+	}
+	cb := next()
+	assert.Equal(t, tid, cb.TID)
+	assert.Equal(t, 10003, int(cb.Status))
+	assert.Equal(t, "登录中，等待用户输入短信", cb.Msg)
+	require.NoError(t, client.SubmitCode(ctx, tid, tcredittest.SMSCode))
+	cb = next()
+	assert.Equal(t, 40001, int(cb.Status))
 }

@@ -179,8 +179,8 @@ func NewHandler(opts ...Option) *Handler {
 	for _, opt := range opts {
 		opt(h)
 	}
-	if min := 200 * h.step; h.challenge < min {
-		h.challenge = min
+	if floor := 200 * h.step; h.challenge < floor {
+		h.challenge = floor
 	}
 	h.faultRNG = uint64(h.seed)*0x9E3779B97F4A7C15 + 1
 	h.apps[h.AppID] = h.TokenID
@@ -232,14 +232,11 @@ var required = map[string][]string{
 
 // Top-level statuses (接口返回状态码表).
 const (
-	statusOK         = 0
-	statusParams     = 2
-	statusNoData     = 3
-	statusNoUser     = 4
-	statusTokenKey   = 5
-	statusUndefined  = 6
-	statusBusy       = 10
-	statusProcessing = 11
+	statusOK        = 0
+	statusParams    = 2
+	statusNoUser    = 4
+	statusTokenKey  = 5
+	statusUndefined = 6
 )
 
 // statusText is the message of each top-level status.

@@ -80,7 +80,7 @@ type Report struct {
 type Account struct {
 	Login    string   // matched against a task's account, id_card and corp_account parameters, in that order
 	IDCard   string   // optional second login: an ID card number, for cities that log in by ID card
-	Password string   // when not empty, a task with another password fails with 50004
+	Password string   // when not empty, a task that sends another password fails with 50004
 	Scenario Scenario // what happens to its tasks
 	Report   Report   // the report of its finished tasks; zero for the sandbox's WithReport
 }
@@ -126,7 +126,7 @@ type Task struct {
 	Login     string   // the account, id_card or corp_account the task logged in with
 	Scenario  Scenario // WrongPassword for a login the sandbox does not know
 	Code      int      // the task code now, such as 10003 or 40001
-	Answer    string   // the code that answers its challenge: SMSCode, or the captcha's digits
+	Answer    string   // the code that answers its challenge, SMSCode or the captcha's digits (WrongCode and InputTimeout refuse it too)
 	Created   time.Time
 	Billed    bool // charged to AppID; false once the charge of a failed task is rolled back
 }
@@ -293,7 +293,7 @@ func hasChoice(list [][2]string, v string) bool {
 }
 
 // lookup finds the account a login form names. A login it does not know, or a wrong
-// password, gets the WrongPassword scenario. h.mu is held.
+// password (where the form has one), gets the WrongPassword scenario. h.mu is held.
 func (h *Handler) lookup(form map[string]string) (Account, string) {
 	login := ""
 	for _, k := range loginKeys {
@@ -305,7 +305,7 @@ func (h *Handler) lookup(form map[string]string) (Account, string) {
 			login = v
 		}
 		if a, ok := h.accounts[v]; ok {
-			if a.Password != "" && form["password"] != a.Password {
+			if a.Password != "" && !blank(form["password"]) && form["password"] != a.Password {
 				a.Scenario = WrongPassword
 			}
 			return a, v

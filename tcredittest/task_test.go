@@ -149,6 +149,10 @@ func TestRegisteredAccounts(t *testing.T) {
 	assert.Equal(t, []int{10001, 10002, 20001, 20005, 30001, 40002},
 		s.walk(t, s.c.create(map[string]string{"area_code": "500100", "login_type": "2", "id_card": "110105199003071306", "password": "secret"}), ""),
 		"by ID card")
+	assert.Equal(t, []int{10001, 10002, 20001, 20005, 30001, 40002},
+		s.walk(t, s.c.create(map[string]string{"area_code": "310100", "login_type": "3", "id_card": "110105199003071306",
+			"real_name": "李四", "mobile": "13900139000"}), ""),
+		"a login form with no password")
 
 	s.h.AddAccount(Account{Login: "demo-success", Scenario: CrawlFailure})
 	assert.Equal(t, []int{10001, 10002, 20001, 50002}, s.walk(t, s.c.create(login("demo-success")), ""), "a demo account replaced")
@@ -281,6 +285,11 @@ func TestReports(t *testing.T) {
 	assert.Empty(t, d["loanInfos"])
 	d = done(map[string]string{"area_code": "110100", "login_type": "1", "account": "loans", "password": "x"})
 	assert.Len(t, d["loanInfos"], 2)
+
+	sized := newSandbox(t, WithReport(Report{NoLoans: true}))
+	tid := sized.c.create(login("demo-success"))
+	sized.clock.Advance(10 * testStep)
+	assert.Empty(t, sized.c.fund(tid)["loanInfos"], "WithReport sizes the demo accounts' reports")
 
 	partial := s.c.create(login("demo-partial"))
 	s.clock.Advance(10 * testStep)
