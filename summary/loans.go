@@ -6,8 +6,12 @@ import (
 	"github.com/tcredit-go/tcredit"
 )
 
-// settledWords are the words of a loanStatus that say the loan is repaid.
-var settledWords = []string{"结清", "还清", "SETTLED"}
+// settledWords are the words of a loanStatus that say the loan is repaid, unless one
+// of notWords says it is not (未结清, UNSETTLED).
+var (
+	settledWords = []string{"结清", "还清", "SETTLED"}
+	notWords     = []string{"未", "UN", "NOT"}
+)
 
 // loans sums up the housing loans.
 func loans(infos []tcredit.LoanInfo) Loans {
@@ -38,18 +42,23 @@ func loans(infos []tcredit.LoanInfo) Loans {
 }
 
 // isSettled reports whether a loan is repaid: its status says so, or its balance is
-// zero and a repayment of principal brought it there.
+// zero and its latest repayment brought it there.
 func isSettled(loan *tcredit.LoanInfo) bool {
 	d := &loan.DetailInfo
-	if containsAny(strings.ToUpper(d.LoanStatus), settledWords) {
-		return true
+	status := strings.ToUpper(d.LoanStatus)
+	if containsAny(status, settledWords) {
+		return !containsAny(status, notWords)
 	}
 	if d.LoanBalance != 0 {
 		return false
 	}
+	latest := latestRepayment(loan)
+	if latest.Principal <= 0 || latest.Balance != 0 {
+		return false
+	}
 	for _, r := range loan.LoanRepayInfos {
-		if r.Principal > 0 && r.Balance == 0 {
-			return true
+		if r.Balance != 0 {
+			return true // the record carries balances: its zero is one
 		}
 	}
 	return false

@@ -22,7 +22,7 @@ func MonthOf(t time.Time) Month {
 // "201707", "2017年07月", "2017年7月", "2017/7", "2017.07". A date such as
 // "2017-07-27", "20170727", "2017/7/27" or "2017年7月27日", with or without a time
 // after it ("2017-07-27 10:30:00"), is read as its month. Surrounding white space is
-// ignored. The year must have four digits.
+// ignored. The year must have four digits and be 1900 or later.
 func ParseMonth(s string) (Month, error) {
 	d, ok := parseDate(s)
 	if !ok {

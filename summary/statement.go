@@ -102,7 +102,7 @@ type statement struct {
 	months      map[Month]*paid
 	employer    map[string]*Employer
 	total       tcredit.Amount // inAmounts of all contribution rows
-	lastBalance tcredit.Amount // the balance of the latest row
+	lastBalance tcredit.Amount // the balance of the latest dated row
 	withdrawals Withdrawals
 	quality     Quality
 }
@@ -134,8 +134,11 @@ func readStatement(bills []tcredit.BillInfo, asOf Month) *statement {
 			}
 		}
 	}
-	if len(rows) > 0 {
-		st.lastBalance = rows[len(rows)-1].bill.Balance
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].dated {
+			st.lastBalance = rows[i].bill.Balance
+			break
+		}
 	}
 	return st
 }

@@ -19,8 +19,9 @@
 // interest (结息, 利息), transfer (转入, 转出, 转移) or withdrawal (提取, 支取), and its note
 // has a deposit word (汇缴, 补缴, 缴存, 缴交, 缴纳, 补交, 公积金) or the row has a payMonth.
 //
-// A contribution counts for the month it pays for: its payMonth, else the one month its
-// note names ("汇缴201707公积金", "补缴2016年3月"). A back-payment (补缴) therefore counts
+// A contribution counts for the month it pays for: its payMonth, else (no payMonth, or
+// one that cannot be read) the one month its note names ("汇缴201707公积金",
+// "补缴2016年3月"). A back-payment (补缴) therefore counts
 // for the month it pays for, not the month it arrived. A row whose month cannot be read
 // this way (no payMonth and a note naming no month, or several) is counted in
 // Quality.UnknownMonth and in no month: the month is never guessed from the arrival
@@ -110,7 +111,7 @@ type Account struct {
 	Status     Status // baseInfo.houseFundStatus normalised; Unknown when absent or not known
 	StatusText string // baseInfo.houseFundStatus as given, so that Unknown can be read
 	// Balance is baseInfo.houseFundBalance; when that is zero or baseInfo is missing,
-	// the balance of the statement's latest row (by arrival date).
+	// the balance of the statement's latest row by arrival date (undated rows aside).
 	Balance tcredit.Amount
 	Opened  Month // the month of baseInfo.openAccountDate; zero when absent or unreadable
 	// MonthsOpen is the number of months from Opened to asOf's month: 0 when the
@@ -181,8 +182,9 @@ type Withdrawals struct {
 // count nor a short list hides an overdue.
 type Loans struct {
 	Count int // loans in the report
-	// Settled counts the settled loans: loanStatus says 结清, 还清 or SETTLED, or
-	// loanBalance is zero and a repayment with principal brought the balance to zero.
+	// Settled counts the settled loans: loanStatus says 结清, 还清 or SETTLED (and not
+	// 未 or UN), or loanBalance is zero and the latest repayment row repaid principal
+	// and left a zero balance, in a record whose rows carry balances.
 	Settled int
 	// Outstanding is the sum of the loans' loanBalance; for a loan not settled whose
 	// loanBalance is zero, the balance of its latest repayment row.
@@ -209,7 +211,7 @@ type Loans struct {
 
 // Quality says how complete and consistent the report is.
 type Quality struct {
-	Code tcredit.TaskCode // the report's task code
+	Code tcredit.TaskCode // the report's task code; zero for a nil report
 	// Missing lists the sections that are missing: those the report's fail list
 	// names, and baseInfo when it is absent. The known sections come first, in the
 	// order baseInfo, billInfos, loanInfos. A nil report misses all three.

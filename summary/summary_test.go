@@ -529,14 +529,17 @@ func TestOfBalanceChecks(t *testing.T) {
 
 func TestOfUndatedRows(t *testing.T) {
 	bills := []tcredit.BillInfo{
-		deposit("", "2017-07", "", 1000*yuan, 0, 0),
-		deposit("someday", "2017-06", "", 1000*yuan, 0, 0),
-		deposit("2017-05-20", "2017-05", "", 1000*yuan, 0, 0),
+		deposit("", "2017-07", "", 1000*yuan, 0, 9000*yuan),
+		deposit("someday", "2017-06", "", 1000*yuan, 0, 8000*yuan),
+		deposit("2017-05-20", "2017-05", "", 1000*yuan, 0, 3000*yuan),
+		deposit("2017-04-20", "2017-04", "", 1000*yuan, 0, 2000*yuan),
 	}
 	s := Of(&tcredit.FundResult{BillInfos: bills}, asOf)
+	assert.Equal(t, 3000*yuan, s.Account.Balance, "the latest dated row's balance")
+	assert.Equal(t, 1, s.Quality.BalanceChecked, "undated rows are not checked")
 	assert.Equal(t, 2, s.Quality.Undated)
 	assert.False(t, s.Quality.Unsorted)
-	assert.Equal(t, 3, s.Contributions.Consecutive, "undated rows still count for the month they pay for")
+	assert.Equal(t, 4, s.Contributions.Consecutive, "undated rows still count for the month they pay for")
 }
 
 func TestOfLoans(t *testing.T) {
@@ -559,8 +562,17 @@ func TestOfLoans(t *testing.T) {
 			DetailInfo: tcredit.LoanDetailInfo{LoanStatus: "已结清", PaymentAmount: 900 * yuan, HisOverdueCount: 1, HisOverdueAmount: 900 * yuan},
 		},
 		{ // settled, by its repayments: no status given
-			DetailInfo:     tcredit.LoanDetailInfo{MonthLowestRepay: 800 * yuan},
-			LoanRepayInfos: []tcredit.LoanRepayInfo{{Date: "2017-06-25", Principal: 800 * yuan, Sum: 800 * yuan}},
+			DetailInfo: tcredit.LoanDetailInfo{MonthLowestRepay: 800 * yuan},
+			LoanRepayInfos: []tcredit.LoanRepayInfo{
+				{Date: "2017-06-25", Principal: 800 * yuan, Sum: 800 * yuan},
+				{Date: "2017-05-25", Principal: 800 * yuan, Sum: 800 * yuan, Balance: 800 * yuan},
+			},
+		},
+		{ // not settled: 未结清 is "not settled"
+			DetailInfo: tcredit.LoanDetailInfo{LoanStatus: "未结清", LoanBalance: 100 * yuan, PaymentAmount: 700 * yuan},
+		},
+		{ // not settled, whatever its zeros: its record carries no balance at all
+			LoanRepayInfos: []tcredit.LoanRepayInfo{{Date: "2017-07-25", Principal: 400 * yuan, Sum: 600 * yuan}},
 		},
 		{ // open, with no balance or payment in its detail: from its latest repayment
 			LoanRepayInfos: []tcredit.LoanRepayInfo{
@@ -576,10 +588,10 @@ func TestOfLoans(t *testing.T) {
 		},
 	}}
 	want := Loans{
-		Count:                 5,
+		Count:                 7,
 		Settled:               2,
-		Outstanding:           (150000 + 31209 + 5000) * yuan,
-		MonthlyPayment:        (2100 + 270 + 300) * yuan,
+		Outstanding:           (150000 + 100 + 31209 + 5000) * yuan,
+		MonthlyPayment:        (2100 + 700 + 600 + 270 + 300) * yuan,
 		CurrentOverduePeriods: 1 + 3,
 		CurrentOverdueAmount:  (2100 + 900) * yuan,
 		OverdueHistoryPeriods: 4 + 1 + 3, // 201511, 201512, 2016-01, 201705 outnumber the count of 2
