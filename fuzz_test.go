@@ -112,3 +112,13 @@ func FuzzCallbackHandler(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSign checks Sign against the reference written from the document's definition.
+func FuzzSign(f *testing.F) {
+	f.Add("http://api.tcredit.com/identity/createFundSearchTaskB", "TOKEN-123", "account", "zhangsan", "password", "p@ss word", "mobile", "")
+	f.Add("https://sandbox/identity/getFundB", "t", "tid", " x ", "appId", "APP", "code", "\t")
+	f.Fuzz(func(t *testing.T, url, token, k1, v1, k2, v2, k3, v3 string) {
+		params := map[string]string{k1: v1, k2: v2, k3: v3}
+		require.Equal(t, referenceSign(url, token, params), Sign(url, token, params))
+	})
+}
