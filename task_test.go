@@ -261,14 +261,13 @@ func TestCreateTaskRequestHidesSecrets(t *testing.T) {
 	t.Parallel()
 	req := fullLogin
 	outputs := map[string]string{
-		"%v":         fmt.Sprintf("%v", req),
-		"%+v":        fmt.Sprintf("%+v", req),
-		"%#v":        fmt.Sprintf("%#v", req),
-		"%s":         fmt.Sprintf("%s", req),
 		"%v pointer": fmt.Sprintf("%v", &req),
 		"%+v nested": fmt.Sprintf("%+v", struct{ Req CreateTaskRequest }{req}),
 		"%v slice":   fmt.Sprintf("%v", []CreateTaskRequest{req}),
 		"String":     req.String(),
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		outputs[verb] = fmt.Sprintf(verb, req)
 	}
 	for _, h := range []func(io.Writer) slog.Handler{
 		func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },

@@ -31,24 +31,25 @@ func (r *rawText) UnmarshalJSON(b []byte) error {
 
 // sample has a field of every kind Decode handles.
 type sample struct {
-	S      string          `json:"s"`
-	I      int             `json:"i"`
-	I8     int8            `json:"i8"`
-	U      uint16          `json:"u"`
-	F      float64         `json:"f"`
-	B      bool            `json:"b"`
-	Bytes  []byte          `json:"bytes"`
-	List   []string        `json:"list"`
-	Items  []item          `json:"items"`
-	One    item            `json:"one"`
-	Ptr    *item           `json:"ptr"`
-	PI     *int            `json:"pi"`
-	Raw    json.RawMessage `json:"raw"`
-	Text   rawText         `json:"text"`
-	Lax    []byte          `json:"lax,lenient"`
-	Grid   [][]int         `json:"grid"`
-	Any    any             `json:"any"`
-	Map    map[string]int  `json:"map"`
+	S     string          `json:"s"`
+	I     int             `json:"i"`
+	I8    int8            `json:"i8"`
+	U     uint16          `json:"u"`
+	F     float64         `json:"f"`
+	B     bool            `json:"b"`
+	Bytes []byte          `json:"bytes"`
+	List  []string        `json:"list"`
+	Items []item          `json:"items"`
+	One   item            `json:"one"`
+	Ptr   *item           `json:"ptr"`
+	PI    *int            `json:"pi"`
+	Raw   json.RawMessage `json:"raw"`
+	Text  rawText         `json:"text"`
+	//lint:ignore SA5008 "lenient" is an option of this package's decoder, not of encoding/json
+	Lax    []byte         `json:"lax,lenient"`
+	Grid   [][]int        `json:"grid"`
+	Any    any            `json:"any"`
+	Map    map[string]int `json:"map"`
 	NoTag  string
 	Skip   string `json:"-"`
 	hidden string
