@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -167,7 +168,7 @@ func (p *pkgInfo) readMethod(d *ast.FuncDecl) *methodInfo {
 func (p *pkgInfo) typeString(e ast.Expr, typeParams []string) string {
 	switch t := e.(type) {
 	case *ast.Ident:
-		if isPredeclared(t.Name) || contains(typeParams, t.Name) {
+		if isPredeclared(t.Name) || slices.Contains(typeParams, t.Name) {
 			return t.Name
 		}
 		return p.name + "." + t.Name
@@ -198,15 +199,6 @@ func (p *pkgInfo) typeString(e ast.Expr, typeParams []string) string {
 func isPredeclared(name string) bool {
 	_, ok := types.Universe.Lookup(name).(*types.TypeName)
 	return ok
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // receiverName returns the type name of a method's receiver: Client for *Client.
