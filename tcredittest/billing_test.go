@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 func TestBillingPerAppWithRollBack(t *testing.T) {
@@ -117,6 +118,13 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.got = append(rc.got, r.PostForm)
 }
 
+// attemptCount returns the number of requests received.
+func (rc *receiver) attemptCount() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.attempts
+}
+
 // statuses returns the statuses received for a task.
 func (rc *receiver) statuses(tid string) []string {
 	rc.mu.Lock()
@@ -173,11 +181,7 @@ func TestCallbacksGiveUpAndStopAtClose(t *testing.T) {
 		s.c.create(login("demo-wrong-password"))
 	}
 	s.clock.Advance(testStep)
-	require.Eventually(t, func() bool {
-		rc.mu.Lock()
-		defer rc.mu.Unlock()
-		return rc.attempts >= callbackAttempts
-	}, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return rc.attemptCount() >= callbackAttempts }, 5*time.Second, time.Millisecond)
 	s.h.Close() // returns with deliveries still queued; goleak checks nothing is left running
 	assert.Equal(t, 0, s.c.call(epCities, nil).Status, "a closed handler still answers")
 }
@@ -226,4 +230,23 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	assert.Equal(t, clients, srv.Billed(srv.AppID))
 	assert.Len(t, srv.Tasks(), clients)
+}
+
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	rc := &receiver{fail: 1 << 30}
+	cb := httptest.NewServer(rc)
+	defer cb.Close()
+
+	srv := NewServer(WithStep(time.Millisecond), WithCallbackURL(cb.URL))
+	c := &rawClient{t: t, hc: srv.ts.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	c.create(login("demo-sms-challenge"))
+	c.create(login("demo-wrong-password"))
+	srv.InjectFault(Fault{Kind: FaultLatency, Delay: time.Hour, Endpoint: epCities})
+	slow := make(chan response)
+	go func() { slow <- c.call(epCities, nil) }()
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 2 && rc.attemptCount() > 0 }, 5*time.Second, time.Millisecond)
+
+	srv.Close()
+	<-slow
 }

@@ -26,7 +26,7 @@ type Fault struct {
 	Count    int           // the fault hits the next Count calls; 0 with Rate 0 means 1
 	Rate     float64       // when Count is 0, the fraction of calls the fault hits, until ClearFaults
 	Delay    time.Duration // FaultLatency: how long each call waits
-	Status   int           // FaultStatus: the status answered
+	Status   int           // FaultStatus: the status answered, such as 1, 7, 8, 9 (用户余额不足), 10 or 11
 }
 
 // faultState is an injected fault and how many more calls it hits.

@@ -179,17 +179,21 @@ func (c *rawClient) fund(tid string) map[string]any {
 func (c *rawClient) submit(tid, code string) int {
 	c.t.Helper()
 	r := c.ok(epUserCode, map[string]string{"tid": tid, "code": code})
-	var d struct {
-		Status int `json:"status"`
-	}
+	var d map[string]any
 	require.NoError(c.t, json.Unmarshal(r.Data, &d), "%s", r.Body)
-	return d.Status
+	return number(c.t, d["status"])
 }
 
-// codeOf reads data.code, a number or a numeric string.
+// codeOf reads data.code.
 func codeOf(t *testing.T, d map[string]any) int {
 	t.Helper()
-	switch v := d["code"].(type) {
+	return number(t, d["code"])
+}
+
+// number reads an integer sent as a JSON number or a numeric string.
+func number(t *testing.T, v any) int {
+	t.Helper()
+	switch v := v.(type) {
 	case float64:
 		return int(v)
 	case string:
@@ -197,7 +201,7 @@ func codeOf(t *testing.T, d map[string]any) int {
 		require.NoError(t, err)
 		return n
 	}
-	t.Fatalf("data.code is %T %v", d["code"], d["code"])
+	t.Fatalf("%T %v is not a number", v, v)
 	return 0
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,6 +87,11 @@ func TestProtocolStatuses(t *testing.T) {
 		form := url.Values{"appId": {s.h.AppID}, "area_code": {"110100"},
 			"tokenKey": {sign(u, s.h.TokenID, map[string]string{"area_code": "310000"})}}
 		assert.Equal(t, 5, good.post(u, form).Status)
+	})
+	t.Run("body too large", func(t *testing.T) {
+		u := s.ts.URL + "/identity/" + epCityParams
+		r := good.post(u, url.Values{"appId": {s.h.AppID}, "area_code": {strings.Repeat("1", maxFormBody)}})
+		assert.Equal(t, 2, r.Status, "%.100s", r.Body)
 	})
 	t.Run("GET", func(t *testing.T) {
 		r := good.do(http.MethodGet, s.ts.URL+"/identity/"+epCities, "")

@@ -429,14 +429,14 @@ func (h *Handler) userCode(c *call) []byte {
 	t := h.tasks[c.form["tid"]]
 	switch {
 	case t == nil:
-		return userCodeData(-2, "参数错误")
+		return h.userCodeData(c.form["tid"], -2, "参数错误")
 	case t.AppID != c.appID:
-		return userCodeData(-9, "权限认证失败")
+		return h.userCodeData(t.TID, -9, "权限认证失败")
 	}
 	h.advance(t, c.reqTime)
 	switch {
 	case !isChallenge(t.Code):
-		return userCodeData(-1, "任务当前无需输入验证码")
+		return h.userCodeData(t.TID, -1, "任务当前无需输入验证码")
 	case t.Scenario == InputTimeout:
 		// The code never reaches the website: the challenge runs out.
 	case t.Scenario == WrongCode || c.form["code"] != t.Answer:
@@ -444,14 +444,15 @@ func (h *Handler) userCode(c *call) []byte {
 	default:
 		h.setScript(t, c.reqTime, codeLoggedIn, codeCrawling, codeStoring, codeDone)
 	}
-	return userCodeData(0, "成功")
+	return h.userCodeData(t.TID, 0, "成功")
 }
 
-// userCodeData writes the data of fundUserCode.
-func userCodeData(status int, message string) []byte {
+// userCodeData writes the data of fundUserCode; with variance, status is a string on
+// some responses.
+func (h *Handler) userCodeData(tid string, status int, message string) []byte {
 	b := append([]byte(`{"message":`), appendQuoted(nil, message)...)
 	b = append(b, `,"status":`...)
-	b = appendInt(b, status, false)
+	b = appendInt(b, status, h.variance && h.draw("userCode"+tid, 0)%3 == 0)
 	return append(b, '}')
 }
 
