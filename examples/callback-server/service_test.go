@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+const testSecret = "0123456789abcdef0123456789abcdef"
+
+// newTestService runs the service on loopback against a sandbox that calls it back.
+func newTestService(t *testing.T) (*httptest.Server, *tcredittest.Server) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ts := httptest.NewUnstartedServer(nil)
+	callbackURL, err := tcredit.CallbackURL("http://"+ts.Listener.Addr().String()+"/fund/callback", testSecret)
+	require.NoError(t, err)
+	sb := tcredittest.NewServer(tcredittest.WithStep(3*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
+	client, err := tcredit.NewClient(sb.AppID, sb.TokenID, tcredit.WithBaseURL(sb.URL))
+	require.NoError(t, err)
+	svc := newService(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts.Config.Handler = svc.routes(testSecret)
+	ts.Start()
+	t.Cleanup(func() {
+		cancel()
+		svc.wait()
+		ts.Close()
+		sb.Close()
+	})
+	return ts, sb
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+func state(t *testing.T, url string) queryState {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var s queryState
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&s))
+	return s
+}
+
+func TestQueryDrivenByCallbacks(t *testing.T) {
+	ts, sb := newTestService(t)
+	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-sms-challenge","password":"pw","sub_area":"1"}`)
+	require.Equal(t, http.StatusAccepted, code, body)
+	var created struct{ TID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &created))
+	require.NotEmpty(t, created.TID)
+	queryURL := ts.URL + "/queries/" + created.TID
+
+	require.Eventually(t, func() bool { return state(t, queryURL).WaitingFor == "sms" }, 10*time.Second, 5*time.Millisecond)
+	code, body = post(t, queryURL+"/code", `{"code":"`+tcredittest.SMSCode+`"}`)
+	require.Equal(t, http.StatusAccepted, code, body)
+
+	require.Eventually(t, func() bool { return state(t, queryURL).Done }, 10*time.Second, 5*time.Millisecond)
+	final := state(t, queryURL)
+	assert.Empty(t, final.Error)
+	assert.Equal(t, int(tcredit.CodeDone), final.Code)
+	assert.NotEmpty(t, final.Balance)
+
+	// The polling interval is 30s: only the callbacks can have driven the task, with a
+	// GetFund at the challenge and one at the end.
+	polls := 0
+	for _, r := range sb.Requests() {
+		if r.Endpoint == "getFundB" {
+			polls++
+		}
+	}
+	assert.LessOrEqual(t, polls, 3)
+	assert.Equal(t, 1, sb.Billed(sb.AppID))
+}
+
+func TestBadLoginIsRefusedBeforeBilling(t *testing.T) {
+	ts, sb := newTestService(t)
+	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-success"}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, code)
+	assert.Contains(t, body, "password")
+	assert.Zero(t, sb.Billed(sb.AppID))
+	assert.Empty(t, sb.Tasks())
+}
+
+func TestUnknownQueryAndBadAnswers(t *testing.T) {
+	ts, _ := newTestService(t)
+	resp, err := http.Get(ts.URL + "/queries/nope")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	code, _ := post(t, ts.URL+"/queries", `not json`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	code, _ = post(t, ts.URL+"/fund/callback", `tid=x&status=40001`)
+	assert.Equal(t, http.StatusUnauthorized, code, "callbacks need the secret")
+}
