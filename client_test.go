@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,7 +86,7 @@ func TestBaseURL(t *testing.T) {
 
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
-	base := fmt.Sprintf("tcredit-go/%s (%s; %s) go/%s", Version, runtime.GOOS, runtime.GOARCH, strings.TrimPrefix(runtime.Version(), "go"))
+	base := wantUserAgent
 	format := regexp.MustCompile(`^tcredit-go/\d+\.\d+\.\d+\S* \([a-z0-9]+; [a-z0-9]+\) go/\S+( \S.*)?$`)
 	tests := []struct {
 		opts []Option
@@ -123,6 +122,71 @@ func TestClientHidesTokenID(t *testing.T) {
 		assert.NotContains(t, out, "TOKEN")
 	}
 	assert.Equal(t, "tcredit.Client{appId: "+testAppID+", baseURL: "+testBaseURL+"}", c.String())
+}
+
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	fund := recordBody(mt, "getFundB", http.StatusOK, fixture(t, "getFundB-variance.json"))
+	create := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
+	want, _, err := getFund(t, "2b5d0c1e9f3a4b7c8d6e5f4a3b2c1d0e", fixture(t, "getFundB-variance.json"))
+	require.NoError(t, err)
+
+	const goroutines, calls = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*calls*2)
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < calls; i++ {
+				res, err := c.GetFund(context.Background(), "2b5d0c1e9f3a4b7c8d6e5f4a3b2c1d0e")
+				if err == nil && !assert.ObjectsAreEqual(want, res) {
+					err = fmt.Errorf("report differs: %+v", res)
+				}
+				errs <- err
+				_, err = c.CreateTask(context.Background(), fullLogin)
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, goroutines*calls, fund.calls())
+	assert.Equal(t, goroutines*calls, create.calls())
+	reqs := create.requests()
+	for _, r := range reqs[1:] {
+		assert.Equal(t, reqs[0].Body, r.Body, "every request is signed the same")
+	}
+}
+
+// Retries draw on a budget shared by the client, so that an outage is not met with
+// MaxAttempts times the traffic.
+func TestRetryBudget(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	r := recordBody(mt, "getFundB", http.StatusServiceUnavailable, nil)
+	const calls = 10
+	for i := 0; i < calls; i++ {
+		_, err := c.GetFund(context.Background(), createdTID)
+		require.Error(t, err)
+	}
+	assert.Equal(t, calls+budgetMax/budgetRetryCost, r.calls(), "retries stop when the budget is spent")
+
+	// Successes earn retries back, one token each.
+	ok := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
+	for i := 0; i < budgetRetryCost; i++ {
+		_, err := c.CreateTask(context.Background(), fullLogin)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, budgetRetryCost, ok.calls())
+	before := r.calls()
+	_, err := c.GetFund(context.Background(), createdTID)
+	require.Error(t, err)
+	assert.Equal(t, before+2, r.calls(), "one retry earned back")
 }
 
 // readers lists the endpoints that may be repeated, with the body of a success.

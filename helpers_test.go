@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -209,9 +210,13 @@ func assertWire(t *testing.T, r *recorder, endpoint string, params map[string]st
 	assert.Equal(t, http.MethodPost, got.Method)
 	assert.Equal(t, endpointURL(endpoint), got.URL)
 	assert.Equal(t, "application/x-www-form-urlencoded; charset=UTF-8", got.ContentType)
+	assert.Equal(t, wantUserAgent, got.UserAgent)
 	assert.Equal(t, wantForm(endpoint, params), got.Form)
 	r.assertClosed(t)
 }
+
+// wantUserAgent is the User-Agent of a client made without WithUserAgent.
+var wantUserAgent = fmt.Sprintf("tcredit-go/%s (%s; %s) go/%s", Version, runtime.GOOS, runtime.GOARCH, strings.TrimPrefix(runtime.Version(), "go"))
 
 // envelopeJSON writes a response frame around data, which is raw JSON.
 func envelopeJSON(status int, message, seqNum, data string) []byte {

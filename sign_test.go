@@ -89,6 +89,12 @@ func TestSignMatchesReference(t *testing.T) {
 		assert.Equal(t, referenceSign(tt.url, "TOKEN-123", tt.params), Sign(tt.url, "TOKEN-123", tt.params))
 	}
 
+	many := make(map[string]string)
+	for i := 0; i < 40; i++ {
+		many["param_"+strconv.Itoa(i)] = strconv.Itoa(i * i)
+	}
+	assert.Equal(t, referenceSign("http://x.test/identity/e", "TOKEN-123", many), Sign("http://x.test/identity/e", "TOKEN-123", many))
+
 	rng := rand.New(rand.NewSource(1))
 	keys := []string{"a", "a0", "a_b", "area", "area_code", "A", "Z", "tid", "code", "login_type", "appId", "tokenKey", "ñ"}
 	values := []string{"", " ", "\t\n", "1", "310000", "p@ss word", "张三", "a=b,c=d", "%20+&", " padded ", "x\u00a0"}

@@ -37,7 +37,7 @@ var fullLogin = CreateTaskRequest{
 	Mobile:      secretMobile,
 	CorpAccount: "C-889900",
 	CorpName:    "湖南医药",
-	Extra:       map[string]string{"security_answer": secretAnswer},
+	Extra:       map[string]string{"security_answer": secretAnswer, "sms code&x": "a=b, c+d%"},
 }
 
 const createdTID = "457e345272624ac294ff9dc675807dc9" // the tid of createFundSearchTaskB.json
@@ -56,6 +56,7 @@ func TestCreateTaskWire(t *testing.T) {
 				"area_code": "310000", "login_type": "2", "id_card": secretIDCard, "account": "zhangsan",
 				"password": secretPassword, "sub_area": "1", "real_name": secretName, "mobile": secretMobile,
 				"corp_account": "C-889900", "corp_name": "湖南医药", "security_answer": secretAnswer,
+				"sms code&x": "a=b, c+d%",
 			},
 		},
 		{
