@@ -317,7 +317,7 @@ func (h *Handler) lookup(form map[string]string) (Account, string) {
 // newTID returns the n-th task id: 32 hex digits drawn from the seed.
 func (h *Handler) newTID(n uint64) string {
 	var b [32]byte
-	src := strconv.AppendUint(strconv.AppendInt(b[:0], h.seed, 10), n, 10)
+	src := strconv.AppendUint(append(strconv.AppendInt(b[:0], h.seed, 10), ':'), n, 10)
 	sum := md5.Sum(append([]byte("tid:"), src...))
 	return hex.EncodeToString(sum[:])
 }
