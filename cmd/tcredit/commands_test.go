@@ -1,0 +1,340 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+func TestCities(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "--sandbox", "cities")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	lines := strings.Split(o.stdout, "\n")
+	assert.Regexp(t, `^AREA_CODE\s+CITY\s+STATUS\s+TIPS$`, lines[0])
+	assert.Contains(t, lines, "110100     北京      正常可用")
+	assert.Contains(t, lines, "650100     乌鲁木齐  系统维护  系统维护中，请稍后再试")
+	assert.Contains(t, lines, "230100     哈尔滨    开发中    即将开通")
+	assert.Contains(t, o.stdout, "\n29 cities, 25 up\n")
+}
+
+func TestCitiesJSON(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "cities", "--json", "--sandbox")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	var cities []tcredit.City
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &cities))
+	require.Len(t, cities, 29)
+	assert.Equal(t, tcredit.City{AreaCode: "650100", AreaName: "乌鲁木齐", AreaTips: "系统维护中，请稍后再试",
+		AreaURL: "http://gjj.sandbox.example/urumqi/", AreaStatus: tcredit.CityMaintenance}, cities[26])
+}
+
+func TestParams(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "--sandbox", "params", "330100")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Equal(t, `330100 杭州 (正常可用)
+未注册用户请到杭州公积金网站进行注册
+
+login type 1  客户号
+  account   客户号    text      required
+  password  密码      password  required
+  sub_area  缴存网点  select    required  1=市本级 2=萧山分中心 3=余杭分中心
+
+login type 2  身份证号
+  id_card   身份证号  text      required
+  password  密码      password  required
+`, o.stdout)
+}
+
+func TestParamsJSON(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "--sandbox", "params", "120100", "--json")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	var methods []tcredit.LoginMethod
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &methods))
+	require.Len(t, methods, 2)
+	assert.Equal(t, 3, methods[1].LoginType)
+	assert.Equal(t, "身份证号+短信验证码", methods[1].LoginName)
+}
+
+var (
+	tidLine     = regexp.MustCompile(`(?m)^task ([0-9a-zA-Z]+) created$`)
+	fullIDCard  = regexp.MustCompile(`\d{17}[\dXx]`)
+	maskedID    = regexp.MustCompile(`\b\d{4}\*{10}[\dXx]{4}\b`)
+	plainStatus = regexp.MustCompile(`(?m)^\d+:\d\d  40001 爬取结束$`)
+)
+
+// TestQuerySuccess runs a query to its summary: the login method and every field asked,
+// a wrong select choice asked again, the tid printed, the status as plain lines.
+func TestQuerySuccess(t *testing.T) {
+	in := lines("1", "demo-success", "pa55-word-9", "9", "2")
+	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "330100")
+	require.Equal(t, exitOK, o.code, o.stderr)
+
+	assert.Contains(t, o.stderr, "Login methods of 330100 杭州:\n  1  客户号\n  2  身份证号\nlogin type: \n")
+	assert.Contains(t, o.stderr, "330100 杭州, login type 1 客户号\n")
+	assert.Contains(t, o.stderr, "客户号 (account): \n密码 (password): \n缴存网点 (sub_area):\n  1) 市本级\n  2) 萧山分中心\n  3) 余杭分中心\nchoose 1-3: \n")
+	assert.Contains(t, o.stderr, `  缴存网点 (sub_area) is "9", not one of 1 (市本级), 2 (萧山分中心), 3 (余杭分中心)`)
+	assert.Regexp(t, tidLine, o.stderr)
+	assert.Regexp(t, plainStatus, o.stderr)
+	assert.NotContains(t, o.stderr, "\r")
+	assert.NotContains(t, o.stdout+o.stderr, "pa55-word-9")
+
+	assert.Regexp(t, `(?m)^Task\s+[0-9a-zA-Z]+  40001 爬取结束$`, o.stdout)
+	assert.Regexp(t, `(?m)^As of\s+2017-08-15$`, o.stdout)
+	assert.Regexp(t, `(?m)^Holder\s+\p{Han}\*+  \d{4}\*{10}[\dX]{4}$`, o.stdout)
+	assert.Regexp(t, `(?m)^Account\s+Active`, o.stdout)
+	assert.Regexp(t, `(?m)^Balance\s+¥\d+\.\d\d$`, o.stdout)
+	assert.Regexp(t, `(?m)^Contributions\s+latest 2017-07 \(1 month ago\), \d+ months in a row$`, o.stdout)
+	assert.Regexp(t, `(?m)^Loans\s+\d+ \(\d+ settled\), outstanding ¥`, o.stdout)
+	assert.Regexp(t, `(?m)^Data\s+complete, \d+ statement rows$`, o.stdout)
+	assert.NotRegexp(t, fullIDCard, o.stdout)
+}
+
+func TestQueryJSONAndOut(t *testing.T) {
+	out := t.TempDir() + "/result.json"
+	in := lines("demo-success", "pw")
+	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "110100", "--login-type", "1", "--json", "--out", out)
+	require.Equal(t, exitOK, o.code, o.stderr)
+
+	var res tcredit.FundResult
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
+	assert.Equal(t, tcredit.CodeDone, res.Code)
+	assert.Equal(t, tidLine.FindStringSubmatch(o.stderr)[1], res.TID)
+	require.NotNil(t, res.BaseInfo)
+	assert.Regexp(t, fullIDCard, res.BaseInfo.IDCard, "--json gives the raw result")
+	assert.NotEmpty(t, res.BillInfos)
+	assert.NotEmpty(t, res.LoanInfos)
+
+	written, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.JSONEq(t, o.stdout, string(written))
+	fi, err := os.Stat(out)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	assert.Contains(t, o.stderr, "result written to "+out+"\n")
+}
+
+func TestQueryOutWithTable(t *testing.T) {
+	out := t.TempDir() + "/r.json"
+	o := runCLI(t, testEnv(t), lines("demo-partial", "pw"), "--sandbox", "query", "110100", "--login-type=1", "--out="+out)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Regexp(t, `(?m)^Task\s+\S+  40002 爬取结束,部分数据缺失$`, o.stdout)
+	assert.Regexp(t, `(?m)^Data\s+missing loanInfos$`, o.stdout)
+	var res tcredit.FundResult
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &res))
+	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+}
+
+func TestQuerySMSChallenge(t *testing.T) {
+	in := lines("110105199003071060", "张三", "13800138000", tcredittest.SMSCode)
+	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stderr, "身份证号 (id_card): \n姓名 (real_name): \n手机号 (mobile): \n")
+	assert.Regexp(t, `(?m)^\d+:\d\d  10003 登录中，等待用户输入短信\nSMS code \(短信验证码\): \n`, o.stderr)
+	assert.Regexp(t, `(?m)^Holder\s+张\*  1101\*{10}1060$`, o.stdout)
+	assert.NotRegexp(t, fullIDCard, o.stdout)
+}
+
+func TestQueryWrongSMSCode(t *testing.T) {
+	in := lines("110105199003071060", "张三", "13800138000", "", "000000")
+	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
+	assert.Equal(t, exitTaskFailed, o.code)
+	assert.Regexp(t, `^tcredit: task \S+: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again$`, o.lastLine())
+	assert.Empty(t, o.stdout)
+}
+
+func TestQueryCaptcha(t *testing.T) {
+	srv := newServer(t)
+	e := withCredentials(testEnv(t), srv)
+	in := lines("demo-image-challenge", "pw").then(func() string {
+		tasks := srv.Tasks()
+		return tasks[len(tasks)-1].Answer
+	})
+	o := runCLI(t, e, in, "query", "110100", "--login-type", "1")
+	require.Equal(t, exitOK, o.code, o.stderr)
+
+	m := regexp.MustCompile(`(?m)^captcha image saved to (.+)\ncaptcha text \(图片验证码\): \n`).FindStringSubmatch(o.stderr)
+	require.NotNil(t, m, o.stderr)
+	assert.True(t, strings.HasPrefix(m[1], e.tempDir+string(os.PathSeparator)), m[1])
+	assert.True(t, strings.HasSuffix(m[1], ".png"), m[1])
+	img, err := os.ReadFile(m[1])
+	require.NoError(t, err)
+	assert.Equal(t, "\x89PNG\r\n\x1a\n", string(img[:8]))
+	assert.Regexp(t, `(?m)^Task\s+\S+  40001 爬取结束$`, o.stdout)
+}
+
+func TestQueryCaptchaBesideOut(t *testing.T) {
+	srv := newServer(t)
+	e := withCredentials(testEnv(t), srv)
+	dir := t.TempDir()
+	in := lines("demo-image-challenge", "pw").then(func() string {
+		tasks := srv.Tasks()
+		return tasks[len(tasks)-1].Answer
+	})
+	o := runCLI(t, e, in, "query", "110100", "--login-type", "1", "--out", dir+"/result.json")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stderr, "captcha image saved to "+dir+string(os.PathSeparator)+"tcredit-captcha-")
+}
+
+func TestQueryWrongPassword(t *testing.T) {
+	srv := newServer(t)
+	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-wrong-password", "pw"), "query", "110100", "--login-type", "1")
+	assert.Equal(t, exitTaskFailed, o.code)
+	tid := tidLine.FindStringSubmatch(o.stderr)[1]
+	assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
+	assert.Empty(t, o.stdout)
+	assert.Equal(t, 0, srv.Billed(srv.AppID), "a failed task is not billed")
+}
+
+func TestQueryFailedJSON(t *testing.T) {
+	o := runCLI(t, testEnv(t), lines("demo-site-down", "pw"), "--sandbox", "--json", "query", "110100", "--login-type", "1")
+	assert.Equal(t, exitTaskFailed, o.code)
+	assert.Regexp(t, `^tcredit: task \S+: 50005 登录失败,网站维护中 — the city's fund website is under maintenance: try again later$`, o.lastLine())
+	var res tcredit.FundResult
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
+	assert.Equal(t, tcredit.CodeSiteMaintenance, res.Code)
+}
+
+func TestQueryCityUnavailable(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "--sandbox", "query", "650100")
+	assert.Equal(t, exitError, o.code)
+	assert.Equal(t, "tcredit: 650100 乌鲁木齐 is not available now: 系统维护 (系统维护中，请稍后再试)\n", o.stderr)
+}
+
+func TestQueryTerminalRedrawsInPlace(t *testing.T) {
+	e := testEnv(t)
+	e.terminal = true
+	o := runCLI(t, e, lines("demo-success", "pw"), "--sandbox", "query", "110100", "--login-type", "1")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Regexp(t, `\r\x1b\[K\d+:\d\d  40001 爬取结束\n`, o.stderr)
+	assert.NotRegexp(t, `(?m)^\d+:\d\d  \d+ `, o.stderr, "no status on a line of its own")
+}
+
+func TestQueryHidesPassword(t *testing.T) {
+	e := testEnv(t)
+	var calls []string
+	e.echoOff = func() (func(), error) {
+		calls = append(calls, "off")
+		return func() { calls = append(calls, "on") }, nil
+	}
+	o := runCLI(t, e, lines("demo-success", "s3cret-pw"), "--sandbox", "query", "110100", "--login-type", "1")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Equal(t, []string{"off", "on"}, calls)
+	assert.Contains(t, o.stderr, "密码 (password), hidden: \n")
+	assert.NotContains(t, o.stdout+o.stderr, "s3cret-pw")
+}
+
+func TestQueryInputEnds(t *testing.T) {
+	o := runCLI(t, testEnv(t), lines("demo-success"), "--sandbox", "query", "110100", "--login-type", "1")
+	assert.Equal(t, exitError, o.code)
+	assert.Equal(t, "tcredit: the input ended before 密码 (password) was answered", o.lastLine())
+}
+
+func TestQueryOutcomeUnknown(t *testing.T) {
+	srv := newServer(t)
+	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
+	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1")
+	assert.Equal(t, exitUnknown, o.code)
+	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(.+\): a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
+	assert.Equal(t, 1, srv.Billed(srv.AppID))
+}
+
+func TestQueryInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	in := lines("110105199003071060", "张三", "13800138000").then(func() string {
+		cancel() // Ctrl-C while the SMS code is asked
+		<-release
+		return ""
+	})
+	o := runCLIContext(ctx, t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
+	assert.Equal(t, exitInterrupted, o.code)
+	tid := tidLine.FindStringSubmatch(o.stderr)[1]
+	assert.Equal(t, "tcredit: task "+tid+": interrupted; the task may still be running: follow it with 'tcredit get "+tid+"'", o.lastLine())
+}
+
+// startTask creates a task on srv with the login of account and waits until it is at
+// a code for which stop is true.
+func startTask(t *testing.T, srv *tcredittest.Server, account string, stop func(tcredit.TaskCode) bool) string {
+	t.Helper()
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	ctx := context.Background()
+	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: account, Password: "pw"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		res, _ := client.GetFund(ctx, tid)
+		return res != nil && stop(res.Code)
+	}, maxWait, testStep)
+	return tid
+}
+
+func TestGet(t *testing.T) {
+	tests := []struct {
+		name    string
+		account string
+		at      func(tcredit.TaskCode) bool // the task is looked at once this is true
+		json    bool
+		code    int
+		check   func(t *testing.T, tid string, o outcome)
+	}{
+		{"done", "demo-success", tcredit.TaskCode.Done, false, exitOK, func(t *testing.T, tid string, o outcome) {
+			assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
+			assert.Regexp(t, maskedID, o.stdout)
+			assert.NotRegexp(t, fullIDCard, o.stdout)
+		}},
+		{"done as JSON", "demo-success", tcredit.TaskCode.Done, true, exitOK, func(t *testing.T, tid string, o outcome) {
+			var res tcredit.FundResult
+			require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
+			assert.Equal(t, tid, res.TID)
+			require.NotNil(t, res.BaseInfo)
+			assert.NotZero(t, res.BaseInfo.HouseFundBalance)
+			assert.NotEmpty(t, res.BillInfos)
+		}},
+		{"waiting for SMS", "demo-sms-challenge", tcredit.TaskCode.NeedsSMS, false, exitOK, func(t *testing.T, tid string, o outcome) {
+			assert.Equal(t, "task "+tid+": 10003 登录中，等待用户输入短信\nit waits for the SMS code sent to the person's phone\n", o.stdout)
+		}},
+		{"waiting for captcha", "demo-image-challenge", tcredit.TaskCode.NeedsCaptcha, false, exitOK, func(t *testing.T, tid string, o outcome) {
+			assert.Regexp(t, `^task `+tid+`: 10004 登录中，等待用户输入图片码\nit waits for the text of a captcha image\ncaptcha image saved to \S+\.png\n$`, o.stdout)
+		}},
+		{"failed", "demo-wrong-password", tcredit.TaskCode.Failed, false, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
+			assert.Empty(t, o.stdout)
+			assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password\n", o.stderr)
+		}},
+		{"failed as JSON", "demo-wrong-password", tcredit.TaskCode.Failed, true, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
+			var res tcredit.FundResult
+			require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
+			assert.Equal(t, tcredit.CodeBadCredentials, res.Code)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			tid := startTask(t, srv, tt.account, tt.at)
+			args := []string{"get", tid}
+			if tt.json {
+				args = append(args, "--json")
+			}
+			o := runCLI(t, withCredentials(testEnv(t), srv), nil, args...)
+			assert.Equal(t, tt.code, o.code, o.stderr)
+			tt.check(t, tid, o)
+		})
+	}
+}
+
+func TestGetUnknownTask(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "--sandbox", "get", "no-such-task")
+	assert.Equal(t, exitTaskFailed, o.code)
+	assert.Equal(t, "tcredit: task no-such-task: -2 参数错误\n", o.stderr)
+}

@@ -1,0 +1,66 @@
+// Command tcredit is for the people who operate an integration of Tianchuang's
+// housing provident fund query API (天创公积金查询): it tells which cities are up, what
+// a city's login form asks, runs a whole query with a person at the terminal, and
+// shows the state or the result of any task, without writing code.
+//
+// Usage:
+//
+//	tcredit cities [--json]                           which cities, which are up
+//	tcredit params AREA_CODE [--json]                 a city's login methods and fields
+//	tcredit query AREA_CODE [--login-type N] [--json] [--out FILE]
+//	tcredit get TID [--json]                          a task's current state or result
+//	tcredit --sandbox COMMAND ...                     any of them on the embedded sandbox
+//	tcredit help                                      usage, environment and exit codes
+//
+// Flags may come before or after the command and its argument.
+//
+// # Credentials
+//
+// The appId and tokenId come from TCREDIT_APP_ID and TCREDIT_TOKEN_ID, or from the
+// flags --app-id and --token-id; the API's address from TCREDIT_BASE_URL or --base-url
+// (default http://api.tcredit.com). The tokenId is never echoed or printed. Prefer the
+// environment: other users of the machine can see a command's flags.
+//
+// With --sandbox the command runs against an in-process sandbox of the API (package
+// tcredittest) and needs no credentials. Its demo accounts log in to every city with
+// any password: demo-success, demo-sms-challenge (SMS code 123456),
+// demo-image-challenge, demo-wrong-password and more.
+//
+// # Query
+//
+// query is interactive. It asks each field of the city's login form, a select as a
+// numbered list of its choices and a password without echo on a terminal; it checks
+// the answers with LoginMethod.Validate and asks the wrong ones again before anything
+// is billed. It then creates the task and prints its tid at once, shows a status line
+// (the time since the task was created and its status in words) redrawn in place on a
+// terminal and as plain lines otherwise, asks for the SMS code when one is sent, and
+// saves an image captcha to a PNG file, printing its path, before asking its text. At
+// the end it prints the underwriting summary (package summary) as a table, with the
+// holder's name and ID card number masked. With --json it prints the whole result,
+// unmasked, as JSON instead; with --out FILE it also writes that JSON to FILE, readable
+// by its owner only.
+//
+// Prompts, the status line and messages go to standard error; tables and JSON go to
+// standard output, so that a result can be piped or redirected while the person still
+// sees the questions.
+//
+// # Errors and exit codes
+//
+// An error is one line on standard error that says what happened and what to do, such
+// as
+//
+//	tcredit: getFundB: status 5 TokenKey验证失败 (seqNum 0951…) — check TCREDIT_TOKEN_ID (…)
+//	tcredit: task 457e…: 50004 登录失败,用户名密码输入错误 — check the login and the password
+//
+// The exit code tells its kind:
+//
+//	0  done
+//	1  error: the API refused a call, the network or a response failed, a file could
+//	   not be written, the input ended
+//	2  usage: unknown command or flag, missing argument, no credentials, unknown city
+//	   or login type
+//	3  the task failed (5xxxx, -1, -2, -9); a failed task's charge is rolled back
+//	4  outcome unknown: a task may have been created and billed, or a code taken;
+//	   check with "tcredit get TID" before trying again
+//	5  interrupted: the task may still be running; follow it with "tcredit get TID"
+package main

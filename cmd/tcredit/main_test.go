@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// testStep is the sandbox step of the tests: a task ends in a few tens of milliseconds.
+const testStep = 2 * time.Millisecond
+
+// maxWait bounds the waits of the tests for the sandbox; they take milliseconds.
+const maxWait = 10 * time.Second
+
+// testNow is the clock of the tests: a day in August 2017, a month after the sandbox's
+// reports end, so that the summary's windows hold data.
+var testNow = time.Date(2017, 8, 15, 10, 0, 0, 0, chinaTime)
+
+// testEnv returns an env with no environment variables, stderr not a terminal, and a
+// fast sandbox.
+func testEnv(t *testing.T) env {
+	return env{
+		getenv:  func(string) string { return "" },
+		now:     func() time.Time { return testNow },
+		tempDir: t.TempDir(),
+		step:    testStep,
+		poll:    testStep,
+	}
+}
+
+// withCredentials returns e reading the credentials of srv from its environment.
+func withCredentials(e env, srv *tcredittest.Server) env {
+	vars := map[string]string{
+		"TCREDIT_APP_ID":   srv.AppID,
+		"TCREDIT_TOKEN_ID": srv.TokenID,
+		"TCREDIT_BASE_URL": srv.URL,
+	}
+	e.getenv = func(key string) string { return vars[key] }
+	return e
+}
+
+// newServer starts a sandbox for one test.
+func newServer(t *testing.T) *tcredittest.Server {
+	srv := tcredittest.NewServer(tcredittest.WithStep(testStep))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// outcome is what a run of the program left.
+type outcome struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// lastLine returns the last line of stderr: the error message of a failed run.
+func (o outcome) lastLine() string {
+	lines := strings.Split(strings.TrimRight(o.stderr, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// runCLI runs the program with args and the answers as its input.
+func runCLI(t *testing.T, e env, answers *script, args ...string) outcome {
+	t.Helper()
+	return runCLIContext(context.Background(), t, e, answers, args...)
+}
+
+func runCLIContext(ctx context.Context, t *testing.T, e env, answers *script, args ...string) outcome {
+	t.Helper()
+	if answers == nil {
+		answers = lines()
+	}
+	var stdout, stderr syncBuffer
+	code := run(ctx, args, e, answers, &stdout, &stderr)
+	return outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// script is the input of a run: one answer per prompt, each computed only when the
+// program reads it, so that an answer can depend on what happened before (a captcha's
+// text).
+type script struct {
+	mu      sync.Mutex
+	answers []func() string
+	pending []byte
+}
+
+// lines returns a script of fixed answers.
+func lines(answers ...string) *script {
+	s := &script{}
+	for _, a := range answers {
+		s.then(func() string { return a })
+	}
+	return s
+}
+
+// then adds an answer computed when it is read.
+func (s *script) then(answer func() string) *script {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers = append(s.answers, answer)
+	return s
+}
+
+func (s *script) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	if len(s.pending) == 0 {
+		if len(s.answers) == 0 {
+			s.mu.Unlock()
+			return 0, io.EOF
+		}
+		next := s.answers[0]
+		s.answers = s.answers[1:]
+		s.mu.Unlock()
+		line := next() + "\n"
+		s.mu.Lock()
+		s.pending = []byte(line)
+	}
+	n := copy(p, s.pending)
+	s.pending = s.pending[n:]
+	s.mu.Unlock()
+	return n, nil
+}
+
+// syncBuffer is a bytes.Buffer safe for the status line's goroutine and the program's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"query", "-h"}, {"--sandbox", "cities", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, args...)
+			assert.Equal(t, exitOK, o.code)
+			assert.Contains(t, o.stdout, "Usage:")
+			assert.Contains(t, o.stdout, "TCREDIT_TOKEN_ID")
+			assert.Contains(t, o.stdout, "Exit codes:")
+			assert.Empty(t, o.stderr)
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "tcredit: no command given (run 'tcredit help')"},
+		{[]string{"nope"}, `tcredit: unknown command "nope" (run 'tcredit help')`},
+		{[]string{"--sandbox", "params"}, "tcredit: params needs AREA_CODE (usage: tcredit params AREA_CODE)"},
+		{[]string{"--sandbox", "query", "--json"}, "tcredit: query needs AREA_CODE (usage: tcredit query AREA_CODE)"},
+		{[]string{"get"}, "tcredit: get needs TID (usage: tcredit get TID)"},
+		{[]string{"--sandbox", "cities", "330100"}, `tcredit: cities takes no argument, got "330100"`},
+		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes one AREA_CODE, got "330100 110100"`},
+		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: -bogus (run 'tcredit help')"},
+		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: -out (run 'tcredit help')"},
+		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag -login-type: parse error (run 'tcredit help')`},
+		{[]string{"--sandbox", "params", "999999"}, `tcredit: no city has the area code "999999" (run 'tcredit cities')`},
+		{[]string{"--sandbox", "query", "330100", "--login-type", "7"}, "tcredit: 330100 杭州 has no login type 7; it has 1 (客户号), 2 (身份证号)"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, tt.args...)
+			assert.Equal(t, exitUsage, o.code)
+			assert.Equal(t, tt.want, o.lastLine())
+			assert.Empty(t, o.stdout)
+		})
+	}
+}
+
+func TestNoCredentials(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "cities")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Equal(t, "tcredit: no credentials: set TCREDIT_APP_ID and TCREDIT_TOKEN_ID (or --app-id and --token-id), or try --sandbox\n", o.stderr)
+
+	e := testEnv(t)
+	e.getenv = func(key string) string {
+		if key == "TCREDIT_APP_ID" {
+			return "app"
+		}
+		return ""
+	}
+	o = runCLI(t, e, nil, "get", "abc")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Equal(t, "tcredit: no credentials: set TCREDIT_TOKEN_ID (or --app-id and --token-id), or try --sandbox\n", o.stderr)
+}
+
+func TestBadBaseURL(t *testing.T) {
+	o := runCLI(t, testEnv(t), nil, "cities", "--app-id", "app", "--token-id", "TOKEN-SECRET-1", "--base-url", "api.tcredit.com")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Contains(t, o.stderr, `base URL "api.tcredit.com" is not an absolute http(s) URL`)
+	assert.NotContains(t, o.stderr, "TOKEN-SECRET-1")
+}
+
+func TestWrongToken(t *testing.T) {
+	srv := newServer(t)
+	e := withCredentials(testEnv(t), srv)
+	o := runCLI(t, e, nil, "cities", "--token-id", "not-the-token-42")
+	assert.Equal(t, exitError, o.code)
+	assert.Regexp(t, `^tcredit: getFundCitysB: status 5 TokenKey验证失败 \(seqNum \S+\) — check TCREDIT_TOKEN_ID \(and TCREDIT_BASE_URL: the signature covers the URL\)\n$`, o.stderr)
+	assert.NotContains(t, o.stderr, "not-the-token-42")
+	assert.Empty(t, o.stdout)
+}
+
+func TestFlagsBeforeAndAfterCommand(t *testing.T) {
+	srv := newServer(t)
+	e := testEnv(t)
+	e.getenv = func(string) string { return "" }
+	for _, args := range [][]string{
+		{"--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL, "params", "110100", "--json"},
+		{"params", "--json", "110100", "--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL},
+		{"--json", "--app-id", srv.AppID, "params", "--token-id", srv.TokenID, "--base-url", srv.URL, "--", "110100"},
+	} {
+		o := runCLI(t, e, nil, args...)
+		assert.Equal(t, exitOK, o.code, o.stderr)
+		assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+	}
+}

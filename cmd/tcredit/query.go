@@ -1,0 +1,355 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tcredit-go/tcredit"
+)
+
+// sandboxHint tells who can log in to the --sandbox.
+const sandboxHint = "sandbox: log in as demo-success (any password), demo-sms-challenge (SMS code " +
+	"123456), demo-image-challenge or demo-wrong-password; 'go doc github.com/tcredit-go/tcredit/tcredittest' lists them all"
+
+// query runs a whole query for a person at the terminal: it asks the city's login form,
+// creates the task, follows it, asks for the codes it needs, and prints the result.
+func (c *cli) query(ctx context.Context, areaCode string) error {
+	city, err := c.city(ctx, areaCode)
+	if err != nil {
+		return err
+	}
+	if !city.Available() {
+		msg := fmt.Sprintf("%s %s is not available now: %s", city.AreaCode, city.AreaName, city.AreaStatus)
+		if city.AreaTips != "" {
+			msg += " (" + city.AreaTips + ")"
+		}
+		return errors.New(msg)
+	}
+	methods, err := c.client.CityParams(ctx, areaCode)
+	if err != nil {
+		return err
+	}
+	if c.opts.sandbox {
+		fmt.Fprintln(c.stderr, sandboxHint)
+	}
+	m, err := c.chooseMethod(ctx, city, methods)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "%s %s, login type %d %s\n", city.AreaCode, city.AreaName, m.LoginType, m.LoginName)
+	if city.AreaTips != "" {
+		fmt.Fprintln(c.stderr, city.AreaTips)
+	}
+	req, err := c.fillForm(ctx, areaCode, m)
+	if err != nil {
+		return err
+	}
+
+	status := newStatusLine(c.stderr, c.env.terminal, c.env.now)
+	opts := []tcredit.QueryOption{
+		tcredit.WithLoginMethod(m),
+		tcredit.OnTaskCreated(func(_ context.Context, tid string) error {
+			fmt.Fprintf(c.stderr, "task %s created\n", tid)
+			status.begin()
+			return nil
+		}),
+		tcredit.OnStatus(status.update),
+		tcredit.WithCodeProvider(c.codeProvider(status)),
+	}
+	poll := c.env.poll
+	if poll == 0 && c.srv != nil {
+		poll = c.env.step
+	}
+	if poll > 0 {
+		opts = append(opts, tcredit.WithPollInterval(poll, 5*poll))
+	}
+	res, err := c.client.Query(ctx, req, opts...)
+	status.end()
+	if err != nil {
+		if res != nil && res.Code.Failed() && c.opts.json {
+			if werr := writeJSON(c.stdout, res); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	return c.printResult(res)
+}
+
+// chooseMethod returns the login method of --login-type, the city's only one, or the
+// one the person picks.
+func (c *cli) chooseMethod(ctx context.Context, city tcredit.City, methods []tcredit.LoginMethod) (tcredit.LoginMethod, error) {
+	if len(methods) == 0 {
+		return tcredit.LoginMethod{}, fmt.Errorf("%s %s lists no login method", city.AreaCode, city.AreaName)
+	}
+	if c.opts.loginType != 0 {
+		for _, m := range methods {
+			if m.LoginType == c.opts.loginType {
+				return m, nil
+			}
+		}
+		return tcredit.LoginMethod{}, usagef("%s %s has no login type %d; it has %s", city.AreaCode, city.AreaName, c.opts.loginType, loginTypes(methods))
+	}
+	if len(methods) == 1 {
+		return methods[0], nil
+	}
+	fmt.Fprintf(c.stderr, "Login methods of %s %s:\n", city.AreaCode, city.AreaName)
+	for _, m := range methods {
+		fmt.Fprintf(c.stderr, "  %d  %s\n", m.LoginType, m.LoginName)
+	}
+	for {
+		answer, err := c.ask(ctx, "login type", "")
+		if err != nil {
+			return tcredit.LoginMethod{}, err
+		}
+		n, _ := strconv.Atoi(strings.TrimSpace(answer))
+		for _, m := range methods {
+			if m.LoginType == n {
+				return m, nil
+			}
+		}
+		fmt.Fprintf(c.stderr, "  choose one of %s\n", loginTypes(methods))
+	}
+}
+
+// fillForm asks each field of the login form, checks the answers with
+// LoginMethod.Validate, and asks again the fields it finds wrong.
+func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
+	values := make(map[string]string, len(m.LoginParams))
+	for _, p := range m.LoginParams {
+		v, err := c.askParam(ctx, p)
+		if err != nil {
+			return tcredit.CreateTaskRequest{}, err
+		}
+		values[p.Name] = v
+	}
+	for {
+		req := newRequest(areaCode, m.LoginType, values)
+		err := m.Validate(req)
+		var invalid *tcredit.ValidationError
+		if err == nil || !errors.As(err, &invalid) {
+			return req, err
+		}
+		for _, f := range invalid.Fields {
+			p, ok := findParam(m, f.Field)
+			if !ok {
+				return req, err
+			}
+			fmt.Fprintf(c.stderr, "  %s (%s) %v\n", p.Label, p.Name, f.Err)
+			if values[p.Name], err = c.askParam(ctx, p); err != nil {
+				return req, err
+			}
+		}
+	}
+}
+
+func findParam(m tcredit.LoginMethod, name string) (tcredit.LoginParam, bool) {
+	for _, p := range m.LoginParams {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return tcredit.LoginParam{}, false
+}
+
+// askParam asks one field of the login form: a select as a numbered list of its
+// choices, a password without echo on a terminal. The answer is not checked here:
+// fillForm leaves that to LoginMethod.Validate.
+func (c *cli) askParam(ctx context.Context, p tcredit.LoginParam) (string, error) {
+	label := p.Label + " (" + p.Name + ")"
+	if p.Label == "" {
+		label = p.Name
+	}
+	if !p.Required {
+		label += ", optional"
+	}
+	switch {
+	case p.Type == "password":
+		return c.askSecret(ctx, label)
+	case p.Type == "select" && len(p.List) > 0:
+		fmt.Fprintln(c.stderr, label+":")
+		for i, ch := range p.List {
+			fmt.Fprintf(c.stderr, "  %d) %s\n", i+1, ch.Key)
+		}
+		answer, err := c.ask(ctx, fmt.Sprintf("choose 1-%d", len(p.List)), "")
+		if err != nil {
+			return "", err
+		}
+		answer = strings.TrimSpace(answer)
+		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= len(p.List) {
+			return p.List[n-1].Value, nil
+		}
+		return answer, nil
+	}
+	answer, err := c.ask(ctx, label, p.Name)
+	return strings.TrimSpace(answer), err
+}
+
+// ask prints a prompt and reads the answer; field names what is asked in the error
+// when the input has ended. Input that is not a terminal does not show the line
+// ending of the answer, so ask ends the prompt's line itself.
+func (c *cli) ask(ctx context.Context, prompt, field string) (string, error) {
+	fmt.Fprint(c.stderr, prompt+": ")
+	answer, err := c.in.line(ctx)
+	if c.env.echoOff == nil {
+		fmt.Fprintln(c.stderr)
+	}
+	if errors.Is(err, errInputEnded) {
+		if field == "" {
+			field = prompt
+		}
+		return "", fmt.Errorf("%w before %s was answered", err, field)
+	}
+	return answer, err
+}
+
+// askSecret asks for a password or a code with the terminal's echo off; on a
+// terminal that cannot turn it off, it warns that the answer will show.
+func (c *cli) askSecret(ctx context.Context, prompt string) (string, error) {
+	if c.env.echoOff == nil {
+		return c.ask(ctx, prompt, prompt)
+	}
+	restore, err := c.env.echoOff()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "(the terminal cannot hide what you type: it will show)")
+		return c.ask(ctx, prompt, prompt)
+	}
+	answer, err := c.ask(ctx, prompt+", hidden", prompt)
+	restore()
+	fmt.Fprintln(c.stderr)
+	return answer, err
+}
+
+// newRequest makes the request of the login form's answers, by parameter name.
+func newRequest(areaCode string, loginType int, values map[string]string) tcredit.CreateTaskRequest {
+	req := tcredit.CreateTaskRequest{AreaCode: areaCode, LoginType: loginType}
+	fields := map[string]*string{
+		"id_card":      &req.IDCard,
+		"account":      &req.Account,
+		"password":     &req.Password,
+		"sub_area":     &req.SubArea,
+		"real_name":    &req.RealName,
+		"mobile":       &req.Mobile,
+		"corp_account": &req.CorpAccount,
+		"corp_name":    &req.CorpName,
+	}
+	for name, v := range values {
+		if f, ok := fields[name]; ok {
+			*f = v
+			continue
+		}
+		if req.Extra == nil {
+			req.Extra = make(map[string]string)
+		}
+		req.Extra[name] = v
+	}
+	return req
+}
+
+// codeProvider returns the function that asks the person for a challenge's code: the
+// SMS code, or the text of the captcha, whose image it saves first.
+func (c *cli) codeProvider(status *statusLine) func(ctx context.Context, ch tcredit.Challenge) (string, error) {
+	return func(ctx context.Context, ch tcredit.Challenge) (string, error) {
+		status.pause()
+		defer status.resume()
+		prompt := "SMS code (短信验证码)"
+		if ch.Code.NeedsCaptcha() {
+			prompt = "captcha text (图片验证码)"
+			if len(ch.Image) == 0 {
+				fmt.Fprintln(c.stderr, "the server sent no readable captcha image")
+			} else {
+				path, err := c.saveCaptcha(ch)
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(c.stderr, "captcha image saved to %s\n", path)
+			}
+		}
+		if ch.Msg != "" && ch.Msg != ch.Code.String() {
+			fmt.Fprintln(c.stderr, ch.Msg)
+		}
+		for {
+			code, err := c.ask(ctx, prompt, prompt)
+			if code = strings.TrimSpace(code); err != nil || code != "" {
+				return code, err
+			}
+		}
+	}
+}
+
+// saveCaptcha writes a captcha image to a new file in --out's directory or the
+// temporary directory, and returns its path.
+func (c *cli) saveCaptcha(ch tcredit.Challenge) (string, error) {
+	dir := c.env.tempDir
+	if c.opts.out != "" {
+		dir = filepath.Dir(c.opts.out)
+	}
+	res := tcredit.FundResult{Image: ch.Image}
+	ext := ".png"
+	switch res.ImageType() {
+	case "image/jpeg":
+		ext = ".jpg"
+	case "image/gif":
+		ext = ".gif"
+	case "image/bmp":
+		ext = ".bmp"
+	}
+	f, err := os.CreateTemp(dir, "tcredit-captcha-"+fileSafe(ch.TID)+"-*"+ext)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(ch.Image); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return filepath.Abs(f.Name())
+}
+
+// fileSafe keeps the letters, digits, '-' and '_' of s, for a file name.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// printResult prints a finished task: the whole result as JSON with --json, the
+// underwriting summary otherwise; with --out it also writes the JSON to that file.
+func (c *cli) printResult(res *tcredit.FundResult) error {
+	if c.opts.out != "" {
+		if err := writeJSONFile(c.opts.out, res); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "result written to %s\n", c.opts.out)
+	}
+	if c.opts.json {
+		return writeJSON(c.stdout, res)
+	}
+	return c.printSummary(res)
+}
+
+// writeJSONFile writes v as JSON to a file only its owner can read: it holds personal
+// data.
+func writeJSONFile(path string, v any) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(f, v); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
