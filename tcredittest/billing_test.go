@@ -189,7 +189,7 @@ func TestCallbacksGiveUpAndStopAtClose(t *testing.T) {
 func TestConcurrentClients(t *testing.T) {
 	srv := NewServer(WithStep(time.Millisecond))
 	defer srv.Close()
-	c := &rawClient{t: t, hc: srv.ts.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	c := &rawClient{t: t, hc: srv.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
 
 	const clients = 100
 	var wg sync.WaitGroup
@@ -239,7 +239,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	defer cb.Close()
 
 	srv := NewServer(WithStep(time.Millisecond), WithCallbackURL(cb.URL))
-	c := &rawClient{t: t, hc: srv.ts.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	c := &rawClient{t: t, hc: srv.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
 	c.create(login("demo-sms-challenge"))
 	c.create(login("demo-wrong-password"))
 	srv.InjectFault(Fault{Kind: FaultLatency, Delay: time.Hour, Endpoint: epCities})

@@ -43,6 +43,10 @@ func NewServer(opts ...Option) *Server {
 	return &Server{Handler: h, URL: ts.URL, ts: ts}
 }
 
+// Client returns an HTTP client for the sandbox, whose idle connections Close closes,
+// for tcredit.WithHTTPClient.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
 // Close stops the sandbox's callbacks and timers, shuts the server down and waits
 // until every request it was serving has finished.
 func (s *Server) Close() {
