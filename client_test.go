@@ -300,6 +300,22 @@ func TestCancelledContext(t *testing.T) {
 	assert.Zero(t, dials.Load(), "nothing is sent, nor retried, once the context has ended")
 }
 
+// A context that ends while the client waits to retry ends the call at once.
+func TestCancelledWhileWaitingToRetry(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, WithRetry(RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := record(mt, "getFundB", func(*http.Request) (*http.Response, error) {
+		cancel()
+		return httpmock.NewStringResponse(http.StatusServiceUnavailable, ""), nil
+	})
+	_, err := c.GetFund(ctx, createdTID)
+	require.Error(t, err)
+	assert.Equal(t, 1, r.calls())
+	r.assertClosed(t)
+}
+
 func TestGatewayPage(t *testing.T) {
 	t.Parallel()
 	page := fixture(t, "gateway-502.html")
