@@ -337,3 +337,17 @@ func TestCodeProviderErrorEndsTheWait(t *testing.T) {
 	assert.ErrorIs(t, err, gone)
 	assert.Empty(t, s.codes)
 }
+
+func TestGetFundWithoutDataIsNotSuccess(t *testing.T) {
+	for _, body := range []string{`{"status":0,"message":"成功","seqNum":"1"}`, `{"status":0,"data":null}`} {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", httpmock.NewStringResponder(200, body))
+		c, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}))
+		require.NoError(t, err)
+		res, err := c.GetFund(context.Background(), "T1")
+		assert.Nil(t, res)
+		var re *ResponseError
+		require.True(t, errors.As(err, &re), "%s: %v", body, err)
+		assert.Equal(t, "getFundB", re.Endpoint)
+	}
+}

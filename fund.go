@@ -3,8 +3,12 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 )
+
+// errNoResultData reports a getFundB answer with status 0 and no data object.
+var errNoResultData = errors.New("status 0 but no data")
 
 // GetFund reads the state of the task tid and, once it is done, the report. It calls
 // getFundB, which is not billed.
@@ -22,7 +26,8 @@ func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
 		return nil, err
 	}
 	if res == nil {
-		res = &FundResult{}
+		// Status 0 without data: never read that as code 0, success.
+		return nil, &ResponseError{Endpoint: epGetFund.name, HTTPStatus: http.StatusOK, Err: errNoResultData}
 	}
 	if res.TID == "" {
 		res.TID = tid
