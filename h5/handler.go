@@ -1,0 +1,317 @@
+package h5
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"hash/fnv"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tcredit-go/tcredit"
+)
+
+// Defaults of Options.
+const (
+	DefaultSessionTTL      = 30 * time.Minute
+	DefaultPollInterval    = 2 * time.Second
+	DefaultMaxCodeAttempts = 5
+	DefaultTitle           = "公积金查询"
+)
+
+// maxBodyBytes caps the body of every POST: a login form or a code is far smaller.
+const maxBodyBytes = 16 << 10
+
+const cookieName = "h5session"
+
+// Options configures a Handler. The zero value is usable.
+type Options struct {
+	// OnResult is called once for each query the handler starts, when it ends: with the
+	// report, or with the error: a *tcredit.TaskError (and the result) for a failed task,
+	// or another error when no task could be created (s.TID is then empty), the session
+	// expired, the handler was closed, or the person gave up after too many codes.
+	// It runs in the query's goroutine with a context that is not canceled by the end of
+	// the session, so that it can store the result or the tid.
+	OnResult func(ctx context.Context, s Session, res *tcredit.FundResult, err error)
+
+	// Store keeps the sessions; nil keeps them in memory (NewMemoryStore).
+	Store SessionStore
+
+	// SessionTTL is how long a session lasts from its first page, the query included
+	// (DefaultSessionTTL when zero).
+	SessionTTL time.Duration
+
+	// Logger receives the handler's logs: tasks created and ended, by tid and area code,
+	// and failures of the store. It never receives logins, passwords, codes or session
+	// ids. Nil logs nothing.
+	Logger *slog.Logger
+
+	// Title is shown at the top of every page (DefaultTitle when empty).
+	Title string
+
+	// SecureCookies marks the session cookie Secure even on a plain-HTTP request, for a
+	// handler behind a proxy that terminates TLS. A request over TLS always gets a
+	// Secure cookie.
+	SecureCookies bool
+
+	// PollInterval is how often the progress page looks for news: by meta refresh
+	// without JavaScript, by a small JSON request with it (DefaultPollInterval when
+	// zero).
+	PollInterval time.Duration
+
+	// MaxCodeAttempts is how many SMS or captcha codes a session may submit in all
+	// (DefaultMaxCodeAttempts when zero).
+	MaxCodeAttempts int
+
+	// User, when set, tells who makes a request in the terms of the service that mounts
+	// the handler, such as its user id from its own login cookie. Its answer when a
+	// query starts is kept in Session.User for OnResult.
+	User func(r *http.Request) string
+
+	// QueryOptions are passed to every Client.Query, after the handler's own, for
+	// example tcredit.WithPollInterval.
+	QueryOptions []tcredit.QueryOption
+}
+
+// Handler serves the pages of the H5 flow: the city list, a city's login form, the
+// progress, SMS and captcha pages and the result. See the package documentation.
+type Handler struct {
+	client *tcredit.Client
+	opts   Options
+	store  SessionStore
+	log    *slog.Logger
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	static http.Handler
+	now    func() time.Time
+
+	ctx    context.Context // ends at Close, and with it every query
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	locks [64]sync.Mutex // serialize changes to a session, by a hash of its id
+
+	mu     sync.Mutex
+	runs   map[string]*run // the running queries, by session id
+	closed bool
+}
+
+// NewHandler returns a Handler that runs queries with client. Mount it under a path
+// of its own with http.StripPrefix; its links are relative, so any prefix works.
+// Call Close to stop the queries it runs.
+func NewHandler(client *tcredit.Client, opts Options) *Handler {
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = DefaultSessionTTL
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.MaxCodeAttempts <= 0 {
+		opts.MaxCodeAttempts = DefaultMaxCodeAttempts
+	}
+	if opts.Title == "" {
+		opts.Title = DefaultTitle
+	}
+	h := &Handler{
+		client: client,
+		opts:   opts,
+		store:  opts.Store,
+		log:    opts.Logger,
+		pages:  parsePages(),
+		now:    time.Now,
+		runs:   make(map[string]*run),
+	}
+	if h.store == nil {
+		h.store = NewMemoryStore()
+	}
+	if h.log == nil {
+		h.log = slog.New(discardHandler{})
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err) // the embedded directory is part of the package
+	}
+	h.static = http.StripPrefix("/static", http.FileServer(http.FS(static)))
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	h.routes()
+	return h
+}
+
+func (h *Handler) routes() {
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /{$}", h.serveCities)
+	h.mux.HandleFunc("GET /login", h.serveLogin)
+	h.mux.HandleFunc("POST /login", h.submitLogin)
+	h.mux.HandleFunc("GET /progress", h.serveProgress)
+	h.mux.HandleFunc("GET /status.json", h.serveStatus)
+	h.mux.HandleFunc("GET /code", h.serveCode)
+	h.mux.HandleFunc("POST /code", h.submitCode)
+	h.mux.HandleFunc("GET /captcha.png", h.serveCaptcha)
+	h.mux.HandleFunc("GET /result", h.serveResult)
+	h.mux.Handle("GET /static/", h.static)
+}
+
+// securityHeaders are set on every response.
+var securityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+		"connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+	"Cache-Control":          "no-store",
+	"X-Content-Type-Options": "nosniff",
+	"Referrer-Policy":        "no-referrer",
+	"X-Frame-Options":        "DENY",
+}
+
+// ServeHTTP serves the flow's pages, with the security headers on every response and
+// every request body capped.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for k, v := range securityHeaders {
+		w.Header().Set(k, v)
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// Close stops every query the handler runs and waits for them to end, each with its
+// OnResult. Pages still answer afterwards, but no new query starts.
+func (h *Handler) Close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cancel()
+	h.wg.Wait()
+}
+
+// lock serializes the changes to the session id; the returned function unlocks.
+func (h *Handler) lock(id string) func() {
+	f := fnv.New32a()
+	f.Write([]byte(id))
+	m := &h.locks[f.Sum32()%uint32(len(h.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// update applies change to the stored session id under its lock, and returns the
+// session as stored. A change that returns an error stores nothing.
+func (h *Handler) update(ctx context.Context, id string, change func(s *Session) error) (Session, error) {
+	defer h.lock(id)()
+	s, err := h.store.Get(ctx, id)
+	if err != nil {
+		return s, err
+	}
+	if err := change(&s); err != nil {
+		return s, err
+	}
+	return s, h.store.Put(ctx, s)
+}
+
+// session returns the request's session, or ErrNoSession.
+func (h *Handler) session(r *http.Request) (Session, error) {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		return Session{}, ErrNoSession
+	}
+	return h.store.Get(r.Context(), c.Value)
+}
+
+// sessionOrNew returns the request's session, or starts one and sets its cookie.
+func (h *Handler) sessionOrNew(w http.ResponseWriter, r *http.Request) (Session, error) {
+	s, err := h.session(r)
+	if !errors.Is(err, ErrNoSession) {
+		return s, err
+	}
+	id, err := randomToken()
+	if err != nil {
+		return Session{}, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return Session{}, err
+	}
+	now := h.now()
+	s = Session{ID: id, CSRF: csrf, Created: now, Expires: now.Add(h.opts.SessionTTL)}
+	if err := h.store.Put(r.Context(), s); err != nil {
+		return Session{}, err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     cookieName,
+		Value:    id,
+		Path:     basePath(r),
+		MaxAge:   int((h.opts.SessionTTL + time.Second - 1) / time.Second),
+		HttpOnly: true,
+		Secure:   r.TLS != nil || h.opts.SecureCookies,
+		SameSite: http.SameSiteStrictMode,
+	})
+	return s, nil
+}
+
+// postedSession returns the session of a POST whose form carries its CSRF token.
+// It answers the request itself, and returns false, when there is none.
+func (h *Handler) postedSession(w http.ResponseWriter, r *http.Request) (Session, bool) {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.message(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+		} else {
+			h.message(w, http.StatusBadRequest, msgBadRequest)
+		}
+		return Session{}, false
+	}
+	s, err := h.session(r)
+	if err != nil {
+		h.noSession(w, r, err)
+		return Session{}, false
+	}
+	token := r.PostForm.Get("csrf")
+	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
+		h.message(w, http.StatusForbidden, msgForbidden)
+		return Session{}, false
+	}
+	return s, true
+}
+
+// noSession answers a request that needs a session and has none (or whose store
+// failed).
+func (h *Handler) noSession(w http.ResponseWriter, r *http.Request, err error) {
+	if !errors.Is(err, ErrNoSession) {
+		h.log.ErrorContext(r.Context(), "h5: session store", "err", err)
+		h.message(w, http.StatusInternalServerError, msgSystem)
+		return
+	}
+	h.message(w, http.StatusForbidden, msgExpired)
+}
+
+// basePath is the path the handler is mounted at, with a trailing slash: the request
+// URI's path less the path the handler sees after http.StripPrefix. The session
+// cookie is limited to it.
+func basePath(r *http.Request) string {
+	full := r.RequestURI
+	if i := strings.IndexAny(full, "?#"); i >= 0 {
+		full = full[:i]
+	}
+	if base, ok := strings.CutSuffix(full, r.URL.EscapedPath()); ok && strings.HasPrefix(base, "/") {
+		return base + "/"
+	}
+	return "/"
+}
+
+// seeOther redirects to a path relative to the handler's root, with a relative
+// Location so that the mount prefix is kept.
+func seeOther(w http.ResponseWriter, to string) {
+	w.Header().Set("Location", to)
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+// discardHandler is a slog.Handler that drops everything.
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -1,0 +1,616 @@
+package h5_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/h5"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fieldDiv returns the HTML of the form field named name (its <div class="field">).
+func fieldDiv(t *testing.T, body, name string) string {
+	t.Helper()
+	re := regexp.MustCompile(`(?s)<div class="field[^"]*">\s*<label for="` + regexp.QuoteMeta(name) + `">.*?</div>`)
+	m := re.FindString(body)
+	require.NotEmpty(t, m, "no field %s in:\n%s", name, body)
+	return m
+}
+
+func TestCityList(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+
+	p := b.get("")
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	assert.Contains(t, p.body, `<a href="login?city=110100">北京</a>`)
+	assert.Regexp(t, `<span class="unavailable"[^>]*>杭州 <small>系统维护</small></span>`, p.body, "310000 is under maintenance")
+	assert.Regexp(t, `<span class="unavailable"[^>]*>哈尔滨 <small>开发中</small></span>`, p.body, "230100 is in development")
+	assert.NotContains(t, p.body, "login?city=310000&", "no link to a city under maintenance")
+	assert.NotContains(t, p.body, `login?city=310000"`)
+
+	filtered := b.get("?q=" + url.QueryEscape("杭州"))
+	require.Equal(t, http.StatusOK, filtered.StatusCode)
+	assert.Contains(t, filtered.body, `<a href="login?city=330100">杭州</a>`)
+	assert.Contains(t, filtered.body, `value="杭州"`, "the filter is kept in the search box")
+	assert.NotContains(t, filtered.body, "北京")
+
+	byCode := b.get("?q=4401")
+	assert.Contains(t, byCode.body, "广州")
+	assert.NotContains(t, byCode.body, "北京")
+
+	none := b.get("?q=" + url.QueryEscape("<script>"))
+	assert.Contains(t, none.body, "没有找到")
+	assert.NotContains(t, none.body, "<script>", "the query is escaped")
+}
+
+func TestLoginForm(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+
+	p := b.get("login?city=330100")
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	assert.Contains(t, p.body, "杭州公积金登录")
+	assert.Contains(t, p.body, "未注册用户请到杭州公积金网站进行注册", "the city's tips")
+	assert.Contains(t, p.body, `<a href="login?city=330100&amp;type=1" class="active" aria-current="page">客户号</a>`)
+	assert.Contains(t, p.body, `<a href="login?city=330100&amp;type=2">身份证号</a>`)
+
+	account := fieldDiv(t, p.body, "f_account")
+	assert.Contains(t, account, `type="text"`)
+	assert.Contains(t, account, `class="required"`)
+	assert.Contains(t, fieldDiv(t, p.body, "f_password"), `type="password"`)
+	sub := fieldDiv(t, p.body, "f_sub_area")
+	assert.Contains(t, sub, `<select id="f_sub_area" name="f_sub_area" required>`)
+	assert.Contains(t, sub, `<option value="1">市本级</option>`)
+	assert.Contains(t, sub, `<option value="3">余杭分中心</option>`)
+
+	second := b.get("login?city=330100&type=2")
+	require.Equal(t, http.StatusOK, second.StatusCode)
+	assert.Contains(t, second.body, `<a href="login?city=330100&amp;type=2" class="active" aria-current="page">身份证号</a>`)
+	fieldDiv(t, second.body, "f_id_card")
+	assert.NotContains(t, second.body, "f_sub_area")
+
+	single := b.get("login?city=500100")
+	assert.NotContains(t, single.body, `class="tabs"`, "no tabs for a city with one login method")
+
+	for _, tc := range []struct {
+		path   string
+		status int
+		text   string
+	}{
+		{"login?city=999999", http.StatusNotFound, "没有这个城市"},
+		{"login?city=330100&type=9", http.StatusNotFound, "没有这种登录方式"},
+		{"login?city=310000", http.StatusConflict, "系统维护"},
+		{"login?city=460100", http.StatusConflict, "开发中"},
+	} {
+		p := b.get(tc.path)
+		assert.Equal(t, tc.status, p.StatusCode, tc.path)
+		assert.Contains(t, p.body, tc.text, tc.path)
+		assert.NotContains(t, p.body, `name="csrf"`, tc.path)
+	}
+}
+
+func TestValidationBeforeBilling(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+
+	p := b.login("330100", "1", map[string]string{"account": "  ", "password": "secret-pw", "sub_area": ""})
+	require.Equal(t, http.StatusUnprocessableEntity, p.StatusCode)
+	account := fieldDiv(t, p.body, "f_account")
+	assert.Contains(t, account, `<p class="error" id="f_account-error">请填写客户号</p>`)
+	assert.Contains(t, account, `aria-invalid="true"`)
+	assert.Contains(t, fieldDiv(t, p.body, "f_sub_area"), "请选择缴存网点")
+	assert.NotContains(t, fieldDiv(t, p.body, "f_password"), "error")
+	assert.NotContains(t, p.body, "secret-pw", "a password is never sent back")
+
+	bad := b.login("330100", "1", map[string]string{"account": "demo-success", "password": "x", "sub_area": "7"})
+	require.Equal(t, http.StatusUnprocessableEntity, bad.StatusCode)
+	assert.Contains(t, fieldDiv(t, bad.body, "f_sub_area"), "缴存网点无效")
+	assert.Contains(t, fieldDiv(t, bad.body, "f_account"), `value="demo-success"`, "what was typed is kept")
+
+	assert.Empty(t, e.sandbox.Tasks(), "no task for an invalid form")
+	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Empty(t, e.outcomes())
+}
+
+func TestSMSFlow(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+
+	p := b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw-123456"})
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	require.Equal(t, "sms", b.waitStep())
+
+	code := b.get("code")
+	require.Equal(t, http.StatusOK, code.StatusCode)
+	assert.Contains(t, code.body, "输入短信验证码")
+	assert.NotContains(t, code.body, "<img")
+
+	empty := b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {""}})
+	assert.Equal(t, http.StatusUnprocessableEntity, empty.StatusCode)
+	assert.Contains(t, fieldDiv(t, empty.body, "code"), "请输入验证码")
+
+	done := b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tcredittest.SMSCode}})
+	require.Equal(t, http.StatusOK, done.StatusCode)
+	require.Equal(t, "done", b.waitStep())
+
+	res := b.get("result")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.body, "查询成功")
+	assert.Regexp(t, `<dt>公积金余额</dt><dd>¥[0-9]+\.[0-9]{2}</dd>`, res.body)
+	assert.Regexp(t, `<dt>缴存月数</dt><dd>[1-9][0-9]* 个月</dd>`, res.body)
+	assert.Contains(t, res.body, "<dt>缴存单位</dt>")
+
+	out := e.waitOutcomes(1)
+	require.Len(t, out, 1)
+	require.NoError(t, out[0].err)
+	assert.True(t, out[0].res.Code.Done())
+	assert.NotEmpty(t, out[0].session.TID)
+	assert.Equal(t, h5.StepDone, out[0].session.Step)
+	assert.Equal(t, 1, out[0].session.Attempts)
+	assert.Contains(t, res.body, out[0].res.BaseInfo.HouseFundBalance.String())
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+
+	// Pages of other steps lead to the result now.
+	again := b.get("progress")
+	assert.Equal(t, e.url("result"), again.Request.URL.String())
+	assert.Equal(t, 1, len(e.outcomes()), "OnResult is called once")
+}
+
+func TestCaptchaFlow(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+
+	b.login("110100", "1", map[string]string{"account": "demo-image-challenge", "password": "pw"})
+	require.Equal(t, "captcha", b.waitStep())
+
+	code := b.get("code")
+	require.Equal(t, http.StatusOK, code.StatusCode)
+	assert.Contains(t, code.body, "输入图片验证码")
+	src := regexp.MustCompile(`<img class="captcha" src="([^"]+)"`).FindStringSubmatch(code.body)
+	require.NotNil(t, src)
+	assert.True(t, strings.HasPrefix(src[1], "captcha.png"), "the image has a URL of its own: %s", src[1])
+
+	img := b.get(html.UnescapeString(src[1]))
+	require.Equal(t, http.StatusOK, img.StatusCode)
+	assert.Equal(t, "image/png", img.Header.Get("Content-Type"))
+	assert.True(t, strings.HasPrefix(img.body, "\x89PNG"))
+
+	other := e.browser().get("captcha.png")
+	assert.Equal(t, http.StatusForbidden, other.StatusCode, "the image is bound to the session")
+
+	tasks := e.sandbox.Tasks()
+	require.Len(t, tasks, 1)
+	done := b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tasks[0].Answer}})
+	require.Equal(t, http.StatusOK, done.StatusCode)
+	require.Equal(t, "done", b.waitStep())
+	assert.Contains(t, b.get("result").body, "查询成功")
+	assert.Equal(t, http.StatusNotFound, b.get("captcha.png").StatusCode, "no image once answered")
+	require.Len(t, e.waitOutcomes(1), 1)
+}
+
+func TestFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		login    string
+		code     string // the code posted when the task asks for one
+		failure  tcredit.TaskCode
+		heading  string
+		link     string
+		linkText string
+	}{
+		{"wrong password", "demo-wrong-password", "", tcredit.CodeBadCredentials, "账号或密码错误", "login?city=110100&amp;type=1", "重新填写"},
+		{"unknown login", "nobody", "", tcredit.CodeBadCredentials, "账号或密码错误", "login?city=110100&amp;type=1", "重新填写"},
+		{"wrong code", "demo-wrong-code", "000000", tcredit.CodeWrongCode, "验证码错误", "login?city=110100&amp;type=1", "重新获取验证码"},
+		{"site maintenance", "demo-site-down", "", tcredit.CodeSiteMaintenance, "网站维护中", "./", "稍后再试"},
+		{"site unstable", "demo-site-unstable", "", tcredit.CodeSiteUnstable, "网站不稳定", "./", "稍后再试"},
+		{"crawl failure", "demo-crawl-failure", "", tcredit.CodeCrawlFailed, "读取失败", "./", "稍后再试"},
+		{"input timeout", "demo-input-timeout", "", tcredit.CodeInputTimeout, "验证码输入超时", "login?city=110100&amp;type=1", "重新填写"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			b := e.browser()
+			b.login("110100", "1", map[string]string{"account": tc.login, "password": "pw"})
+			step := b.waitStep()
+			if tc.failure == tcredit.CodeInputTimeout {
+				require.Equal(t, "sms", step)
+				step = b.waitStepAfter("sms")
+			}
+			if tc.code != "" {
+				require.Equal(t, "sms", step)
+				code := b.get("code")
+				b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tc.code}})
+				step = b.waitStep()
+			}
+			require.Equal(t, "failed", step)
+
+			p := b.get("result")
+			require.Equal(t, http.StatusOK, p.StatusCode)
+			assert.Contains(t, p.body, "<h1>"+tc.heading+"</h1>")
+			assert.Contains(t, p.body, `<a class="button" href="`+tc.link+`">`+tc.linkText+`</a>`)
+
+			out := e.waitOutcomes(1)
+			require.Len(t, out, 1)
+			var te *tcredit.TaskError
+			require.ErrorAs(t, out[0].err, &te)
+			assert.Equal(t, tc.failure, te.Code)
+			assert.Equal(t, tc.failure, out[0].session.Failure)
+			assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID), "a failed task is rolled back")
+		})
+	}
+}
+
+func TestTryAgainAfterFailure(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.login("110100", "1", map[string]string{"account": "demo-wrong-password", "password": "pw"})
+	require.Equal(t, "failed", b.waitStep())
+
+	p := b.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	require.Equal(t, "done", b.waitStep())
+	out := e.waitOutcomes(2)
+	assert.Len(t, out, 2)
+	assert.Len(t, e.sandbox.Tasks(), 2)
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+}
+
+func TestDoubleSubmit(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	form := b.get("login?city=110100&type=1")
+	v := url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
+		"f_account": {"demo-success"}, "f_password": {"pw"}}
+
+	var wg sync.WaitGroup
+	statuses := make([]int, 8)
+	for i := range statuses {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, e.url("login"), strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			noFollow := *b.client
+			noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			resp, err := noFollow.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				statuses[i] = resp.StatusCode
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, s := range statuses {
+		assert.Equal(t, http.StatusSeeOther, s)
+	}
+	require.Equal(t, "done", b.waitStep())
+	e.waitOutcomes(1)
+	assert.Len(t, e.sandbox.Tasks(), 1, "one task for the session")
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+
+	// Once the query ended, a late repeat of the same form starts no second one
+	// either while the first's result stands.
+	assert.Len(t, e.outcomes(), 1)
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	form := b.get("login?city=110100&type=1")
+	good := csrf(t, form)
+	fields := url.Values{"city": {"110100"}, "type": {"1"}, "f_account": {"demo-success"}, "f_password": {"pw"}}
+
+	for _, tc := range []struct {
+		name  string
+		token []string
+	}{
+		{"missing", nil},
+		{"empty", []string{""}},
+		{"wrong", []string{"x" + good[1:]}},
+		{"another session's", []string{csrf(t, e.browser().get("login?city=110100"))}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := url.Values{}
+			for k, val := range fields {
+				v[k] = val
+			}
+			if tc.token != nil {
+				v["csrf"] = tc.token
+			}
+			p := b.post("login", v)
+			assert.Equal(t, http.StatusForbidden, p.StatusCode)
+			p = b.post("code", v)
+			assert.Equal(t, http.StatusForbidden, p.StatusCode)
+		})
+	}
+	noCookie := e.browser().post("login", url.Values{"csrf": {good}, "city": {"110100"}, "type": {"1"}})
+	assert.Equal(t, http.StatusForbidden, noCookie.StatusCode)
+	assert.Contains(t, noCookie.body, "会话已过期")
+
+	assert.Empty(t, e.sandbox.Tasks())
+	assert.Empty(t, e.outcomes())
+}
+
+func TestExpiredSession(t *testing.T) {
+	e := newEnv(t, func(o *h5.Options) { o.SessionTTL = 300 * time.Millisecond })
+	b := e.browser()
+	b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
+	require.Equal(t, "sms", b.waitStep())
+
+	// The session ends while the task waits for its code: the query stops with it.
+	out := e.waitOutcomes(1)
+	require.Len(t, out, 1)
+	assert.ErrorIs(t, out[0].err, context.DeadlineExceeded)
+	assert.NotEmpty(t, out[0].session.TID, "OnResult has the tid, to resume the task")
+
+	for _, path := range []string{"progress", "code", "result", "status.json", "captcha.png"} {
+		p := b.get(path)
+		assert.Equal(t, http.StatusForbidden, p.StatusCode, path)
+	}
+	assert.Contains(t, b.get("code").body, "会话已过期")
+	p := b.post("code", url.Values{"csrf": {"whatever"}, "code": {tcredittest.SMSCode}})
+	assert.Equal(t, http.StatusForbidden, p.StatusCode)
+	assert.Contains(t, p.body, "会话已过期")
+
+	// A new visit starts a new session.
+	form := b.get("login?city=110100&type=1")
+	assert.Equal(t, http.StatusOK, form.StatusCode)
+	assert.Contains(t, form.body, `name="csrf"`)
+}
+
+func TestCodeAttemptLimit(t *testing.T) {
+	e := newEnv(t, func(o *h5.Options) { o.MaxCodeAttempts = 1 })
+	b := e.browser()
+
+	// The first code is taken, and is wrong.
+	b.login("110100", "1", map[string]string{"account": "demo-wrong-code", "password": "pw"})
+	require.Equal(t, "sms", b.waitStep())
+	p := b.post("code", url.Values{"csrf": {csrf(t, b.get("code"))}, "code": {"111111"}})
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	require.Equal(t, "failed", b.waitStep())
+
+	// The next task of the session gets no more.
+	b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
+	require.Equal(t, "sms", b.waitStep())
+	code := b.get("code")
+	assert.Contains(t, code.body, "还可尝试 0 次")
+	p = b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tcredittest.SMSCode}})
+	assert.Equal(t, http.StatusTooManyRequests, p.StatusCode)
+	assert.Contains(t, p.body, "验证码尝试次数过多")
+
+	require.Equal(t, "failed", b.waitStep())
+	assert.Contains(t, b.get("result").body, "验证码尝试次数过多")
+	out := e.waitOutcomes(2)
+	require.Len(t, out, 2)
+	require.Error(t, out[1].err)
+	assert.Equal(t, 1, out[1].session.Attempts)
+	for _, r := range e.sandbox.Requests() {
+		if r.Endpoint == "fundUserCode" {
+			assert.NotEqual(t, out[1].session.TID, r.Form.Get("tid"), "no code is sent for the second task")
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.login("110100", "1", map[string]string{"account": "demo-image-challenge", "password": "pw"})
+	require.Equal(t, "captcha", b.waitStep())
+
+	check := func(what string, resp *http.Response) {
+		t.Helper()
+		h := resp.Header
+		csp := h.Get("Content-Security-Policy")
+		assert.Contains(t, csp, "default-src 'self'", what)
+		assert.Contains(t, csp, "script-src 'self'", what)
+		assert.NotContains(t, csp, "unsafe-inline", what)
+		assert.NotContains(t, csp, "data:", what)
+		assert.Contains(t, csp, "frame-ancestors 'none'", what)
+		assert.Equal(t, "no-store", h.Get("Cache-Control"), what)
+		assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"), what)
+		assert.Equal(t, "no-referrer", h.Get("Referrer-Policy"), what)
+	}
+	for _, path := range []string{"", "?q=x", "login?city=110100", "login?city=310000", "login?city=1", "progress",
+		"code", "captcha.png", "result", "status.json", "static/h5.css", "static/h5.js", "nothing-here"} {
+		p := b.get(path)
+		check(path, p.Response)
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			assert.NotRegexp(t, `<script>|<script [^>]*>[^<]`, p.body, "no inline script in %s", path)
+			assert.NotRegexp(t, ` on[a-z]+="`, p.body, "no inline handlers in %s", path)
+		}
+	}
+	for _, path := range []string{"login", "code", ""} {
+		p := b.post(path, url.Values{"csrf": {"x"}})
+		check("POST "+path, p.Response)
+	}
+	p := b.post("", nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, p.StatusCode)
+
+	css := b.get("static/h5.css")
+	assert.Equal(t, http.StatusOK, css.StatusCode)
+	assert.Contains(t, css.Header.Get("Content-Type"), "text/css")
+	js := b.get("static/h5.js")
+	assert.Equal(t, http.StatusOK, js.StatusCode)
+	assert.Contains(t, js.body, "status.json")
+}
+
+func TestSessionCookie(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		name   string
+		secure bool
+	}{{"plain", false}, {"secure option", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(o *h5.Options) { o.SecureCookies = tc.secure })
+			resp, err := http.Get(e.url("login?city=110100"))
+			require.NoError(t, err)
+			resp.Body.Close()
+			cookies := resp.Cookies()
+			require.Len(t, cookies, 1)
+			c := cookies[0]
+			assert.True(t, c.HttpOnly)
+			assert.Equal(t, http.SameSiteStrictMode, c.SameSite)
+			assert.Equal(t, tc.secure, c.Secure)
+			assert.Equal(t, "/fund/", c.Path, "the cookie is limited to the handler's path")
+			assert.Positive(t, c.MaxAge)
+			assert.GreaterOrEqual(t, len(c.Value), 22, "128 bits in base64")
+			assert.NotContains(t, resp.Request.URL.String(), c.Value, "the session id is not in a URL")
+		})
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		resp, err := http.Get(e.url("login?city=110100"))
+		require.NoError(t, err)
+		resp.Body.Close()
+		id := resp.Cookies()[0].Value
+		assert.False(t, seen[id], "session ids are unique")
+		seen[id] = true
+	}
+}
+
+// recordingStore is a SessionStore that keeps every session put into it.
+type recordingStore struct {
+	h5.SessionStore
+	mu   sync.Mutex
+	puts []h5.Session
+}
+
+func (r *recordingStore) Put(ctx context.Context, s h5.Session) error {
+	r.mu.Lock()
+	r.puts = append(r.puts, s)
+	r.mu.Unlock()
+	return r.SessionStore.Put(ctx, s)
+}
+
+func TestNoSecretsKept(t *testing.T) {
+	store := &recordingStore{SessionStore: h5.NewMemoryStore()}
+	e := newEnv(t, func(o *h5.Options) { o.Store = store })
+	b := e.browser()
+	const password = "Pw-9f3c-unique"
+	b.login("320100", "3", map[string]string{"id_card": "110105199003071060", "real_name": "张三", "mobile": "13800138000"})
+	require.Equal(t, "sms", b.waitStep())
+	b.post("code", url.Values{"csrf": {csrf(t, b.get("code"))}, "code": {tcredittest.SMSCode}})
+	require.Equal(t, "done", b.waitStep())
+
+	b2 := e.browser()
+	b2.login("110100", "1", map[string]string{"account": "demo-success", "password": password})
+	require.Equal(t, "done", b2.waitStep())
+	out := e.waitOutcomes(2)
+
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	require.NotEmpty(t, store.puts)
+	for _, s := range store.puts {
+		all := fmt.Sprintf("%#v", s)
+		js, err := json.Marshal(s)
+		require.NoError(t, err)
+		for _, secret := range []string{password, tcredittest.SMSCode, "110105199003071060", "13800138000", "张三"} {
+			assert.NotContains(t, all, secret)
+			assert.NotContains(t, string(js), secret)
+		}
+	}
+	for _, o := range out {
+		assert.NotContains(t, fmt.Sprintf("%#v", o.session), password)
+	}
+
+	logs := e.logs.String()
+	assert.Contains(t, logs, "h5: task created")
+	assert.Contains(t, logs, out[0].session.TID)
+	for _, secret := range []string{password, tcredittest.SMSCode, "110105199003071060", "13800138000", "张三", "demo-success",
+		out[0].session.ID, out[0].session.CSRF, out[1].session.ID} {
+		assert.NotContains(t, logs, secret)
+	}
+}
+
+func TestProgressPage(t *testing.T) {
+	// Tasks that never move on, so that the progress page stays.
+	e := newEnvStep(t, time.Hour)
+	b := e.browser()
+	p := b.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	assert.Equal(t, e.url("progress"), p.Request.URL.String())
+	assert.Contains(t, p.body, "正在查询")
+	assert.Regexp(t, `<noscript><meta http-equiv="refresh" content="1"></noscript>`, p.body)
+	assert.Contains(t, p.body, `<script src="static/h5.js" defer></script>`)
+	assert.Regexp(t, `id="status"[^>]*data-poll="100"`, p.body)
+
+	st := b.get("status.json")
+	require.Equal(t, http.StatusOK, st.StatusCode)
+	assert.Equal(t, "application/json; charset=utf-8", st.Header.Get("Content-Type"))
+	var status struct{ Step, Status, Next string }
+	require.NoError(t, json.Unmarshal([]byte(st.body), &status))
+	assert.Equal(t, "running", status.Step)
+	assert.Equal(t, "progress", status.Next)
+	assert.NotEmpty(t, status.Status)
+
+	// The form of a session whose query runs leads to its progress.
+	again := b.get("login?city=110100&type=1")
+	assert.Equal(t, e.url("progress"), again.Request.URL.String())
+	assert.Equal(t, e.url("progress"), b.get("result").Request.URL.String())
+	assert.Equal(t, e.url("progress"), b.get("code").Request.URL.String())
+
+	e.handler.Close()
+	out := e.waitOutcomes(1)
+	assert.ErrorIs(t, out[0].err, context.Canceled, "Close stops the query")
+	assert.Equal(t, "failed", b.waitStep())
+	assert.Contains(t, b.get("result").body, "查询失败")
+
+	// A closed handler starts nothing.
+	p = b.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
+}
+
+func TestBodyLimit(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	form := b.get("login?city=110100&type=1")
+	p := b.post("login", url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
+		"f_account": {strings.Repeat("a", 20<<10)}})
+	assert.Equal(t, http.StatusRequestEntityTooLarge, p.StatusCode)
+	assert.Empty(t, e.sandbox.Tasks())
+}
+
+func TestOnResultPanic(t *testing.T) {
+	e := newEnv(t, func(o *h5.Options) {
+		o.OnResult = func(context.Context, h5.Session, *tcredit.FundResult, error) { panic("boom") }
+	})
+	b := e.browser()
+	b.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, "done", b.waitStep())
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), "OnResult panicked") }, 10*time.Second, time.Millisecond)
+}
+
+func TestStoreFailure(t *testing.T) {
+	e := newEnv(t, func(o *h5.Options) { o.Store = failingStore{} })
+	p := e.browser().get("login?city=110100")
+	assert.Equal(t, http.StatusInternalServerError, p.StatusCode)
+	assert.Contains(t, p.body, "服务暂不可用")
+}
+
+// failingStore is a SessionStore whose backend is down.
+type failingStore struct{}
+
+var errDown = errors.New("store down")
+
+func (failingStore) Get(context.Context, string) (h5.Session, error) { return h5.Session{}, errDown }
+func (failingStore) Put(context.Context, h5.Session) error           { return errDown }
+func (failingStore) Delete(context.Context, string) error            { return errDown }

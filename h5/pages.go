@@ -1,0 +1,458 @@
+package h5
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/tcredit-go/tcredit"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// parsePages parses each page's template together with the layout.
+func parsePages() map[string]*template.Template {
+	pages := make(map[string]*template.Template)
+	names, err := assets.ReadDir("templates")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range names {
+		name := e.Name()
+		if name == "layout.html" {
+			continue
+		}
+		pages[strings.TrimSuffix(name, ".html")] = template.Must(
+			template.New(name).ParseFS(assets, "templates/layout.html", "templates/"+name))
+	}
+	return pages
+}
+
+// page is what every page shows: the title and the page's own data.
+type page struct {
+	Title   string
+	Refresh int // seconds of the meta refresh of the progress page, without JavaScript
+	Data    any
+}
+
+// render writes the page name with its data, buffered so that a template error
+// becomes a 500 and not half a page.
+func (h *Handler) render(w http.ResponseWriter, status int, name string, data any, refresh int) {
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", page{Title: h.opts.Title, Refresh: refresh, Data: data}); err != nil {
+		h.log.Error("h5: template", "page", name, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// A message is a page of a few words and a link onwards.
+type message struct {
+	Heading, Text, Link, LinkText string
+}
+
+var (
+	msgExpired         = message{"会话已过期", "页面已过期或会话无效，请从头开始。", "./", "重新开始"}
+	msgForbidden       = message{"请求无效", "页面已失效，请返回重新操作。", "./", "重新开始"}
+	msgTooLarge        = message{"请求过大", "提交的内容过长。", "./", "重新开始"}
+	msgBadRequest      = message{"请求无效", "无法读取提交的内容。", "./", "重新开始"}
+	msgSystem          = message{"服务暂不可用", "系统繁忙，请稍后再试。", "./", "返回首页"}
+	msgCitiesFailed    = message{"服务暂不可用", "暂时无法获取城市列表，请稍后再试。", "./", "重试"}
+	msgNoCity          = message{"未找到城市", "没有这个城市，请从列表中选择。", "./", "选择城市"}
+	msgLost            = message{"查询已中断", "查询已中断，请重新开始。", "./", "重新开始"}
+	msgTooManyAttempts = message{"验证码尝试次数过多", "验证码尝试次数过多，本次查询已停止。请稍后重新开始。", "./", "返回首页"}
+)
+
+func (h *Handler) message(w http.ResponseWriter, status int, m message) {
+	h.render(w, status, "message", m, 0)
+}
+
+// serveCities shows the city list, filtered by the query q.
+func (h *Handler) serveCities(w http.ResponseWriter, r *http.Request) {
+	cities, err := h.client.Cities(r.Context())
+	if err != nil {
+		h.log.WarnContext(r.Context(), "h5: city list", "cause", cause(err))
+		h.message(w, http.StatusBadGateway, msgCitiesFailed)
+		return
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	type row struct {
+		City   tcredit.City
+		Href   string
+		Status string
+	}
+	var rows []row
+	for _, c := range cities {
+		if q != "" && !strings.Contains(c.AreaName, q) && !strings.HasPrefix(c.AreaCode, q) {
+			continue
+		}
+		rw := row{City: c, Status: c.AreaStatus.String()}
+		if c.Available() {
+			rw.Href = "login?city=" + url.QueryEscape(c.AreaCode)
+		}
+		rows = append(rows, rw)
+	}
+	h.render(w, http.StatusOK, "cities", struct {
+		Q      string
+		Cities []row
+	}{q, rows}, 0)
+}
+
+// form is a city's login form as the request asked for it.
+type form struct {
+	city    tcredit.City
+	methods []tcredit.LoginMethod
+	method  tcredit.LoginMethod
+}
+
+// loadForm finds the city code and its login method typ (the first when typ is
+// empty). It answers the request itself, and returns false, when it cannot.
+func (h *Handler) loadForm(w http.ResponseWriter, r *http.Request, code, typ string) (form, bool) {
+	var f form
+	cities, err := h.client.Cities(r.Context())
+	if err != nil {
+		h.log.WarnContext(r.Context(), "h5: city list", "cause", cause(err))
+		h.message(w, http.StatusBadGateway, msgCitiesFailed)
+		return f, false
+	}
+	found := false
+	for _, c := range cities {
+		if c.AreaCode == code {
+			f.city, found = c, true
+			break
+		}
+	}
+	if !found {
+		h.message(w, http.StatusNotFound, msgNoCity)
+		return f, false
+	}
+	if !f.city.Available() {
+		h.message(w, http.StatusConflict, message{
+			Heading:  f.city.AreaName + "暂不可用",
+			Text:     f.city.AreaName + "公积金查询" + f.city.AreaStatus.String() + "，请稍后再试。",
+			Link:     "./",
+			LinkText: "选择其他城市",
+		})
+		return f, false
+	}
+	f.methods, err = h.client.CityParams(r.Context(), code)
+	if err != nil || len(f.methods) == 0 {
+		h.message(w, http.StatusBadGateway, msgSystem)
+		return f, false
+	}
+	f.method = f.methods[0]
+	if typ != "" {
+		n, err := strconv.Atoi(typ)
+		found = false
+		for _, m := range f.methods {
+			if err == nil && m.LoginType == n {
+				f.method, found = m, true
+			}
+		}
+		if !found {
+			h.message(w, http.StatusNotFound, message{"未找到登录方式", "没有这种登录方式。", "login?city=" + url.QueryEscape(code), "返回"})
+			return f, false
+		}
+	}
+	return f, true
+}
+
+// serveLogin shows a city's login form.
+func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, ok := h.loadForm(w, r, q.Get("city"), q.Get("type"))
+	if !ok {
+		return
+	}
+	s, err := h.sessionOrNew(w, r)
+	if err != nil {
+		h.noSession(w, r, err)
+		return
+	}
+	if s.Step.active() {
+		seeOther(w, pageOf(s))
+		return
+	}
+	h.renderLogin(w, http.StatusOK, s, f, nil, nil)
+}
+
+type tab struct {
+	Name   string
+	Href   string
+	Active bool
+}
+
+type field struct {
+	Name     string // the input's name: "f_" and the parameter's
+	Label    string
+	Type     string // text, password or select
+	Required bool
+	Value    string
+	Choices  []choice
+	Error    string
+}
+
+type choice struct {
+	Value, Key string
+	Selected   bool
+}
+
+// renderLogin shows the login form f, with the values posted and the problems
+// found in them, if any.
+func (h *Handler) renderLogin(w http.ResponseWriter, status int, s Session, f form, posted url.Values, problems *tcredit.ValidationError) {
+	var tabs []tab
+	if len(f.methods) > 1 {
+		for _, m := range f.methods {
+			tabs = append(tabs, tab{
+				Name:   m.LoginName,
+				Href:   "login?city=" + url.QueryEscape(f.city.AreaCode) + "&type=" + strconv.Itoa(m.LoginType),
+				Active: m.LoginType == f.method.LoginType,
+			})
+		}
+	}
+	errs := make(map[string]string)
+	var general []string
+	if problems != nil {
+		for _, fe := range problems.Fields {
+			errs[fe.Field] = ""
+		}
+	}
+	var fields []field
+	for _, p := range f.method.LoginParams {
+		fd := field{Name: "f_" + p.Name, Label: p.Label, Type: inputType(p), Required: p.Required}
+		if fd.Label == "" {
+			fd.Label = p.Name
+		}
+		if p.Type != "password" {
+			fd.Value = strings.TrimSpace(posted.Get(fd.Name))
+		}
+		for _, c := range p.List {
+			fd.Choices = append(fd.Choices, choice{Value: c.Value, Key: c.Key, Selected: c.Value == fd.Value})
+		}
+		if _, bad := errs[p.Name]; bad {
+			fd.Error = fieldProblem(p, fd.Value)
+			delete(errs, p.Name)
+		}
+		fields = append(fields, fd)
+	}
+	if len(errs) > 0 || (problems != nil && len(problems.Fields) == 0) {
+		general = append(general, "登录信息有误，请检查后重新提交。")
+	}
+	h.render(w, status, "login", struct {
+		City     tcredit.City
+		Tabs     []tab
+		Method   tcredit.LoginMethod
+		Fields   []field
+		Problems []string
+		CSRF     string
+	}{f.city, tabs, f.method, fields, general, s.CSRF}, 0)
+}
+
+// inputType is the HTML input type of a login parameter.
+func inputType(p tcredit.LoginParam) string {
+	switch {
+	case p.Type == "password":
+		return "password"
+	case p.Type == "select" && len(p.List) > 0:
+		return "select"
+	}
+	return "text"
+}
+
+// fieldProblem says in words what is wrong with the value of a login parameter.
+func fieldProblem(p tcredit.LoginParam, value string) string {
+	if strings.TrimSpace(value) == "" {
+		if p.Type == "select" {
+			return "请选择" + p.Label
+		}
+		return "请填写" + p.Label
+	}
+	return p.Label + "无效，请重新选择"
+}
+
+// serveProgress shows the status of the running query; the page refreshes itself.
+func (h *Handler) serveProgress(w http.ResponseWriter, r *http.Request) {
+	s, ok := h.sessionAt(w, r, StepRunning)
+	if !ok {
+		return
+	}
+	secs := int((h.opts.PollInterval + 999_999_999) / 1e9)
+	h.render(w, http.StatusOK, "progress", struct {
+		Status string
+		PollMS int64
+	}{statusWords(s.Code), h.opts.PollInterval.Milliseconds()}, secs)
+}
+
+// sessionAt returns the request's session when it is at one of steps; otherwise it
+// redirects to the page of its step, and returns false.
+func (h *Handler) sessionAt(w http.ResponseWriter, r *http.Request, steps ...Step) (Session, bool) {
+	s, err := h.session(r)
+	if err != nil {
+		h.noSession(w, r, err)
+		return s, false
+	}
+	for _, st := range steps {
+		if s.Step == st {
+			return s, true
+		}
+	}
+	seeOther(w, pageOf(s))
+	return s, false
+}
+
+// status is the answer of status.json, which the progress script polls.
+type status struct {
+	Step   string `json:"step"`
+	Status string `json:"status"`
+	Next   string `json:"next"` // the page to show, relative to the handler's root
+}
+
+// serveStatus answers the progress script with the session's step.
+func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
+	st := status{Step: "expired", Status: msgExpired.Text, Next: "./"}
+	code := http.StatusForbidden
+	s, err := h.session(r)
+	if err == nil {
+		st = status{Step: s.Step.String(), Status: statusWords(s.Code), Next: pageOf(s)}
+		code = http.StatusOK
+	} else if !errors.Is(err, ErrNoSession) {
+		h.noSession(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(st)
+}
+
+// serveCode shows the SMS or captcha page of the waiting query.
+func (h *Handler) serveCode(w http.ResponseWriter, r *http.Request) {
+	s, ok := h.sessionAt(w, r, StepSMS, StepCaptcha)
+	if !ok {
+		return
+	}
+	h.renderCode(w, http.StatusOK, s, "")
+}
+
+func (h *Handler) renderCode(w http.ResponseWriter, status int, s Session, problem string) {
+	h.render(w, status, "code", struct {
+		Captcha  bool
+		Image    string
+		Problem  string
+		Attempts int
+		Left     int
+		CSRF     string
+	}{
+		Captcha:  s.Step == StepCaptcha,
+		Image:    "captcha.png?n=" + strconv.Itoa(s.Attempts),
+		Problem:  problem,
+		Attempts: s.Attempts,
+		Left:     h.opts.MaxCodeAttempts - s.Attempts,
+		CSRF:     s.CSRF,
+	}, 0)
+}
+
+// serveCaptcha serves the captcha image of the session waiting for one. The image
+// has a URL of its own, bound to the session's cookie, because the pages' CSP allows
+// images from the handler only, not data: URIs.
+func (h *Handler) serveCaptcha(w http.ResponseWriter, r *http.Request) {
+	s, err := h.session(r)
+	if err != nil {
+		h.noSession(w, r, err)
+		return
+	}
+	typ := http.DetectContentType(s.Captcha)
+	if s.Step != StepCaptcha || len(s.Captcha) == 0 || !strings.HasPrefix(typ, "image/") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", typ)
+	w.Write(s.Captcha)
+}
+
+// serveResult shows how the query ended.
+func (h *Handler) serveResult(w http.ResponseWriter, r *http.Request) {
+	s, ok := h.sessionAt(w, r, StepDone, StepFailed)
+	if !ok {
+		return
+	}
+	h.render(w, http.StatusOK, "result", resultView(s, h.opts.MaxCodeAttempts), 0)
+}
+
+// result is what the result page shows.
+type result struct {
+	OK       bool
+	Summary  *Summary
+	Heading  string
+	Text     string
+	Link     string
+	LinkText string
+}
+
+// resultView says how the session's query ended and what the person can do next.
+func resultView(s Session, maxAttempts int) result {
+	if s.Step == StepDone {
+		return result{OK: true, Summary: s.Summary, Heading: "查询成功", Link: "./", LinkText: "完成"}
+	}
+	form := "login?city=" + url.QueryEscape(s.AreaCode) + "&type=" + strconv.Itoa(s.LoginType)
+	again := func(heading, text string) result {
+		return result{Heading: heading, Text: text, Link: form, LinkText: "重新填写"}
+	}
+	later := func(heading, text string) result {
+		return result{Heading: heading, Text: text, Link: "./", LinkText: "稍后再试"}
+	}
+	switch s.Failure {
+	case tcredit.CodeBadCredentials:
+		return again("账号或密码错误", "账号或密码错误，请检查后重新填写。")
+	case tcredit.CodeWrongCode:
+		r := again("验证码错误", "验证码错误，请重新登录以获取新的验证码。")
+		r.LinkText = "重新获取验证码"
+		return r
+	case tcredit.CodeInputTimeout:
+		return again("验证码输入超时", "等待验证码超时，请重新登录。")
+	case tcredit.CodeLoginFailed, tcredit.CodeLoginInvalidParams:
+		return again("登录失败", "登录失败，请检查登录信息后重试。")
+	case tcredit.CodeSiteMaintenance:
+		return later("网站维护中", "公积金网站正在维护，请稍后再试。")
+	case tcredit.CodeSiteUnstable:
+		return later("网站不稳定", "公积金网站暂时不稳定，请稍后再试。")
+	case tcredit.CodeSiteNotSupported:
+		return later("暂不支持", "暂不支持该城市的查询，请稍后再试。")
+	case tcredit.CodeCrawlFailed:
+		return later("读取失败", "读取公积金数据失败，请稍后再试。")
+	}
+	if s.Attempts >= maxAttempts && s.Attempts > 0 {
+		return later(msgTooManyAttempts.Heading, msgTooManyAttempts.Text)
+	}
+	return later("查询失败", "系统繁忙，查询未能完成，请稍后再试。")
+}
+
+// statusWords says a task's status in the words of the progress page.
+func statusWords(c tcredit.TaskCode) string {
+	if w, ok := progressWords[c]; ok {
+		return w
+	}
+	return c.String()
+}
+
+var progressWords = map[tcredit.TaskCode]string{
+	0:                          "正在提交登录信息…",
+	tcredit.CodeLoggingIn:      "正在登录公积金网站…",
+	tcredit.CodeLoggedIn:       "登录成功，准备读取数据…",
+	tcredit.CodeWaitingSMS:     "等待输入验证码…",
+	tcredit.CodeWaitingCaptcha: "等待输入验证码…",
+	tcredit.CodeCrawling:       "正在读取公积金数据…",
+	tcredit.CodePartlyCrawled:  "已读取部分数据，继续读取…",
+	tcredit.CodeStoring:        "正在保存数据…",
+	tcredit.CodeDone:           "查询完成",
+	tcredit.CodeDonePartial:    "查询完成",
+}
