@@ -24,7 +24,14 @@
 // With --sandbox the command runs against an in-process sandbox of the API (package
 // tcredittest) and needs no credentials. Its demo accounts log in to every city with
 // any password: demo-success, demo-sms-challenge (SMS code 123456),
-// demo-image-challenge, demo-wrong-password and more.
+// demo-image-challenge, demo-wrong-password and more. Each run starts a sandbox of its
+// own, so a task lives only as long as its query; to look tasks up with get across
+// runs, start cmd/tcredit-sandbox and point the three variables at it:
+//
+//	go run ./cmd/tcredit-sandbox -addr 127.0.0.1:8080 &
+//	export TCREDIT_APP_ID=sandbox-app TCREDIT_TOKEN_ID=sandbox-token TCREDIT_BASE_URL=http://127.0.0.1:8080
+//	tcredit query 330100
+//	tcredit get TID
 //
 // # Query
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,7 @@ func describe(err error) (string, int) {
 		unknown *tcredit.UnknownOutcomeError
 		task    *tcredit.TaskError
 		api     *tcredit.APIError
+		network *url.Error
 	)
 	switch {
 	case errors.As(err, &usage):
@@ -42,6 +44,8 @@ func describe(err error) (string, int) {
 		return describeAPI(api), exitError
 	case errors.Is(err, tcredit.ErrInvalidInput):
 		return trimPrefix(err), exitUsage
+	case errors.As(err, &network):
+		return trimPrefix(err) + " — check TCREDIT_BASE_URL and the network", exitError
 	}
 	return trimPrefix(err), exitError
 }

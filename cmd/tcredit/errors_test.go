@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,6 +48,12 @@ func TestDescribe(t *testing.T) {
 			"failure after the task exists",
 			&tcredit.QueryError{TID: "t2", Err: &tcredit.ResponseError{Endpoint: "getFundB", HTTPStatus: 502, Snippet: "<html>\nBad Gateway"}},
 			"task t2: getFundB: unexpected response (HTTP 502): body <html> Bad Gateway",
+			exitError,
+		},
+		{
+			"network",
+			fmt.Errorf("tcredit: getFundCitysB: %w", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/identity/getFundCitysB", Err: errors.New("connection refused")}),
+			`getFundCitysB: Post "http://127.0.0.1:1/identity/getFundCitysB": connection refused — check TCREDIT_BASE_URL and the network`,
 			exitError,
 		},
 		{

@@ -24,7 +24,7 @@ Flags (before or after the command):
   --json              print JSON instead of tables; for query and get, the whole
                       result, unmasked
   --sandbox           use an in-process sandbox with demo accounts instead of
-                      the API; no credentials needed
+                      the API, new for each run; no credentials needed
   --app-id ID         the appId (default $TCREDIT_APP_ID)
   --token-id SECRET   the tokenId (default $TCREDIT_TOKEN_ID; prefer the variable,
                       as other users can see a command's flags)

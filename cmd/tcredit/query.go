@@ -21,38 +21,63 @@ const sandboxHint = "sandbox: log in as demo-success (any password), demo-sms-ch
 // query runs a whole query for a person at the terminal: it asks the city's login form,
 // creates the task, follows it, asks for the codes it needs, and prints the result.
 func (c *cli) query(ctx context.Context, areaCode string) error {
-	city, err := c.city(ctx, areaCode)
+	m, err := c.loginMethod(ctx, areaCode)
 	if err != nil {
 		return err
+	}
+	req, err := c.fillForm(ctx, areaCode, m)
+	if err != nil {
+		return err
+	}
+	res, err := c.follow(ctx, req, m)
+	if err != nil {
+		if res != nil && res.Code.Failed() && c.opts.json {
+			if werr := writeJSON(c.stdout, res); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	return c.printResult(res)
+}
+
+// loginMethod returns the login method the query uses, once it knows that the city
+// is up.
+func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMethod, error) {
+	city, err := c.city(ctx, areaCode)
+	if err != nil {
+		return tcredit.LoginMethod{}, err
 	}
 	if !city.Available() {
 		msg := fmt.Sprintf("%s %s is not available now: %s", city.AreaCode, city.AreaName, city.AreaStatus)
 		if city.AreaTips != "" {
 			msg += " (" + city.AreaTips + ")"
 		}
-		return errors.New(msg)
+		return tcredit.LoginMethod{}, errors.New(msg)
 	}
 	methods, err := c.client.CityParams(ctx, areaCode)
 	if err != nil {
-		return err
+		return tcredit.LoginMethod{}, err
 	}
 	if c.opts.sandbox {
 		fmt.Fprintln(c.stderr, sandboxHint)
 	}
 	m, err := c.chooseMethod(ctx, city, methods)
 	if err != nil {
-		return err
+		return tcredit.LoginMethod{}, err
 	}
 	fmt.Fprintf(c.stderr, "%s %s, login type %d %s\n", city.AreaCode, city.AreaName, m.LoginType, m.LoginName)
 	if city.AreaTips != "" {
 		fmt.Fprintln(c.stderr, city.AreaTips)
 	}
-	req, err := c.fillForm(ctx, areaCode, m)
-	if err != nil {
-		return err
-	}
+	return m, nil
+}
 
+// follow runs the query of req with Client.Query: it prints the tid as soon as the task
+// exists, shows the status line while it runs and asks for the codes it needs.
+func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcredit.LoginMethod) (*tcredit.FundResult, error) {
 	status := newStatusLine(c.stderr, c.env.terminal, c.env.now)
+	defer status.end()
 	opts := []tcredit.QueryOption{
 		tcredit.WithLoginMethod(m),
 		tcredit.OnTaskCreated(func(_ context.Context, tid string) error {
@@ -70,17 +95,7 @@ func (c *cli) query(ctx context.Context, areaCode string) error {
 	if poll > 0 {
 		opts = append(opts, tcredit.WithPollInterval(poll, 5*poll))
 	}
-	res, err := c.client.Query(ctx, req, opts...)
-	status.end()
-	if err != nil {
-		if res != nil && res.Code.Failed() && c.opts.json {
-			if werr := writeJSON(c.stdout, res); werr != nil {
-				return werr
-			}
-		}
-		return err
-	}
-	return c.printResult(res)
+	return c.client.Query(ctx, req, opts...)
 }
 
 // chooseMethod returns the login method of --login-type, the city's only one, or the
