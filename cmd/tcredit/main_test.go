@@ -180,6 +180,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: -bogus (run 'tcredit help')"},
 		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: -out (run 'tcredit help')"},
 		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag -login-type: parse error (run 'tcredit help')`},
+		{[]string{"--sandbox", "query", "110100", "--out", "/no/such/dir/r.json"}, "tcredit: --out /no/such/dir/r.json: no directory /no/such/dir"},
 		{[]string{"--sandbox", "params", "999999"}, `tcredit: no city has the area code "999999" (run 'tcredit cities')`},
 		{[]string{"--sandbox", "query", "330100", "--login-type", "7"}, "tcredit: 330100 杭州 has no login type 7; it has 1 (客户号), 2 (身份证号)"},
 	}

@@ -21,6 +21,9 @@ const sandboxHint = "sandbox: log in as demo-success (any password), demo-sms-ch
 // query runs a whole query for a person at the terminal: it asks the city's login form,
 // creates the task, follows it, asks for the codes it needs, and prints the result.
 func (c *cli) query(ctx context.Context, areaCode string) error {
+	if err := checkOut(c.opts.out); err != nil {
+		return err
+	}
 	m, err := c.loginMethod(ctx, areaCode)
 	if err != nil {
 		return err
@@ -340,19 +343,36 @@ func fileSafe(s string) string {
 	}, s)
 }
 
+// checkOut refuses an --out file whose directory does not exist, before the query is
+// billed rather than after.
+func checkOut(out string) error {
+	if out == "" {
+		return nil
+	}
+	dir := filepath.Dir(out)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usagef("--out %s: no directory %s", out, dir)
+	}
+	return nil
+}
+
 // printResult prints a finished task: the whole result as JSON with --json, the
 // underwriting summary otherwise; with --out it also writes the JSON to that file.
 func (c *cli) printResult(res *tcredit.FundResult) error {
-	if c.opts.out != "" {
-		if err := writeJSONFile(c.opts.out, res); err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stderr, "result written to %s\n", c.opts.out)
-	}
+	var err error
 	if c.opts.json {
-		return writeJSON(c.stdout, res)
+		err = writeJSON(c.stdout, res)
+	} else {
+		err = c.printSummary(res)
 	}
-	return c.printSummary(res)
+	if c.opts.out == "" || err != nil {
+		return err
+	}
+	if err := writeJSONFile(c.opts.out, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "result written to %s\n", c.opts.out)
+	return nil
 }
 
 // writeJSONFile writes v as JSON to a file only its owner can read: it holds personal
