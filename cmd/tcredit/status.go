@@ -19,6 +19,7 @@ type statusLine struct {
 	w        io.Writer
 	terminal bool
 	now      func() time.Time
+	every    time.Duration // how often the line is redrawn on a terminal
 
 	mu     sync.Mutex
 	start  time.Time
@@ -32,7 +33,7 @@ type statusLine struct {
 }
 
 func newStatusLine(w io.Writer, terminal bool, now func() time.Time) *statusLine {
-	return &statusLine{w: w, terminal: terminal, now: now}
+	return &statusLine{w: w, terminal: terminal, now: now, every: time.Second}
 }
 
 // begin starts the clock, and on a terminal the redrawing.
@@ -47,10 +48,10 @@ func (s *statusLine) begin() {
 	go s.tick()
 }
 
-// tick redraws the line every second until end.
+// tick redraws the line every s.every until end.
 func (s *statusLine) tick() {
 	defer close(s.done)
-	t := time.NewTicker(time.Second)
+	t := time.NewTicker(s.every)
 	defer t.Stop()
 	for {
 		select {
