@@ -13,7 +13,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tcredit-go/tcredit/internal/mask"
@@ -96,7 +96,8 @@ func WithBaseURL(baseURL string) Option {
 		if u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("base URL %q must not have a query or fragment", baseURL)
 		}
-		c.baseURL = strings.TrimRight(baseURL, "/")
+		// Sign what net/http sends: the scheme and host in lower case.
+		c.baseURL = u.Scheme + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/")
 		return nil
 	}
 }
@@ -191,13 +192,15 @@ type endpoint struct {
 	// unsafe marks a call that must not be repeated once it may have reached the server:
 	// createFundSearchTaskB is billed, fundUserCode spends one of the person's attempts.
 	unsafe bool
+	// requires names a key that the data of a successful answer must have.
+	requires string
 }
 
 var (
 	epCities     = endpoint{name: "getFundCitysB"}
 	epCityParams = endpoint{name: "getFundCityParamB"}
 	epCreateTask = endpoint{name: "createFundSearchTaskB", unsafe: true}
-	epGetFund    = endpoint{name: "getFundB"}
+	epGetFund    = endpoint{name: "getFundB", requires: "code"}
 	epUserCode   = endpoint{name: "fundUserCode", unsafe: true}
 )
 
@@ -208,9 +211,6 @@ type envelope[T any] struct {
 	SeqNum  string `json:"seqNum"`  // 接口调用流水号
 	Data    T      `json:"data"`    // 返回数据
 }
-
-// head is an envelope whose data is left unread.
-type head = envelope[struct{}]
 
 // call sends params to ep, retrying as the client's policy allows, and decodes the
 // response's data into a T. It returns the data and the response's seqNum.
@@ -235,8 +235,8 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 		}
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "tcredit retry",
 			slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("reason", reason), slog.Duration("backoff", delay))
-		if sleep(ctx, delay) != nil {
-			return zero, "", err
+		if werr := sleep(ctx, delay); werr != nil {
+			return zero, "", fmt.Errorf("tcredit: %s: %w while waiting to retry after: %w", ep.name, werr, err)
 		}
 	}
 }
@@ -276,19 +276,16 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	var wrote bool
-	var mu sync.Mutex
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteHeaders: func() { mu.Lock(); wrote = true; mu.Unlock() },
-	}))
+	var trace sendTrace
+	req = req.WithContext(httptrace.WithClientTrace(ctx, trace.hooks()))
 
+	if err := ctx.Err(); err != nil { // over before it began: nothing was sent
+		return nil, &transportError{endpoint: ep.name, err: err}
+	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		mu.Lock()
-		sent := wrote
-		mu.Unlock()
-		return nil, &transportError{endpoint: ep.name, sent: sent, err: err}
+		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(err), err: err}
 	}
 	body, readErr := readBody(resp)
 	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr)
@@ -317,6 +314,20 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return body, err
 }
 
+// frame is the envelope read first: the status decides, whatever shape data has.
+type frame struct {
+	Status  *Status  `json:"status"`
+	Message string   `json:"message"`
+	SeqNum  string   `json:"seqNum"`
+	Data    wire.Raw `json:"data"`
+}
+
+// The ways a 200 response can fail to be an answer.
+var (
+	errNoStatus   = errors.New("no status in the response")
+	errNoTaskCode = errors.New("status 0 but no task code in data")
+)
+
 // decodeResponse turns a response into its envelope or the error it stands for.
 func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr error) (*envelope[T], error) {
 	respErr := func(err error) error {
@@ -328,29 +339,46 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if httpStatus != http.StatusOK {
 		return nil, respErr(nil)
 	}
-	env := new(envelope[T])
-	if err := wire.Decode(body, env); err != nil {
-		// A failed call may carry data of another shape: read the frame alone.
-		var h head
-		if wire.Decode(body, &h) == nil && h.Status != StatusOK {
-			return &envelope[T]{Status: h.Status, Message: h.Message, SeqNum: h.SeqNum}, apiError(ep, httpStatus, &h)
-		}
+	var f frame
+	if err := wire.Decode(body, &f); err != nil {
 		return nil, respErr(err)
 	}
+	if f.Status == nil {
+		return nil, respErr(errNoStatus)
+	}
+	env := &envelope[T]{Status: *f.Status, Message: f.Message, SeqNum: f.SeqNum}
 	if env.Status != StatusOK {
-		h := head{Status: env.Status, Message: env.Message, SeqNum: env.SeqNum}
-		return env, apiError(ep, httpStatus, &h)
+		return env, &APIError{Endpoint: ep.name, Status: env.Status, Message: env.Message, SeqNum: env.SeqNum, HTTPStatus: httpStatus}
+	}
+	if ep.requires != "" && !wire.HasKey(f.Data, ep.requires) {
+		return nil, respErr(errNoTaskCode)
+	}
+	if len(f.Data) > 0 {
+		if err := wire.DecodeValidated(f.Data, &env.Data); err != nil {
+			return nil, respErr(within(err, "data"))
+		}
 	}
 	return env, nil
 }
 
-func apiError(ep endpoint, httpStatus int, h *head) error {
-	return &APIError{Endpoint: ep.name, Status: h.Status, Message: h.Message, SeqNum: h.SeqNum, HTTPStatus: httpStatus}
+// within puts err's JSON path under the data object's key.
+func within(err error, key string) error {
+	var we *wire.Error
+	if errors.As(err, &we) {
+		if we.Path == "" || we.Path[0] == '[' {
+			we.Path = key + we.Path
+		} else {
+			we.Path = key + "." + we.Path
+		}
+	}
+	return err
 }
 
 // snippet quotes the start of a body for an error message, with digit runs masked.
+// A JSON body is never quoted: an API answer holds a person's data from its first
+// bytes, and the error's JSON path says what is wrong with it.
 func snippet(body []byte) string {
-	if len(body) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' {
 		return ""
 	}
 	// Mask a little past the cut, so that a digit run across it is still seen whole.
@@ -359,6 +387,33 @@ func snippet(body []byte) string {
 		body = body[:max+32]
 	}
 	return wire.Snippet([]byte(mask.Digits(string(body))), max)
+}
+
+// sendTrace follows a request through net/http's transport far enough to tell a
+// request that certainly never left from one that may have.
+type sendTrace struct {
+	getConn, gotConn, wroteHeaders atomic.Bool
+}
+
+func (t *sendTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { t.getConn.Store(true) },
+		GotConn:      func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
+		WroteHeaders: func() { t.wroteHeaders.Store(true) },
+	}
+}
+
+// notSent reports whether the request that failed with err certainly did not reach
+// the server: its connection failed to dial, or net/http's transport reported starting
+// the request but never got a connection or never wrote its headers. Through any other
+// RoundTripper nothing can be known, and the request may have been sent.
+func (t *sendTrace) notSent(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial") {
+		return true
+	}
+	return t.getConn.Load() && (!t.gotConn.Load() || !t.wroteHeaders.Load())
 }
 
 // transportError is a request that got no response.

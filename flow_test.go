@@ -26,7 +26,6 @@ type flowServer struct {
 	creates int
 	codes   []string // codes submitted to fundUserCode
 	events  []string // "create", "poll", "code" in order
-	userFn  func(code string) string
 }
 
 func (s *flowServer) record(event string) {

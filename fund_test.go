@@ -379,7 +379,6 @@ func TestGetFundEmptyTID(t *testing.T) {
 // A response that says nothing about the task is not a finished task with an empty
 // report: a lender would underwrite on nothing.
 func TestGetFundWithoutCodeIsNotDone(t *testing.T) {
-	t.Skip("BUG: client.go decodeResponse / fund.go GetFund: a body without \"status\", or data null, {} or without \"code\", comes back as Code 0 (Done) with no report and a nil error")
 	t.Parallel()
 	bodies := []string{`{}`, `{"error":"not found"}`, `[{"status":0}]`, `{"status":0}`}
 	for _, data := range []string{`null`, `{}`, `""`, `{"tid":"tid-1","msg":"x"}`} {

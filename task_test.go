@@ -249,7 +249,6 @@ func TestCreateTaskStatusNotRetried(t *testing.T) {
 // the client cannot tell whether such a request was sent, so a billed call must not be
 // repeated after it fails.
 func TestCreateTaskNotRetriedThroughOpaqueTransport(t *testing.T) {
-	t.Skip("BUG: client.go roundTrip: a transport error counts as \"not sent\" unless httptrace saw WroteHeaders, so CreateTask is repeated (and billed again) through any RoundTripper that does not fire httptrace")
 	t.Parallel()
 	c, mt := newMockClient(t)
 	r := record(mt, "createFundSearchTaskB", httpmock.NewErrorResponder(errors.New("read tcp: i/o timeout")))

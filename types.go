@@ -133,15 +133,15 @@ type Choice struct {
 // FundResult is what getFundB returns for a task: its state and, once crawled, the
 // report.
 type FundResult struct {
-	TID        string     `json:"tid"`                        // 任务id
-	Code       TaskCode   `json:"code"`                       // 任务状态码
-	Msg        string     `json:"msg"`                        // 接口内部调用错误的消息
-	Image      []byte     `json:"base64_image_bytes,lenient"` // 图片验证码 (decoded), when Code is 10003/10004; nil if not base64
-	Fail       []string   `json:"fail"`                       // 缺失数据项: baseInfo, billInfos, loanInfos
-	CreateTime string     `json:"createTime"`                 // 爬取时间 (yyyy-MM-dd HH:mm:ss)
-	BaseInfo   *BaseInfo  `json:"baseInfo"`                   // 基础信息
-	BillInfos  []BillInfo `json:"billInfos"`                  // 缴存信息
-	LoanInfos  []LoanInfo `json:"loanInfos"`                  // 贷款信息
+	TID        string     `json:"tid"`                               // 任务id
+	Code       TaskCode   `json:"code"`                              // 任务状态码
+	Msg        string     `json:"msg"`                               // 接口内部调用错误的消息
+	Image      []byte     `json:"base64_image_bytes" wire:"lenient"` // 图片验证码 (decoded), when Code is 10003/10004; nil if not base64
+	Fail       []string   `json:"fail"`                              // 缺失数据项: baseInfo, billInfos, loanInfos
+	CreateTime string     `json:"createTime"`                        // 爬取时间 (yyyy-MM-dd HH:mm:ss)
+	BaseInfo   *BaseInfo  `json:"baseInfo"`                          // 基础信息
+	BillInfos  []BillInfo `json:"billInfos"`                         // 缴存信息
+	LoanInfos  []LoanInfo `json:"loanInfos"`                         // 贷款信息
 }
 
 // UnmarshalJSON reads a getFundB data object with the tolerance real servers need

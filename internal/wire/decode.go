@@ -43,8 +43,8 @@ func (e *Error) Error() string {
 //     are skipped;
 //   - a non-struct type that implements json.Unmarshaler (an amount, a raw message)
 //     receives the raw value;
-//   - a field tagged with the option "lenient" (`json:"key,lenient"`) is left zero when
-//     its value cannot be read, instead of failing the document.
+//   - a field tagged `wire:"lenient"` is left zero when its value cannot be read,
+//     instead of failing the document.
 //
 // A value that cannot be read is an *Error naming its path; a document that is not
 // JSON is an *Error with an empty path.
@@ -63,6 +63,58 @@ func Decode(data []byte, v any) error {
 	}
 	d := decoder{data: data}
 	return d.value(rv.Elem(), customType(rv.Elem().Type()))
+}
+
+// DecodeValidated is Decode for data already known to be valid JSON, such as a Raw
+// that Decode took from a document: it skips the validation pass.
+func DecodeValidated(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &Error{Msg: "decode target must be a non-nil pointer"}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &Error{Msg: "no value"}
+	}
+	d := decoder{data: data}
+	return d.value(rv.Elem(), customType(rv.Elem().Type()))
+}
+
+// Raw is a field that keeps its JSON value as it is, without copying: it aliases the
+// document given to Decode. A null value leaves it nil.
+type Raw []byte
+
+var rawType = reflect.TypeOf(Raw(nil))
+
+// HasKey reports whether data, valid JSON, is an object with key set to something
+// other than null.
+func HasKey(data []byte, key string) bool {
+	d := decoder{data: data}
+	d.skipSpace()
+	if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+		return false
+	}
+	d.pos++
+	for {
+		d.skipSpace()
+		switch d.data[d.pos] {
+		case '}':
+			return false
+		case ',':
+			d.pos++
+			d.skipSpace()
+		}
+		k, escaped := d.stringBytes()
+		if escaped {
+			k = []byte(unquote(k))
+		}
+		d.skipSpace()
+		d.pos++ // ':'
+		d.skipSpace()
+		if string(k) == key && d.data[d.pos] != 'n' {
+			return true
+		}
+		d.skipValue()
+	}
 }
 
 // decoder walks a document already known to be valid JSON.
@@ -85,6 +137,14 @@ func customType(t reflect.Type) bool {
 func (d *decoder) value(v reflect.Value, custom bool) error {
 	d.skipSpace()
 	t := v.Type()
+	if t == rawType {
+		raw := d.skipValue()
+		if string(raw) == "null" {
+			raw = nil
+		}
+		v.SetBytes(raw)
+		return nil
+	}
 	if custom {
 		raw := d.skipValue()
 		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
@@ -223,7 +283,10 @@ func (d *decoder) slice(v reflect.Value) error {
 	case '[':
 	case '{':
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-		return d.value(v.Index(0), customType(v.Type().Elem()))
+		if err := d.value(v.Index(0), customType(v.Type().Elem())); err != nil {
+			return within(err, "[0]")
+		}
+		return nil
 	case '"':
 		if v.Type().Elem().Kind() == reflect.String {
 			return d.commaList(v)
@@ -296,6 +359,9 @@ func (d *decoder) bytes(v reflect.Value) error {
 	b, err := DecodeBase64(d.stringValue())
 	if err != nil {
 		return &Error{Msg: "cannot read base64: " + err.Error()}
+	}
+	if len(b) == 0 {
+		b = nil
 	}
 	v.SetBytes(b)
 	return nil
@@ -556,7 +622,7 @@ type fieldInfo struct {
 	key     string // the JSON key, which also names the field in a path
 	index   int    // field index in the struct
 	custom  bool   // the field's type decodes itself (see customType)
-	lenient bool   // tag option "lenient": a value that cannot be read leaves the field zero
+	lenient bool   // tagged wire:"lenient": a value that cannot be read leaves the field zero
 }
 
 func (s *structInfo) field(key []byte) (fieldInfo, bool) {
@@ -583,32 +649,20 @@ func structInfoOf(t reflect.Type) *structInfo {
 		if !sf.IsExported() {
 			continue
 		}
-		key, lenient := sf.Name, false
+		key := sf.Name
 		if tag, ok := sf.Tag.Lookup("json"); ok {
-			name, opts, _ := strings.Cut(tag, ",")
+			name, _, _ := strings.Cut(tag, ",")
 			if name == "-" {
 				continue
 			}
 			if name != "" {
 				key = name
 			}
-			lenient = hasOption(opts, "lenient")
 		}
+		lenient := sf.Tag.Get("wire") == "lenient"
 		s.byKey[key] = len(s.fields)
 		s.fields = append(s.fields, fieldInfo{key: key, index: i, custom: customType(sf.Type), lenient: lenient})
 	}
 	actual, _ := structInfos.LoadOrStore(t, s)
 	return actual.(*structInfo)
-}
-
-// hasOption reports whether the comma-separated tag options include opt.
-func hasOption(opts, opt string) bool {
-	for opts != "" {
-		var o string
-		o, opts, _ = strings.Cut(opts, ",")
-		if o == opt {
-			return true
-		}
-	}
-	return false
 }

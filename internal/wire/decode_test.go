@@ -31,25 +31,24 @@ func (r *rawText) UnmarshalJSON(b []byte) error {
 
 // sample has a field of every kind Decode handles.
 type sample struct {
-	S     string          `json:"s"`
-	I     int             `json:"i"`
-	I8    int8            `json:"i8"`
-	U     uint16          `json:"u"`
-	F     float64         `json:"f"`
-	B     bool            `json:"b"`
-	Bytes []byte          `json:"bytes"`
-	List  []string        `json:"list"`
-	Items []item          `json:"items"`
-	One   item            `json:"one"`
-	Ptr   *item           `json:"ptr"`
-	PI    *int            `json:"pi"`
-	Raw   json.RawMessage `json:"raw"`
-	Text  rawText         `json:"text"`
-	//lint:ignore SA5008 "lenient" is an option of this package's decoder, not of encoding/json
-	Lax    []byte         `json:"lax,lenient"`
-	Grid   [][]int        `json:"grid"`
-	Any    any            `json:"any"`
-	Map    map[string]int `json:"map"`
+	S      string          `json:"s"`
+	I      int             `json:"i"`
+	I8     int8            `json:"i8"`
+	U      uint16          `json:"u"`
+	F      float64         `json:"f"`
+	B      bool            `json:"b"`
+	Bytes  []byte          `json:"bytes"`
+	List   []string        `json:"list"`
+	Items  []item          `json:"items"`
+	One    item            `json:"one"`
+	Ptr    *item           `json:"ptr"`
+	PI     *int            `json:"pi"`
+	Raw    json.RawMessage `json:"raw"`
+	Text   rawText         `json:"text"`
+	Lax    []byte          `json:"lax" wire:"lenient"`
+	Grid   [][]int         `json:"grid"`
+	Any    any             `json:"any"`
+	Map    map[string]int  `json:"map"`
 	NoTag  string
 	Skip   string `json:"-"`
 	hidden string
@@ -102,7 +101,7 @@ func TestDecodeTolerance(t *testing.T) {
 		{"base64 URL-safe", `{"bytes":"` + base64.URLEncoding.EncodeToString(png) + `"}`, sample{Bytes: png}},
 		{"base64 with MIME line breaks", `{"bytes":"` + std[:20] + `\r\n` + std[20:] + `"}`, sample{Bytes: png}},
 		{"base64 with bare line breaks", `{"bytes":"` + std[:8] + `\n` + std[8:16] + `\n` + std[16:] + `"}`, sample{Bytes: png}},
-		{"bytes from empty text", `{"bytes":""}`, sample{Bytes: []byte{}}},
+		{"bytes from empty text", `{"bytes":""}`, sample{}},
 		{"bytes from null", `{"bytes":null}`, sample{}},
 		{"lenient field left zero", `{"lax":"not base64!","s":"after"}`, sample{S: "after"}},
 		{"lenient field of the wrong kind", `{"lax":{"a":[1]},"i":3}`, sample{I: 3}},

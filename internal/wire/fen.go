@@ -12,8 +12,9 @@ var ErrSyntax = errors.New("not a decimal number")
 // ErrRange reports a number too large to count in fen.
 var ErrRange = errors.New("amount out of range")
 
-// maxExp bounds the exponent of scientific notation; anything past it overflows int64 fen.
-const maxExp = 40
+// maxExp bounds the magnitude of an exponent as it is read; past it the exponent
+// saturates, which still puts the point out of range either way.
+const maxExp = 1 << 30
 
 // ParseFen reads decimal text (as in a JSON number or a numeric string) as a count of
 // hundredths, exactly, with no floating-point step. Digits past the second decimal
@@ -69,23 +70,18 @@ exponent:
 		if !ok {
 			return 0, ErrSyntax
 		}
-		switch {
-		case nd == 0:
-			return 0, nil // zero with any exponent
-		case exp > maxExp:
-			return 0, ErrRange
-		case exp < -maxExp:
-			return 0, nil // far below half a fen
-		}
-		dp += exp
+		dp += exp // both bounded: dp by the text's length, exp by maxExp
 	}
 	if nd == 0 {
 		return 0, nil
 	}
 	// Fen: the digits up to two places after the point.
 	point := dp + 2
-	if point > 19 {
+	switch {
+	case point > 19:
 		return 0, ErrRange
+	case point < 0:
+		return 0, nil // below half a fen
 	}
 	var fen uint64
 	for k := 0; k < point; k++ {
@@ -147,7 +143,7 @@ func parseExp[S ~string | ~[]byte](s S) (int, bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		if n <= 10*maxExp {
+		if n < maxExp {
 			n = n*10 + int(c-'0')
 		}
 	}
