@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestServe(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, time.Millisecond, pw)
+		pw.Close()
+	}()
+	out := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(pr)
+		out <- string(b)
+	}()
+
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "北京")
+	http.DefaultClient.CloseIdleConnections()
+
+	cancel()
+	require.NoError(t, <-done)
+	printed := <-out
+	assert.Contains(t, printed, "open http://"+ln.Addr().String()+"/")
+	assert.True(t, strings.HasSuffix(printed, "stopped\n"))
+}

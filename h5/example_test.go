@@ -1,0 +1,46 @@
+package h5_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/h5"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+func ExampleNewHandler() {
+	sandbox := tcredittest.NewServer() // a lender's service uses the real API instead
+	defer sandbox.Close()
+	client, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	flow := h5.NewHandler(client, h5.Options{
+		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
+			if err != nil {
+				log.Printf("fund query %s failed: %v", s.TID, err)
+				return
+			}
+			log.Printf("fund query %s: balance %s", s.TID, res.BaseInfo.HouseFundBalance)
+		},
+	})
+	defer flow.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("/fund/", http.StripPrefix("/fund", flow))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/fund/")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status, resp.Header.Get("Content-Type"))
+	// Output: 200 OK text/html; charset=utf-8
+}
