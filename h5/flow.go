@@ -309,6 +309,12 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, http.StatusUnprocessableEntity, s, problem)
 		return
 	}
+	rn := h.running(s.ID)
+	if rn == nil {
+		// The query runs in another replica, or ended with a restart.
+		h.message(w, http.StatusConflict, msgLost)
+		return
+	}
 	var a answer
 	s, err := h.update(r.Context(), s.ID, func(s *Session) error {
 		if s.Step != StepSMS && s.Step != StepCaptcha {
@@ -331,9 +337,9 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 		h.noSession(w, r, err)
 		return
 	}
-	if !h.deliver(s.ID, a) {
-		h.message(w, http.StatusConflict, msgLost)
-		return
+	select {
+	case rn.answers <- a:
+	default: // an answer waits already
 	}
 	if a.err != nil {
 		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
@@ -345,19 +351,11 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 // errStale is a change refused because the session moved on meanwhile.
 var errStale = errors.New("h5: session moved on")
 
-// deliver hands a to the query of session id, and reports whether it runs here.
-func (h *Handler) deliver(id string, a answer) bool {
+// running returns the query of session id running in this process, or nil.
+func (h *Handler) running(id string) *run {
 	h.mu.Lock()
-	rn := h.runs[id]
-	h.mu.Unlock()
-	if rn == nil {
-		return false
-	}
-	select {
-	case rn.answers <- a:
-	default: // an answer waits already
-	}
-	return true
+	defer h.mu.Unlock()
+	return h.runs[id]
 }
 
 // checkCode returns what is wrong with a typed code, in words, or "".

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -107,6 +108,13 @@ func TestLoginForm(t *testing.T) {
 		assert.Contains(t, p.body, tc.text, tc.path)
 		assert.NotContains(t, p.body, `name="csrf"`, tc.path)
 	}
+
+	// A form posted for a city under maintenance starts nothing.
+	p = b.post("login", url.Values{"csrf": {csrf(t, p)}, "city": {"310000"}, "type": {"1"},
+		"f_account": {"demo-success"}, "f_password": {"pw"}, "f_sub_area": {"1"}})
+	assert.Equal(t, http.StatusConflict, p.StatusCode)
+	assert.Contains(t, p.body, "系统维护")
+	assert.Empty(t, e.sandbox.Tasks())
 }
 
 func TestValidationBeforeBilling(t *testing.T) {
@@ -520,16 +528,25 @@ func TestNoSecretsKept(t *testing.T) {
 	defer store.mu.Unlock()
 	require.NotEmpty(t, store.puts)
 	for _, s := range store.puts {
-		all := fmt.Sprintf("%#v", s)
-		js, err := json.Marshal(s)
+		js, err := json.Marshal(s) // every exported field: what a shared store keeps
 		require.NoError(t, err)
 		for _, secret := range []string{password, tcredittest.SMSCode, "110105199003071060", "13800138000", "张三"} {
-			assert.NotContains(t, all, secret)
 			assert.NotContains(t, string(js), secret)
 		}
 	}
 	for _, o := range out {
-		assert.NotContains(t, fmt.Sprintf("%#v", o.session), password)
+		js, err := json.Marshal(o.session)
+		require.NoError(t, err)
+		assert.NotContains(t, string(js), password)
+		for _, shown := range []string{fmt.Sprint(o.session), fmt.Sprintf("%#v", o.session), fmt.Sprintf("%+v", o.session)} {
+			assert.Contains(t, shown, o.session.TID)
+			assert.NotContains(t, shown, o.session.ID, "the session id is a secret")
+			assert.NotContains(t, shown, o.session.CSRF)
+		}
+		var logged syncBuffer
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "session", o.session)
+		assert.Contains(t, logged.String(), o.session.TID)
+		assert.NotContains(t, logged.String(), o.session.ID)
 	}
 
 	logs := e.logs.String()
@@ -614,3 +631,30 @@ var errDown = errors.New("store down")
 func (failingStore) Get(context.Context, string) (h5.Session, error) { return h5.Session{}, errDown }
 func (failingStore) Put(context.Context, h5.Session) error           { return errDown }
 func (failingStore) Delete(context.Context, string) error            { return errDown }
+
+func TestSharedStoreOtherReplica(t *testing.T) {
+	store := h5.NewMemoryStore()
+	shared := func(o *h5.Options) { o.Store = store }
+	a := newEnv(t, shared)
+	b := newEnv(t, shared)
+	phone := a.browser()
+	phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
+	require.Equal(t, "sms", phone.waitStep())
+	code := csrf(t, phone.get("code"))
+
+	// The same cookie on a replica that does not run the query: the state is shown,
+	// but the code cannot reach the query.
+	elsewhere := &browser{t: t, e: b, client: phone.client}
+	st := elsewhere.get("status.json")
+	assert.Contains(t, st.body, `"step":"sms"`)
+	p := elsewhere.post("code", url.Values{"csrf": {code}, "code": {tcredittest.SMSCode}})
+	assert.Equal(t, http.StatusConflict, p.StatusCode)
+	assert.Contains(t, p.body, "查询已中断")
+
+	// Back on its own replica the query goes on.
+	p = phone.post("code", url.Values{"csrf": {code}, "code": {tcredittest.SMSCode}})
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	require.Equal(t, "done", phone.waitStep())
+	assert.Len(t, a.waitOutcomes(1), 1)
+	assert.Empty(t, b.outcomes())
+}

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -65,6 +67,29 @@ type Session struct {
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause
 }
 
+// String describes the session by its step, city and task, never by its id or CSRF
+// token, which are secrets.
+func (s Session) String() string {
+	return fmt.Sprintf("h5.Session{Step:%s AreaCode:%s LoginType:%d TID:%s Code:%d Attempts:%d Expires:%s}",
+		s.Step, s.AreaCode, s.LoginType, s.TID, int(s.Code), s.Attempts, s.Expires.Format(time.RFC3339))
+}
+
+// GoString is String, so that %#v hides the secrets too.
+func (s Session) GoString() string { return s.String() }
+
+// LogValue logs the session as String describes it.
+func (s Session) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("step", s.Step.String()),
+		slog.String("area_code", s.AreaCode),
+		slog.Int("login_type", s.LoginType),
+		slog.String("tid", s.TID),
+		slog.Int("code", int(s.Code)),
+		slog.Int("attempts", s.Attempts),
+		slog.Time("expires", s.Expires),
+	)
+}
+
 // Summary is the short account of a finished query that the result page shows.
 type Summary struct {
 	Balance  tcredit.Amount // 公积金余额
@@ -78,11 +103,19 @@ type Summary struct {
 //
 // The handler keeps sessions in memory unless Options.Store gives another store.
 // A service that runs several replicas behind a load balancer stores sessions where
-// every replica sees them (Redis, a database), keyed by Session.ID with Session.Expires
-// as their lifetime. The running query, though, and the code the person types on its
-// way to it, live in the replica that started the query: requests of a session must
-// reach that replica (sticky sessions on the cookie). Elsewhere the session's pages
-// still show its state, but a code posted there cannot reach the query.
+// every replica sees them (Redis, a database): the whole Session value, every field
+// (JSON or gob encode it as it is), keyed by Session.ID with Session.Expires as its
+// lifetime. The store holds the session's CSRF token and the result's Summary, but no
+// password, code or report.
+//
+// What cannot be shared is the running query: Client.Query runs in a goroutine of the
+// replica that started it, and the code the person types goes to it through that
+// replica's memory; the handler also serializes the changes to a session in memory.
+// So the requests of a session must reach the replica that serves it: route them by
+// the session cookie (sticky sessions). Another replica still shows the session's
+// pages and its state, but a code posted there answers 409 (查询已中断) and the query
+// waits on. When a replica stops (Handler.Close), its queries end and OnResult gets the
+// tid of each task, with which Client.Wait can resume it.
 type SessionStore interface {
 	// Get returns the session with the id, or ErrNoSession.
 	Get(ctx context.Context, id string) (Session, error)
