@@ -151,7 +151,7 @@ func TestCallbacks(t *testing.T) {
 
 	eventually := func(tid string, want ...string) {
 		t.Helper()
-		require.Eventually(t, func() bool { return len(rc.statuses(tid)) >= len(want) }, 5*time.Second, time.Millisecond,
+		require.Eventually(t, func() bool { return len(rc.statuses(tid)) >= len(want) }, 10*time.Second, time.Millisecond,
 			"callbacks of %s: %v", tid, rc.statuses(tid))
 		assert.Equal(t, want, rc.statuses(tid))
 	}
@@ -181,17 +181,19 @@ func TestCallbacksGiveUpAndStopAtClose(t *testing.T) {
 		s.c.create(login("demo-wrong-password"))
 	}
 	s.clock.Advance(testStep)
-	require.Eventually(t, func() bool { return rc.attemptCount() >= callbackAttempts }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return rc.attemptCount() >= callbackAttempts }, 10*time.Second, time.Millisecond)
 	s.h.Close() // returns with deliveries still queued; goleak checks nothing is left running
 	assert.Equal(t, 0, s.c.call(epCities, nil).Status, "a closed handler still answers")
 }
 
 func TestConcurrentClients(t *testing.T) {
+	const clients = 100
 	srv := NewServer(WithStep(time.Millisecond))
 	defer srv.Close()
-	c := &rawClient{t: t, hc: srv.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	tr := &http.Transport{MaxIdleConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	c := &rawClient{t: t, hc: &http.Client{Transport: tr}, base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
 
-	const clients = 100
 	var wg sync.WaitGroup
 	codes := make([]int, clients)
 	for i := 0; i < clients; i++ {
@@ -207,7 +209,7 @@ func TestConcurrentClients(t *testing.T) {
 				return
 			}
 			tid := strings.Split(strings.Split(string(r.Data), `"tid":"`)[1], `"`)[0]
-			for n := 0; n < 2000; n++ {
+			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 				r := c.call(epGetFund, map[string]string{"tid": tid})
 				if r.Err != nil {
 					return
@@ -245,7 +247,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	srv.InjectFault(Fault{Kind: FaultLatency, Delay: time.Hour, Endpoint: epCities})
 	slow := make(chan response)
 	go func() { slow <- c.call(epCities, nil) }()
-	require.Eventually(t, func() bool { return len(srv.Requests()) == 2 && rc.attemptCount() > 0 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 2 && rc.attemptCount() > 0 }, 10*time.Second, time.Millisecond)
 
 	srv.Close()
 	<-slow

@@ -21,7 +21,7 @@ import (
 
 func newClient(t *testing.T, srv *tcredittest.Server) *tcredit.Client {
 	t.Helper()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL),
+	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL), tcredit.WithHTTPClient(srv.Client()),
 		tcredit.WithRetry(tcredit.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
 	require.NoError(t, err)
 	return client
