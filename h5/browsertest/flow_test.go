@@ -43,37 +43,59 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestFlowInChromium picks a city, fills its login form, enters the SMS code and
-// reaches the result page, with JavaScript on and the handler's CSP in force.
-func TestFlowInChromium(t *testing.T) {
-	bin := chromium(t)
+// site is the h5 handler mounted at /fund/ in front of a sandbox.
+type site struct {
+	sandbox *tcredittest.Server
+	url     string // the flow's root, ending in /fund/
 
+	mu      sync.Mutex
+	results []error // what OnResult received
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
 	// A step long enough for the progress page to be seen.
-	sandbox := tcredittest.NewServer(tcredittest.WithStep(400 * time.Millisecond))
-	defer sandbox.Close()
-	client, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL))
+	s := &site{sandbox: tcredittest.NewServer(tcredittest.WithStep(400 * time.Millisecond))}
+	t.Cleanup(s.sandbox.Close)
+	client, err := tcredit.NewClient(s.sandbox.AppID, s.sandbox.TokenID, tcredit.WithBaseURL(s.sandbox.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu      sync.Mutex
-		results []error
-	)
 	flow := h5.NewHandler(client, h5.Options{
 		PollInterval: 200 * time.Millisecond,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(50*time.Millisecond, 200*time.Millisecond)},
-		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
-			mu.Lock()
-			results = append(results, err)
-			mu.Unlock()
+		OnResult: func(ctx context.Context, _ h5.Session, _ *tcredit.FundResult, err error) {
+			s.mu.Lock()
+			s.results = append(s.results, err)
+			s.mu.Unlock()
 		},
 	})
-	defer flow.Close()
+	t.Cleanup(flow.Close)
 	mux := http.NewServeMux()
 	mux.Handle("/fund/", http.StripPrefix("/fund", flow))
 	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	s.url = srv.URL + "/fund/"
+	return s
+}
 
+// outcomes returns what OnResult received so far.
+func (s *site) outcomes() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.results...)
+}
+
+// phone is a headless Chromium with a phone's screen, and the page problems it saw.
+type phone struct {
+	t        *testing.T
+	ctx      context.Context
+	problems func() []string
+}
+
+func newPhone(t *testing.T) *phone {
+	t.Helper()
+	bin := chromium(t)
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -90,89 +112,156 @@ func TestFlowInChromium(t *testing.T) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(390, 844),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-
+	t.Cleanup(cancelTab)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal("starting chromium: ", err)
 	}
-	problems := watchConsole(ctx)
+	return &phone{t: t, ctx: ctx, problems: watchConsole(ctx)}
+}
 
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+// do runs actions, failing the test with what and the page's address if they fail.
+func (p *phone) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		loc, _ := chromedp.Run(p.ctx, chromedp.Location())
+		p.t.Fatalf("%s (at %s): %v", what, loc, err)
 	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			t.Fatalf("%s (at %s): %v", what, loc, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+}
 
-	step("city list", chromedp.Navigate(srv.URL+"/fund/"), chromedp.WaitVisible(chromedp.ID("cities")))
-	shot("1-cities")
+// text returns the text of the first element that matches the CSS selector sel.
+func (p *phone) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
 
-	step("filter", chromedp.SendKeys(chromedp.ID("q"), "北京"), chromedp.Submit(chromedp.ID("q")),
+// shot saves a PNG screenshot of the whole page as artifacts/name.png.
+func (p *phone) shot(name string) {
+	p.t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// checkConsole fails the test for each exception or policy violation the page had.
+func (p *phone) checkConsole() {
+	p.t.Helper()
+	for _, m := range p.problems() {
+		p.t.Errorf("browser console: %s", m)
+	}
+}
+
+// login opens the flow, picks Beijing through the city filter and logs in as account.
+func (p *phone) login(s *site, account string, shots bool) {
+	p.t.Helper()
+	p.do("city list", chromedp.Navigate(s.url), chromedp.WaitVisible(chromedp.ID("cities")))
+	if shots {
+		p.shot("01-cities")
+	}
+	p.do("filter", chromedp.SendKeys(chromedp.ID("q"), "北京"), chromedp.Submit(chromedp.ID("q")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="login?city=110100"]`)))
-	if got := text("#cities"); strings.Contains(got, "上海") {
-		t.Errorf("the filter kept other cities: %q", got)
+	if got := p.text("#cities"); strings.Contains(got, "上海") {
+		p.t.Errorf("the filter kept other cities: %q", got)
 	}
-	shot("2-cities-filtered")
-
-	step("login form", chromedp.Click(chromedp.CSS(`a[href="login?city=110100"]`)), chromedp.WaitVisible(chromedp.ID("f_account")))
-	step("fill the form", chromedp.SendKeys(chromedp.ID("f_account"), "demo-sms-challenge"),
+	if shots {
+		p.shot("02-cities-filtered")
+	}
+	p.do("login form", chromedp.Click(chromedp.CSS(`a[href="login?city=110100"]`)), chromedp.WaitVisible(chromedp.ID("f_account")))
+	if shots {
+		p.do("submit an empty form", chromedp.Submit(chromedp.ID("f_account")), chromedp.WaitVisible(chromedp.ID("f_account-error")))
+		if got := p.text("#f_account-error"); got != "请填写客户号" {
+			p.t.Errorf("error next to the account = %q", got)
+		}
+		p.shot("03-login-errors")
+	}
+	p.do("fill the form", chromedp.SendKeys(chromedp.ID("f_account"), account),
 		chromedp.SendKeys(chromedp.ID("f_password"), "any-password"))
-	shot("3-login")
+	if shots {
+		p.shot("04-login")
+	}
+	p.do("submit the form", chromedp.Submit(chromedp.ID("f_account")), chromedp.WaitVisible(chromedp.ID("status")))
+	if shots {
+		p.shot("05-progress")
+	}
+}
 
-	step("submit the form", chromedp.Submit(chromedp.ID("f_account")), chromedp.WaitVisible(chromedp.ID("status")))
-	shot("4-progress")
+// TestSMSFlowInChromium picks a city, fills its login form, enters the SMS code and
+// reaches the result page, with JavaScript on and the handler's CSP in force.
+func TestSMSFlowInChromium(t *testing.T) {
+	p := newPhone(t)
+	s := newSite(t)
+	p.login(s, "demo-sms-challenge", true)
 
 	// The page's script polls status.json and moves on to the code page by itself.
-	step("SMS page", chromedp.WaitVisible(chromedp.ID("code")))
-	if got := text("h1"); got != "输入短信验证码" {
+	p.do("SMS page", chromedp.WaitVisible(chromedp.ID("code")))
+	if got := p.text("h1"); got != "输入短信验证码" {
 		t.Errorf("SMS page heading = %q", got)
 	}
-	shot("5-sms")
+	p.shot("06-sms")
 
-	step("enter the code", chromedp.SendKeys(chromedp.ID("code"), tcredittest.SMSCode), chromedp.Submit(chromedp.ID("code")),
+	p.do("enter the code", chromedp.SendKeys(chromedp.ID("code"), tcredittest.SMSCode), chromedp.Submit(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(".result")))
-	if got := text("h1"); got != "查询成功" {
+	if got := p.text("h1"); got != "查询成功" {
 		t.Errorf("result heading = %q", got)
 	}
-	if got := text(".summary"); !strings.Contains(got, "公积金余额") || !strings.Contains(got, "个月") {
+	if got := p.text(".summary"); !strings.Contains(got, "公积金余额") || !strings.Contains(got, "个月") {
 		t.Errorf("result summary = %q", got)
 	}
-	shot("6-result")
+	p.shot("07-result")
+	p.checkConsole()
+	if got := s.outcomes(); len(got) != 1 || got[0] != nil {
+		t.Errorf("OnResult errors = %v, want one nil", got)
+	}
+}
 
-	cancelTab()
-	flow.Close()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(results) != 1 || results[0] != nil {
-		t.Errorf("OnResult errors = %v, want one nil", results)
+// TestCaptchaFlowInChromium shows the captcha image under the CSP and answers it.
+func TestCaptchaFlowInChromium(t *testing.T) {
+	p := newPhone(t)
+	s := newSite(t)
+	p.login(s, "demo-image-challenge", false)
+
+	p.do("captcha page", chromedp.WaitVisible(chromedp.CSS("img.captcha")))
+	loaded, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`document.querySelector("img.captcha").naturalWidth > 0`))
+	if err != nil || !loaded {
+		t.Fatalf("the captcha image did not load: %v", err)
 	}
-	for _, p := range problems() {
-		t.Errorf("browser console: %s", p)
+	p.shot("08-captcha")
+
+	tasks := s.sandbox.Tasks()
+	if len(tasks) != 1 {
+		t.Fatalf("%d tasks, want 1", len(tasks))
 	}
+	p.do("enter the captcha", chromedp.SendKeys(chromedp.ID("code"), tasks[0].Answer), chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(".result.ok")))
+	p.checkConsole()
+}
+
+// TestWrongPasswordInChromium ends on the failure page, whose link leads back to the
+// form.
+func TestWrongPasswordInChromium(t *testing.T) {
+	p := newPhone(t)
+	s := newSite(t)
+	p.login(s, "demo-wrong-password", false)
+
+	p.do("failure page", chromedp.WaitVisible(chromedp.CSS(".result.failed")))
+	if got := p.text("h1"); got != "账号或密码错误" {
+		t.Errorf("failure heading = %q", got)
+	}
+	p.shot("09-result-wrong-password")
+	p.do("back to the form", chromedp.Click(chromedp.CSS(".result a.button")), chromedp.WaitVisible(chromedp.ID("f_password")))
+	p.checkConsole()
 }
 
 // watchConsole collects the page's exceptions and policy violations until ctx ends;
