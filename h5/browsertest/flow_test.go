@@ -197,25 +197,35 @@ func (p *phone) login(s *site, account string, shots bool) {
 	}
 }
 
+// start starts a site and a phone, and logs in to the site as account.
+func start(t *testing.T, account string, shots bool) (*phone, *site) {
+	t.Helper()
+	p, s := newPhone(t), newSite(t)
+	p.login(s, account, shots)
+	return p, s
+}
+
+// reach waits for the page that has an element matching the CSS selector sel, and
+// checks its heading.
+func (p *phone) reach(sel, heading string) {
+	p.t.Helper()
+	p.do("waiting for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	if got := p.text("h1"); got != heading {
+		p.t.Errorf("heading of the page with %s = %q, want %q", sel, got, heading)
+	}
+}
+
 // TestSMSFlowInChromium picks a city, fills its login form, enters the SMS code and
 // reaches the result page, with JavaScript on and the handler's CSP in force.
 func TestSMSFlowInChromium(t *testing.T) {
-	p := newPhone(t)
-	s := newSite(t)
-	p.login(s, "demo-sms-challenge", true)
+	p, s := start(t, "demo-sms-challenge", true)
 
 	// The page's script polls status.json and moves on to the code page by itself.
-	p.do("SMS page", chromedp.WaitVisible(chromedp.ID("code")))
-	if got := p.text("h1"); got != "输入短信验证码" {
-		t.Errorf("SMS page heading = %q", got)
-	}
+	p.reach("#code", "输入短信验证码")
 	p.shot("06-sms")
 
-	p.do("enter the code", chromedp.SendKeys(chromedp.ID("code"), tcredittest.SMSCode), chromedp.Submit(chromedp.ID("code")),
-		chromedp.WaitVisible(chromedp.CSS(".result")))
-	if got := p.text("h1"); got != "查询成功" {
-		t.Errorf("result heading = %q", got)
-	}
+	p.do("enter the code", chromedp.SendKeys(chromedp.ID("code"), tcredittest.SMSCode), chromedp.Submit(chromedp.ID("code")))
+	p.reach(".result.ok", "查询成功")
 	if got := p.text(".summary"); !strings.Contains(got, "公积金余额") || !strings.Contains(got, "个月") {
 		t.Errorf("result summary = %q", got)
 	}
@@ -228,11 +238,9 @@ func TestSMSFlowInChromium(t *testing.T) {
 
 // TestCaptchaFlowInChromium shows the captcha image under the CSP and answers it.
 func TestCaptchaFlowInChromium(t *testing.T) {
-	p := newPhone(t)
-	s := newSite(t)
-	p.login(s, "demo-image-challenge", false)
+	p, s := start(t, "demo-image-challenge", false)
 
-	p.do("captcha page", chromedp.WaitVisible(chromedp.CSS("img.captcha")))
+	p.reach("img.captcha", "输入图片验证码")
 	loaded, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`document.querySelector("img.captcha").naturalWidth > 0`))
 	if err != nil || !loaded {
 		t.Fatalf("the captcha image did not load: %v", err)
@@ -243,22 +251,17 @@ func TestCaptchaFlowInChromium(t *testing.T) {
 	if len(tasks) != 1 {
 		t.Fatalf("%d tasks, want 1", len(tasks))
 	}
-	p.do("enter the captcha", chromedp.SendKeys(chromedp.ID("code"), tasks[0].Answer), chromedp.Submit(chromedp.ID("code")),
-		chromedp.WaitVisible(chromedp.CSS(".result.ok")))
+	p.do("enter the captcha", chromedp.SendKeys(chromedp.ID("code"), tasks[0].Answer), chromedp.Submit(chromedp.ID("code")))
+	p.reach(".result.ok", "查询成功")
 	p.checkConsole()
 }
 
 // TestWrongPasswordInChromium ends on the failure page, whose link leads back to the
 // form.
 func TestWrongPasswordInChromium(t *testing.T) {
-	p := newPhone(t)
-	s := newSite(t)
-	p.login(s, "demo-wrong-password", false)
+	p, _ := start(t, "demo-wrong-password", false)
 
-	p.do("failure page", chromedp.WaitVisible(chromedp.CSS(".result.failed")))
-	if got := p.text("h1"); got != "账号或密码错误" {
-		t.Errorf("failure heading = %q", got)
-	}
+	p.reach(".result.failed", "账号或密码错误")
 	p.shot("09-result-wrong-password")
 	p.do("back to the form", chromedp.Click(chromedp.CSS(".result a.button")), chromedp.WaitVisible(chromedp.ID("f_password")))
 	p.checkConsole()
