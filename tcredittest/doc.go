@@ -62,7 +62,7 @@
 //	demo-image-challenge   110105199003071087  10004 with a PNG of 4 digits; those digits → … 40001
 //	demo-wrong-password    110105199003071108  10001 50004
 //	demo-wrong-code        110105199003071124  10003; every code → 50009
-//	demo-input-timeout     110105199003071140  10003; no code taken, 50008 after 3 steps
+//	demo-input-timeout     110105199003071140  10003; codes taken but ignored, 50008 after 3 steps
 //	demo-site-down         110105199003071167  10001 50005 (website under maintenance)
 //	demo-site-unstable     110105199003071183  10001 10002 20001 50007
 //	demo-crawl-failure     110105199003071204  10001 10002 20001 50002

@@ -25,7 +25,7 @@ const (
 	ImageChallenge                 // 10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009
 	WrongPassword                  // 10001 50004
 	WrongCode                      // 10001 10003; every code is wrong → 50009
-	InputTimeout                   // 10001 10003; no code is taken, 50008 after 3 steps
+	InputTimeout                   // 10001 10003; codes are taken (status 0) and ignored, 50008 after 3 steps
 	SiteDown                       // 10001 50005: the fund website is under maintenance
 	SiteUnstable                   // 10001 10002 20001 50007
 	CrawlFailure                   // 10001 10002 20001 50002
@@ -43,7 +43,7 @@ var scenarioDescriptions = [...]string{
 	"10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009",
 	"10001 50004 (用户名密码输入错误)",
 	"10001 10003; every code → 50009 (验证码输入错误)",
-	"10001 10003; no code taken, 50008 (等待用户输入超时) after 3 steps",
+	"10001 10003; codes taken but ignored, 50008 (等待用户输入超时) after 3 steps",
 	"10001 50005 (网站维护中)",
 	"10001 10002 20001 50007 (网站不稳定)",
 	"10001 10002 20001 50002 (爬取失败)",
@@ -435,10 +435,12 @@ func (h *Handler) userCode(c *call) []byte {
 	}
 	h.advance(t, c.reqTime)
 	switch {
+	case t.Scenario == InputTimeout && (isChallenge(t.Code) || t.Code == codeInputTimeout):
+		// The code never reaches the website: the challenge runs out. A code sent
+		// just after it did is taken the same way, so that a client's race with
+		// the clock does not change the outcome.
 	case !isChallenge(t.Code):
 		return h.userCodeData(t.TID, -1, "任务当前无需输入验证码")
-	case t.Scenario == InputTimeout:
-		// The code never reaches the website: the challenge runs out.
 	case t.Scenario == WrongCode || c.form["code"] != t.Answer:
 		h.setScript(t, c.reqTime, codeBadCode)
 	default:

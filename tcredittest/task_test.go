@@ -169,6 +169,11 @@ func TestChallengeTimeout(t *testing.T) {
 	assert.Equal(t, 50008, codeOf(t, s.c.fund(tid)))
 	assert.Equal(t, -1, s.c.submit(tid, SMSCode), "too late")
 	assert.Equal(t, 0, s.h.Billed(s.h.AppID))
+
+	timeout := s.c.create(login("demo-input-timeout"))
+	s.clock.Advance(10 * testStep)
+	assert.Equal(t, 0, s.c.submit(timeout, SMSCode), "a code sent just too late is taken and ignored")
+	assert.Equal(t, 50008, codeOf(t, s.c.fund(timeout)))
 }
 
 func TestUnknownTasks(t *testing.T) {
