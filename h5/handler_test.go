@@ -268,7 +268,9 @@ func TestFailures(t *testing.T) {
 }
 
 func TestTryAgainAfterFailure(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(o *h5.Options) {
+		o.User = func(r *http.Request) string { return "user:" + r.Header.Get("User-Agent") }
+	})
 	b := e.browser()
 	b.login("110100", "1", map[string]string{"account": "demo-wrong-password", "password": "pw"})
 	require.Equal(t, "failed", b.waitStep())
@@ -277,8 +279,11 @@ func TestTryAgainAfterFailure(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.StatusCode)
 	require.Equal(t, "done", b.waitStep())
 	out := e.waitOutcomes(2)
-	assert.Len(t, out, 2)
+	require.Len(t, out, 2)
 	assert.Len(t, e.sandbox.Tasks(), 2)
+	assert.NotEqual(t, out[0].session.TID, out[1].session.TID)
+	assert.Equal(t, out[0].session.ID, out[1].session.ID, "one session, one task after the other")
+	assert.Equal(t, "user:Go-http-client/1.1", out[1].session.User, "Options.User's answer")
 	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
 }
 
