@@ -121,8 +121,6 @@ type SessionStore interface {
 	Get(ctx context.Context, id string) (Session, error)
 	// Put stores s under s.ID, replacing any session with that id, until s.Expires.
 	Put(ctx context.Context, s Session) error
-	// Delete removes the session with the id, if there is one.
-	Delete(ctx context.Context, id string) error
 }
 
 // NewMemoryStore returns a SessionStore that keeps sessions in the memory of the
@@ -160,13 +158,6 @@ func (m *memoryStore) Put(ctx context.Context, s Session) error {
 	if m.puts%256 == 0 {
 		m.sweep()
 	}
-	return nil
-}
-
-func (m *memoryStore) Delete(ctx context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.sessions, id)
 	return nil
 }
 
