@@ -635,7 +635,6 @@ var errDown = errors.New("store down")
 
 func (failingStore) Get(context.Context, string) (h5.Session, error) { return h5.Session{}, errDown }
 func (failingStore) Put(context.Context, h5.Session) error           { return errDown }
-func (failingStore) Delete(context.Context, string) error            { return errDown }
 
 func TestSharedStoreOtherReplica(t *testing.T) {
 	store := h5.NewMemoryStore()
