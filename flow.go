@@ -68,8 +68,11 @@ const (
 
 // WithCodeProvider sets the function that asks the person for the code of a challenge:
 // the SMS code they received, or the text of the captcha in ch.Image. Its answer is
-// submitted with SubmitCode. It is called once per challenge; an error from it ends the
-// wait with that error.
+// submitted with SubmitCode. It is called once per challenge (a challenge asked again
+// with a new image or message counts as new); an error from it ends the wait with that
+// error. The task is not polled while ask runs: a challenge left unanswered too long
+// fails at the provider (50008), which the first poll after ask returns reports. ask
+// should honour ctx.
 func WithCodeProvider(ask func(ctx context.Context, ch Challenge) (string, error)) QueryOption {
 	return func(c *queryConfig) { c.ask = ask }
 }
@@ -263,10 +266,11 @@ type tracker struct {
 	cfg      *queryConfig
 	last     *FundResult
 	interval time.Duration
-	// the challenge answered last, as its code and image; cleared when the status moves on
+	// the challenge answered last; cleared when the status moves on
 	done      bool
 	doneCode  TaskCode
 	doneImage []byte
+	doneMsg   string
 }
 
 // observe records a result and reports OnStatus when the status changed.
@@ -287,12 +291,15 @@ func (t *tracker) observe(res *FundResult) bool {
 	return changed
 }
 
+// answered reports whether ch is the challenge answered last: the same code, image
+// and message. A new captcha image or a new message (a server that asks again after
+// a wrong code) is a new challenge.
 func (t *tracker) answered(ch Challenge) bool {
-	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image)
+	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image) && t.doneMsg == ch.Msg
 }
 
 func (t *tracker) markAnswered(ch Challenge) {
-	t.done, t.doneCode, t.doneImage = true, ch.Code, ch.Image
+	t.done, t.doneCode, t.doneImage, t.doneMsg = true, ch.Code, ch.Image, ch.Msg
 }
 
 // result is the last result seen, or one holding just the tid.

@@ -350,3 +350,23 @@ func TestGetFundWithoutDataIsNotSuccess(t *testing.T) {
 		assert.Equal(t, "getFundB", re.Endpoint)
 	}
 }
+
+func TestChallengeAskedAgainWithANewMessage(t *testing.T) {
+	s := &flowServer{script: []string{
+		`{"code":10003,"msg":"请输入短信验证码"}`,
+		`{"code":10003,"msg":"请输入短信验证码"}`, // not processed yet: not asked again
+		`{"code":10003,"msg":"验证码错误，请重新输入"}`,
+		`{"code":40001}`,
+	}}
+	c := newFlowClient(t, s)
+	var asked []string
+	res, err := c.Query(context.Background(), goodLogin, fastPolls,
+		WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
+			asked = append(asked, ch.Msg)
+			return "12345" + string(rune('0'+len(asked))), nil
+		}))
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, []string{"请输入短信验证码", "验证码错误，请重新输入"}, asked)
+	assert.Equal(t, []string{"123451", "123452"}, s.codes)
+}
