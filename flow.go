@@ -291,11 +291,12 @@ func (t *tracker) observe(res *FundResult) bool {
 	return changed
 }
 
-// answered reports whether ch is the challenge answered last: the same code, image
-// and message. A new captcha image or a new message (a server that asks again after
-// a wrong code) is a new challenge.
+// answered reports whether ch is the challenge answered last: the same code and image,
+// and no new message. A new captcha image or a new message (a server that asks again
+// after a wrong code) is a new challenge; a message left out is not.
 func (t *tracker) answered(ch Challenge) bool {
-	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image) && t.doneMsg == ch.Msg
+	sameMsg := ch.Msg == "" || ch.Msg == t.doneMsg
+	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image) && sameMsg
 }
 
 func (t *tracker) markAnswered(ch Challenge) {
