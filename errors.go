@@ -96,6 +96,8 @@ type APIError struct {
 	HTTPStatus int    // the HTTP status code of the response
 }
 
+// Error reports the endpoint, the status and its meaning, the server's message and
+// the seqNum.
 func (e *APIError) Error() string {
 	msg := "tcredit: " + e.Endpoint + ": status " + strconv.Itoa(int(e.Status)) + " " + e.Status.String()
 	if e.Message != "" && e.Message != e.Status.String() {
@@ -207,6 +209,7 @@ type TaskError struct {
 	Msg  string   // the server's message
 }
 
+// Error reports the task, its code and the code's meaning, and the server's message.
 func (e *TaskError) Error() string {
 	msg := "tcredit: task"
 	if e.TID != "" {
@@ -246,6 +249,7 @@ type ResponseError struct {
 	Err        error  // the cause, if any: ErrResponseTooLarge, a JSON error
 }
 
+// Error reports the endpoint, the HTTP status, the cause and the masked snippet.
 func (e *ResponseError) Error() string {
 	msg := "tcredit: " + e.Endpoint + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus) + ")"
 	if e.Err != nil {
@@ -271,6 +275,7 @@ type FieldError struct {
 	Err   error  // what is wrong with it
 }
 
+// Error names the field (and its label) and what is wrong with it.
 func (e *FieldError) Error() string {
 	name := e.Field
 	if e.Label != "" {

@@ -28,6 +28,7 @@ type ChallengeError struct {
 	Challenge Challenge
 }
 
+// Error names the task and what it waits for.
 func (e *ChallengeError) Error() string {
 	return "tcredit: task " + e.Challenge.TID + " waits for input: " + e.Challenge.Code.String()
 }
@@ -43,6 +44,7 @@ type QueryError struct {
 	Err error  // the cause
 }
 
+// Error names the task and the cause.
 func (e *QueryError) Error() string { return "tcredit: task " + e.TID + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.

@@ -78,6 +78,7 @@ type UnknownOutcomeError struct {
 	Err      error  // what went wrong: a network error, a timeout, an unreadable response
 }
 
+// Error says that the call was not repeated, with the task if known and the cause.
 func (e *UnknownOutcomeError) Error() string {
 	msg := "tcredit: " + e.Endpoint + ": outcome unknown (not retried"
 	if e.TID != "" {

@@ -30,6 +30,7 @@ type AmountError struct {
 	Err  error  // why: not a number, or out of range
 }
 
+// Error quotes the text and says why it is not an amount.
 func (e *AmountError) Error() string {
 	return "tcredit: cannot read " + wire.Snippet([]byte(e.Text), 40) + " as an amount: " + e.Err.Error()
 }

@@ -17,6 +17,7 @@ type ValidationError struct {
 	Fields []*FieldError
 }
 
+// Error lists every problem field of the form.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {

@@ -36,6 +36,7 @@ type MonthError struct {
 	Text string // the text as given
 }
 
+// Error returns the message of the MonthError.
 func (e *MonthError) Error() string {
 	return "summary: cannot read " + quote(e.Text, 40) + " as a month"
 }
