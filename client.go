@@ -249,13 +249,12 @@ func pastDeadline(ctx context.Context, d time.Duration) bool {
 
 // form builds the signed request body: the non-blank parameters, appId and tokenKey.
 func (c *Client) form(ep endpoint, params map[string]string) []byte {
-	var keysBuf [16]string
-	keys := signedKeys(keysBuf[:0], params)
+	var pairsBuf [16]param
 	var b bytes.Buffer
-	for _, k := range keys {
-		b.WriteString(url.QueryEscape(k))
+	for _, p := range signedParams(pairsBuf[:0], params) {
+		b.WriteString(url.QueryEscape(p.key))
 		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(params[k]))
+		b.WriteString(url.QueryEscape(p.value))
 		b.WriteByte('&')
 	}
 	b.WriteString("appId=")

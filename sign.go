@@ -3,7 +3,6 @@ package tcredit
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"slices"
 	"strings"
 )
 
@@ -16,18 +15,18 @@ import (
 // "http://api.tcredit.com/identity/getFundB". The Client signs every call itself;
 // Sign is exported for servers and tests that check a signature.
 func Sign(endpointURL, tokenID string, params map[string]string) string {
-	var keysBuf [16]string
-	keys := signedKeys(keysBuf[:0], params)
+	var pairsBuf [16]param
+	pairs := signedParams(pairsBuf[:0], params)
 	var buf [512]byte
 	b := append(buf[:0], endpointURL...)
 	b = append(b, tokenID...)
-	for i, k := range keys {
+	for i, p := range pairs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, k...)
+		b = append(b, p.key...)
 		b = append(b, '=')
-		b = append(b, params[k]...)
+		b = append(b, p.value...)
 	}
 	sum := md5.Sum(b)
 	var out [md5.Size * 2]byte
@@ -35,19 +34,33 @@ func Sign(endpointURL, tokenID string, params map[string]string) string {
 	return string(out[:])
 }
 
-// signedKeys appends to dst, in byte order, the keys of params that are signed and
-// sent: not blank, not appId or tokenKey.
-func signedKeys(dst []string, params map[string]string) []string {
+// param is one request parameter.
+type param struct{ key, value string }
+
+// signedParams appends to dst, sorted by key in byte order, the parameters that are
+// signed and sent: not blank, not appId or tokenKey.
+func signedParams(dst []param, params map[string]string) []param {
 	for k, v := range params {
 		if k == "appId" || k == "tokenKey" || isBlank(v) {
 			continue
 		}
-		dst = append(dst, k)
+		// Insertion sort: a call has a handful of parameters.
+		i := len(dst)
+		dst = append(dst, param{})
+		for i > 0 && dst[i-1].key > k {
+			dst[i] = dst[i-1]
+			i--
+		}
+		dst[i] = param{k, v}
 	}
-	slices.Sort(dst)
 	return dst
 }
 
 // isBlank reports whether a parameter value is empty or only white space; such a
 // parameter is neither signed nor sent.
-func isBlank(v string) bool { return strings.TrimSpace(v) == "" }
+func isBlank(v string) bool {
+	if v != "" && v[0] > ' ' && v[0] < 0x80 {
+		return false // the common case, without scanning
+	}
+	return strings.TrimSpace(v) == ""
+}
