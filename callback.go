@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
@@ -195,27 +196,45 @@ func looksLikeJSON(body []byte) bool {
 
 // Notify routes a callback to the calls waiting on its task: a Wait or Query blocked on
 // cb.TID polls GetFund at once instead of at its next scheduled time. A callback for a
-// task nobody waits on, a duplicate, or one out of order is harmless: it causes at most
-// one extra GetFund, whose answer is the truth.
+// task nobody waits on yet is kept for a minute, for a wait that starts just after it
+// (the provider may call back before CreateTask's answer has arrived). A duplicate, or
+// one out of order, is harmless: it causes at most one extra GetFund, whose answer is
+// the truth.
 func (c *Client) Notify(cb Callback) {
 	c.waiters.wake(cb.TID)
 }
 
-// waiters holds a wake-up channel for each wait in progress, by tid.
+// waiters holds a wake-up channel for each wait in progress, by tid, and remembers
+// for a while the callbacks that came for a task nobody waited on yet: the provider
+// may call back between CreateTask's answer and the start of the wait.
 type waiters struct {
-	mu sync.Mutex
-	m  map[string][]chan struct{}
+	mu      sync.Mutex
+	m       map[string][]chan struct{}
+	pending map[string]time.Time // tid → when its unclaimed callback came
 }
 
-// add registers a wait on tid and returns the channel that wakes it.
+// How long, and for how many tasks, a callback nobody waited on is remembered.
+const (
+	pendingTTL = time.Minute
+	maxPending = 1024
+)
+
+// add registers a wait on tid and returns the channel that wakes it, already signalled
+// when a callback for tid came shortly before.
 func (ws *waiters) add(tid string) chan struct{} {
 	ch := make(chan struct{}, 1)
 	ws.mu.Lock()
+	defer ws.mu.Unlock()
 	if ws.m == nil {
 		ws.m = make(map[string][]chan struct{})
 	}
 	ws.m[tid] = append(ws.m[tid], ch)
-	ws.mu.Unlock()
+	if at, ok := ws.pending[tid]; ok {
+		delete(ws.pending, tid)
+		if time.Since(at) < pendingTTL {
+			ch <- struct{}{}
+		}
+	}
 	return ch
 }
 
@@ -238,13 +257,38 @@ func (ws *waiters) remove(tid string, ch chan struct{}) {
 }
 
 // wake signals every wait on tid without blocking; a wait already signalled stays so.
+// With no wait on tid, the callback is remembered for the next one.
 func (ws *waiters) wake(tid string) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	for _, ch := range ws.m[tid] {
+	list := ws.m[tid]
+	if len(list) == 0 {
+		ws.remember(tid)
+		return
+	}
+	for _, ch := range list {
 		select {
 		case ch <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// remember notes an unclaimed callback for tid, keeping the notes few and recent.
+func (ws *waiters) remember(tid string) {
+	if ws.pending == nil {
+		ws.pending = make(map[string]time.Time)
+	}
+	now := time.Now()
+	if len(ws.pending) >= maxPending {
+		for t, at := range ws.pending {
+			if now.Sub(at) >= pendingTTL {
+				delete(ws.pending, t)
+			}
+		}
+		if len(ws.pending) >= maxPending {
+			return // a flood of unknown tids: forget this one
+		}
+	}
+	ws.pending[tid] = now
 }

@@ -3,6 +3,7 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -142,4 +143,22 @@ func TestNotifyWakesOnlyWaitersOfItsTask(t *testing.T) {
 	c.waiters.remove("a", a2)
 	c.waiters.remove("b", b)
 	assert.Empty(t, c.waiters.m, "no entry left behind")
+}
+
+func TestNotifyBeforeTheWaitStarts(t *testing.T) {
+	c, err := NewClient("app", "token")
+	require.NoError(t, err)
+	c.Notify(Callback{TID: "early"}) // the provider calls back before CreateTask returns
+	early := c.waiters.add("early")
+	assert.Len(t, early, 1, "the wait starts woken")
+	again := c.waiters.add("early")
+	assert.Len(t, again, 0, "the callback is claimed once")
+	c.waiters.remove("early", early)
+	c.waiters.remove("early", again)
+
+	// A flood of callbacks for unknown tasks is bounded.
+	for i := 0; i < 3*maxPending; i++ {
+		c.Notify(Callback{TID: fmt.Sprint("unknown-", i)})
+	}
+	assert.LessOrEqual(t, len(c.waiters.pending), maxPending)
 }

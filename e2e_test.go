@@ -124,7 +124,8 @@ func TestEveryScenarioThroughQuery(t *testing.T) {
 					tcredit.OnStatus(func(res *tcredit.FundResult) { seen = append(seen, res.Code) }))
 
 				require.NotNil(t, res)
-				assert.Equal(t, sc.want, res.Code)
+				require.Equal(t, sc.want, res.Code, "%v", err)
+				require.NotEmpty(t, seen)
 				assert.Equal(t, sc.want, seen[len(seen)-1], "OnStatus saw the end")
 				billed := 0
 				if sc.want.Done() {
