@@ -11,126 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The mirror of a getFundB data object in plain Go types, as a user of encoding/json
-// would write it.
-type (
-	mirrorData struct {
-		BaseInfo  *mirrorBase  `json:"baseInfo"`
-		BillInfos []mirrorBill `json:"billInfos"`
-		LoanInfos []mirrorLoan `json:"loanInfos"`
-	}
-	mirrorBase struct {
-		Birthday               string  `json:"birthday"`
-		EmployeeName           string  `json:"employeeName"`
-		HouseFundStatus        string  `json:"houseFundStatus"`
-		PersonalMonthPayAmount float64 `json:"personalMonthPayAmount"`
-		InYearAddPayAmount     float64 `json:"inYearAddPayAmount"`
-		Gender                 string  `json:"gender"`
-		InYearInterest         float64 `json:"inYearInterest"`
-		InYearTranerin         float64 `json:"inYearTranerin"`
-		InYearReceiveAmount    float64 `json:"inYearReceiveAmount"`
-		OpenAccountDate        string  `json:"openAccountDate"`
-		IDCard                 string  `json:"idCard"`
-		PayUntilDate           string  `json:"payUntilDate"`
-		CompanyName            string  `json:"companyName"`
-		CardType               string  `json:"cardType"`
-		LastYearBalance        float64 `json:"lastYearBalance"`
-		LastYearInterest       float64 `json:"lastYearInterest"`
-		InYearPayAmount        float64 `json:"inYearPayAmount"`
-		MonthPayAmount         float64 `json:"monthPayAmount"`
-		BindMobile             string  `json:"bindMobile"`
-		CompanyMonthPayAmount  float64 `json:"companyMonthPayAmount"`
-		MonthPayBaseAmount     float64 `json:"monthPayBaseAmount"`
-		EmployeeAccountNum     string  `json:"employeeAccountNum"`
-		HouseFundBalance       float64 `json:"houseFundBalance"`
-		BankAccount            string  `json:"bankAccount"`
-		BankName               string  `json:"bankName"`
-		CompanyAccountNum      string  `json:"companyAccountNum"`
-		DepositManageDept      string  `json:"depositManageDept"`
-		BelongOffice           string  `json:"belongOffice"`
-		DepositRatioPersonal   string  `json:"depositRatioPersonal"`
-		DepositRatioCompany    string  `json:"depositRatioCompany"`
-		NameAuth               string  `json:"nameAuth"`
-		BindEmail              string  `json:"bindEmail"`
-		HouseFundAccount       string  `json:"houseFundAccount"`
-		HomeAddress            string  `json:"homeAddress"`
-	}
-	mirrorBill struct {
-		Note          string  `json:"note"`
-		PayBase       float64 `json:"payBase"`
-		Balance       float64 `json:"balance"`
-		PayArriveDate string  `json:"payArriveDate"`
-		InAmount      float64 `json:"inAmount"`
-		CompanyName   string  `json:"companyName"`
-		PayMonth      string  `json:"payMonth"`
-		OutAmount     float64 `json:"outAmount"`
-	}
-	mirrorLoan struct {
-		DetailInfo       mirrorDetail    `json:"detailInfo"`
-		LoanRepayerInfos []Repayer       `json:"loanRepayerInfos"` // all strings
-		LoanRepayInfos   []mirrorRepay   `json:"loanRepayInfos"`
-		LoanOverdueInfos []mirrorOverdue `json:"loanOverdueInfos"`
-	}
-	mirrorDetail struct {
-		LoanName               string  `json:"loanName"`
-		LoanIDCard             string  `json:"loanIDCard"`
-		LoanPhone              string  `json:"loanPhone"`
-		Address                string  `json:"address"`
-		HouseAddress           string  `json:"houseAddress"`
-		CompanyName            string  `json:"companyName"`
-		BankName               string  `json:"bankName"`
-		BankAccount            string  `json:"bankAccount"`
-		LoanNum                string  `json:"loanNum"`
-		LoanAmount             float64 `json:"loanAmount"`
-		LoanType               string  `json:"loanType"`
-		LoanLength             string  `json:"loanLength"`
-		LoanRate               string  `json:"loanRate"`
-		LoanStatus             string  `json:"loanStatus"`
-		LoanDate               string  `json:"loanDate"`
-		LoanEndDate            string  `json:"loanEndDate"`
-		HouseType              string  `json:"houseType"`
-		GuaranteeType          string  `json:"guaranteeType"`
-		PaymentType            string  `json:"paymentType"`
-		PaymentDay             string  `json:"paymentDay"`
-		PaymentAmount          float64 `json:"paymentAmount"`
-		DuePrincipal           float64 `json:"duePrincipal"`
-		OverdueAmount          float64 `json:"overdueAmount"`
-		LoanBalance            float64 `json:"loanBalance"`
-		HisOverdueCount        int     `json:"hisOverdueCount"`
-		RepayInterest          float64 `json:"repayInterest"`
-		MonthLowestRepay       float64 `json:"monthLowestRepay"`
-		CurrentOverdueInterest float64 `json:"currentOverdueInterest"`
-		CurrentOverdueCount    int     `json:"currentOverdueCount"`
-		HisOverdueAmount       float64 `json:"hisOverdueAmount"`
-		IsMonthHedge           string  `json:"isMonthHedge"`
-		GjjLoanNum             string  `json:"gjjLoanNum"`
-		CommercialLoanNum      string  `json:"commercialLoanNum"`
-		ReceivePunishInterest  float64 `json:"receivePunishInterest"`
-		LoanApplyStatus        string  `json:"loanApplyStatus"`
-	}
-	mirrorRepay struct {
-		Date                string  `json:"date"`
-		RepayMonth          string  `json:"repayMonth"`
-		Principal           float64 `json:"principal"`
-		Interest            float64 `json:"interest"`
-		Sum                 float64 `json:"sum"`
-		BankDeduction       float64 `json:"bankDeduction"`
-		SelfHedge           float64 `json:"selfHedge"`
-		MateHedge           float64 `json:"mateHedge"`
-		Balance             float64 `json:"balance"`
-		Describe            string  `json:"describe"`
-		RepayPunishInterest float64 `json:"repayPunishInterest"`
-	}
-	mirrorOverdue struct {
-		Date           string  `json:"date"`
-		Principal      float64 `json:"principal"`
-		Interest       float64 `json:"interest"`
-		Penalty        float64 `json:"penalty"`
-		OverdueBalance float64 `json:"overdueBalance"`
-		Summary        float64 `json:"summary"`
-	}
-)
-
 // yuan is the float64 that encoding/json reads for an amount of fen.
 func yuan(fen int64) float64 { return float64(fen) / 100 }
 
@@ -151,13 +31,13 @@ func TestPlainJSONMatchesReport(t *testing.T) {
 		out := r.AppendJSON(nil, JSONOptions{})
 		dec := json.NewDecoder(bytes.NewReader(object(out)))
 		dec.DisallowUnknownFields()
-		var got mirrorData
+		var got PlainData
 		require.NoError(t, dec.Decode(&got))
 		assert.NotContains(t, string(out), "null")
 		assert.NotContains(t, string(out), `" `, "no padded string")
 
 		b := r.Base
-		assert.Equal(t, mirrorBase{
+		assert.Equal(t, PlainBase{
 			b.Birthday, b.EmployeeName, b.HouseFundStatus, yuan(b.PersonalMonthPayAmount),
 			yuan(b.InYearAddPayAmount), b.Gender, yuan(b.InYearInterest), yuan(b.InYearTranerin),
 			yuan(b.InYearReceiveAmount), b.OpenAccountDate, b.IDCard, b.PayUntilDate, b.CompanyName,
@@ -170,14 +50,14 @@ func TestPlainJSONMatchesReport(t *testing.T) {
 
 		require.Len(t, got.BillInfos, len(r.Bills))
 		for i, b := range r.Bills {
-			assert.Equal(t, mirrorBill{b.Note, yuan(b.PayBase), yuan(b.Balance), b.PayArriveDate,
+			assert.Equal(t, PlainBill{b.Note, yuan(b.PayBase), yuan(b.Balance), b.PayArriveDate,
 				yuan(b.InAmount), b.CompanyName, b.PayMonth, yuan(b.OutAmount)}, got.BillInfos[i], "bill %d", i)
 		}
 
 		require.Len(t, got.LoanInfos, len(r.Loans))
 		for k, l := range r.Loans {
 			g, d := got.LoanInfos[k], l.Detail
-			assert.Equal(t, mirrorDetail{
+			assert.Equal(t, PlainDetail{
 				d.LoanName, d.LoanIDCard, d.LoanPhone, d.Address, d.HouseAddress, d.CompanyName, d.BankName,
 				d.BankAccount, d.LoanNum, yuan(d.LoanAmount), d.LoanType, d.LoanLength, d.LoanRate,
 				d.LoanStatus, d.LoanDate, d.LoanEndDate, d.HouseType, d.GuaranteeType, d.PaymentType,
@@ -190,13 +70,13 @@ func TestPlainJSONMatchesReport(t *testing.T) {
 			assert.Equal(t, l.Repayers, g.LoanRepayerInfos, "loan %d", k)
 			require.Len(t, g.LoanRepayInfos, len(l.Repayments))
 			for i, p := range l.Repayments {
-				assert.Equal(t, mirrorRepay{p.Date, p.RepayMonth, yuan(p.Principal), yuan(p.Interest),
+				assert.Equal(t, PlainRepay{p.Date, p.RepayMonth, yuan(p.Principal), yuan(p.Interest),
 					yuan(p.Sum), yuan(p.BankDeduction), yuan(p.SelfHedge), yuan(p.MateHedge),
 					yuan(p.Balance), p.Describe, yuan(p.RepayPunishInterest)}, g.LoanRepayInfos[i], "loan %d row %d", k, i)
 			}
 			require.Len(t, g.LoanOverdueInfos, len(l.Overdues))
 			for i, o := range l.Overdues {
-				assert.Equal(t, mirrorOverdue{o.Date, yuan(o.Principal), yuan(o.Interest), yuan(o.Penalty),
+				assert.Equal(t, PlainOverdue{o.Date, yuan(o.Principal), yuan(o.Interest), yuan(o.Penalty),
 					yuan(o.OverdueBalance), yuan(o.Summary)}, g.LoanOverdueInfos[i], "loan %d overdue %d", k, i)
 			}
 		}
@@ -344,7 +224,7 @@ func TestAppendJSONOptions(t *testing.T) {
 
 func TestAppendJSONShuffle(t *testing.T) {
 	r := Generate(Profile{Seed: 4})
-	var plain, shuffled mirrorData
+	var plain, shuffled PlainData
 	require.NoError(t, json.Unmarshal(object(r.AppendJSON(nil, JSONOptions{})), &plain))
 	require.NoError(t, json.Unmarshal(object(r.AppendJSON(nil, JSONOptions{Shuffle: true})), &shuffled))
 	n := len(plain.BillInfos)
