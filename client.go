@@ -268,19 +268,19 @@ func (c *Client) url(ep endpoint) string { return c.baseURL + "/identity/" + ep.
 
 // roundTrip makes one attempt of a call and decodes its response.
 func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, attempt int) (*envelope[T], error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(ep), bytes.NewReader(form))
+	if err := ctx.Err(); err != nil { // over before it began: nothing was sent
+		return nil, &transportError{endpoint: ep.name, err: err}
+	}
+	var trace sendTrace
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace.hooks()),
+		http.MethodPost, c.url(ep), bytes.NewReader(form))
 	if err != nil {
 		return nil, fmt.Errorf("tcredit: %s: %w", ep.name, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	var trace sendTrace
-	req = req.WithContext(httptrace.WithClientTrace(ctx, trace.hooks()))
 
-	if err := ctx.Err(); err != nil { // over before it began: nothing was sent
-		return nil, &transportError{endpoint: ep.name, err: err}
-	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -70,7 +70,7 @@ func (s Scenario) String() string {
 type Report struct {
 	Seed       int64 // drives every value of the report; 0 draws one from the sandbox's seed and the login
 	Months     int   // months of contributions, ending 2017-07 (default 36; 1 to 600)
-	Loans      int   // housing loans (default 1; up to 9)
+	Loans      int   // housing loans (default 1; up to 64)
 	NoLoans    bool  // no loan at all
 	Repayments int   // repayments made on each loan (default 24; 1 to 360)
 }

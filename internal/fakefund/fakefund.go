@@ -22,7 +22,7 @@ const (
 	DefaultMonths     = 36
 	MaxMonths         = 600
 	DefaultLoans      = 1
-	MaxLoans          = 9
+	MaxLoans          = 64
 	DefaultRepayments = 24
 	MaxRepayments     = 360
 )
@@ -42,7 +42,7 @@ type Profile struct {
 	Seed       int64  // same seed, same report, byte for byte
 	Months     int    // months of contribution history, ending at End (default 36; 1 to 600)
 	End        Month  // the last month covered by the statement (default 2017-07)
-	Loans      int    // housing loans (default 1; up to 9); see NoLoans for none
+	Loans      int    // housing loans (default 1; up to 64); see NoLoans for none
 	NoLoans    bool   // no loan at all
 	Repayments int    // repayments made so far per loan (default 24; 1 to 360)
 	Holder     Holder // the account holder; zero fields are generated from the seed

@@ -1,6 +1,7 @@
 package fakefund
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand"
 	"sort"
@@ -501,4 +502,17 @@ func BenchmarkGenerate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		Generate(p)
 	}
+}
+
+// The largest profile is tens of thousands of rows: enough to load a decoder.
+func TestLargestProfile(t *testing.T) {
+	r := Generate(Profile{Seed: 5, Months: MaxMonths, Loans: MaxLoans, Repayments: MaxRepayments})
+	rows := len(r.Bills)
+	for _, l := range r.Loans {
+		rows += len(l.Repayments) + len(l.Overdues) + len(l.Repayers)
+	}
+	assert.Greater(t, rows, 20000)
+	out := r.AppendJSON(nil, JSONOptions{Variance: true})
+	assert.True(t, json.Valid(append(append([]byte{'{'}, out...), '}')))
+	t.Logf("%d rows, %d bytes of JSON", rows, len(out))
 }
