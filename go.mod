@@ -2,10 +2,10 @@ module github.com/tcredit-go/tcredit
 
 go 1.22
 
-require github.com/stretchr/testify v1.12.1
-
 require (
-	github.com/jarcoal/httpmock v1.4.2 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	github.com/jarcoal/httpmock v1.4.2
+	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
 )
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
