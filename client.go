@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tcredit-go/tcredit/internal/mask"
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
@@ -380,12 +379,7 @@ func snippet(body []byte) string {
 	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' {
 		return ""
 	}
-	// Mask a little past the cut, so that a digit run across it is still seen whole.
-	const max = 120
-	if len(body) > max+32 {
-		body = body[:max+32]
-	}
-	return wire.Snippet([]byte(mask.Digits(string(body))), max)
+	return wire.Snippet(body, 120)
 }
 
 // sendTrace follows a request through net/http's transport far enough to tell a

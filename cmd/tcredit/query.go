@@ -382,6 +382,10 @@ func writeJSONFile(path string, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
+		f.Close()
+		return err
+	}
 	if err := writeJSON(f, v); err != nil {
 		f.Close()
 		return err

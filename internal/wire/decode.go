@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/tcredit-go/tcredit/internal/mask"
 )
 
 // Error reports a JSON value that could not be read into its Go field, with the path of
@@ -500,7 +502,14 @@ func within(err error, step string) error {
 }
 
 // Snippet quotes at most max bytes of b as a Go string literal, cut at a rune boundary.
+//
+// Every run of seven or more digits in it is masked (mask.Digits) before the cut, so that
+// no ID card, mobile or account number in a bad value reaches an error message whole.
 func Snippet(b []byte, max int) string {
+	if len(b) > max+32 {
+		b = b[:max+32] // mask a little past the cut, to see a digit run across it whole
+	}
+	b = []byte(mask.Digits(string(b)))
 	if len(b) > max {
 		cut := max
 		for cut > 0 && !utf8.RuneStart(b[cut]) {
