@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"time"
 )
 
@@ -248,18 +249,30 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 	case errors.Is(err, ErrInvalidInput):
 		return false, &QueryError{TID: res.TID, Err: err}
 	default:
+		// A refused submission (-1, -2, -9) is not a failed task: the task still waits,
+		// and can be resumed with Wait.
 		var te *TaskError
 		if errors.As(err, &te) {
-			return false, err
+			err = &refusedCode{te}
 		}
 		return false, &QueryError{TID: res.TID, Err: err}
 	}
 }
 
+// refusedCode is a code submission that fundUserCode refused. It matches the sentinels
+// of its inner status but is no *TaskError: the task has not failed.
+type refusedCode struct{ te *TaskError }
+
+func (e *refusedCode) Error() string {
+	return "code not accepted: " + strconv.Itoa(int(e.te.Code)) + " " + e.te.Code.String() + ": " + e.te.Msg
+}
+
+func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }
+
 // transient reports whether a failed GetFund may succeed if asked again later.
 func transient(ctx context.Context, err error) bool {
 	_, retry, _ := classify(ctx, epGetFund, err)
-	return retry || errors.Is(err, ErrProcessing)
+	return retry || (ctx.Err() == nil && (errors.Is(err, ErrProcessing) || errors.Is(err, errNoCaptchaImage)))
 }
 
 // tracker follows one task through a wait: what was last seen, which challenge was

@@ -370,3 +370,51 @@ func TestChallengeAskedAgainWithANewMessage(t *testing.T) {
 	assert.Equal(t, []string{"请输入短信验证码", "验证码错误，请重新输入"}, asked)
 	assert.Equal(t, []string{"123451", "123452"}, s.codes)
 }
+
+func TestBlankTaskCodeIsNotSuccess(t *testing.T) {
+	for _, data := range []string{`{"code":"","tid":"T1"}`, `{"code":"  ","tid":"T1"}`, `{"code":null}`} {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", httpmock.NewStringResponder(200, ok(data)))
+		c, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}))
+		require.NoError(t, err)
+		res, err := c.GetFund(context.Background(), "T1")
+		assert.Nil(t, res, data)
+		assert.ErrorIs(t, err, errNoTaskCode, data)
+	}
+}
+
+func TestCaptchaWithoutImageIsReadAgain(t *testing.T) {
+	png := base64.StdEncoding.EncodeToString([]byte("\x89PNG\r\n\x1a\n-image"))
+	s := &flowServer{script: []string{
+		`{"code":10004,"base64_image_bytes":"not base64!!"}`,
+		`{"code":10004}`,
+		`{"code":10004,"base64_image_bytes":"` + png + `"}`,
+		`{"code":40001}`,
+	}}
+	c := newFlowClient(t, s)
+	var images [][]byte
+	res, err := c.Query(context.Background(), goodLogin, fastPolls,
+		WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
+			images = append(images, ch.Image)
+			return "AB12", nil
+		}))
+	require.NoError(t, err)
+	assert.Equal(t, CodeDone, res.Code)
+	assert.Equal(t, [][]byte{[]byte("\x89PNG\r\n\x1a\n-image")}, images, "asked once, with the image")
+}
+
+func TestRefusedCodeIsNotAFailedTask(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", httpmock.NewStringResponder(200, ok(`{"code":10003}`)))
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/fundUserCode", httpmock.NewStringResponder(200, ok(`{"status":-1,"message":"接口异常"}`)))
+	c, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	_, err = c.Wait(context.Background(), "T1", fastPolls,
+		WithCodeProvider(func(context.Context, Challenge) (string, error) { return "123456", nil }))
+	var te *TaskError
+	assert.False(t, errors.As(err, &te), "the task still waits: %v", err)
+	var qe *QueryError
+	require.True(t, errors.As(err, &qe))
+	assert.Equal(t, "T1", qe.TID)
+	assert.ErrorIs(t, err, ErrSystem)
+}

@@ -7,8 +7,11 @@ import (
 	"strings"
 )
 
-// errNoResultData reports a getFundB answer with status 0 and no data object.
-var errNoResultData = errors.New("status 0 but no data")
+// The getFundB answers that are not what they claim to be.
+var (
+	errNoResultData   = errors.New("status 0 but no data")
+	errNoCaptchaImage = errors.New("code 10004 but data.base64_image_bytes holds no readable image")
+)
 
 // GetFund reads the state of the task tid and, once it is done, the report. It calls
 // getFundB, which is not billed.
@@ -31,6 +34,10 @@ func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
 	}
 	if res.TID == "" {
 		res.TID = tid
+	}
+	if res.Code.NeedsCaptcha() && len(res.Image) == 0 {
+		// A captcha without its image cannot be answered: read the task again.
+		return res, &ResponseError{Endpoint: epGetFund.name, HTTPStatus: http.StatusOK, Err: errNoCaptchaImage}
 	}
 	if res.Code.Failed() {
 		return res, &TaskError{TID: res.TID, Code: res.Code, Msg: res.Msg}

@@ -100,8 +100,12 @@ func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 func classify(ctx context.Context, ep endpoint, err error) (reason string, retry bool, out error) {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		if apiErr.Status == StatusBusy {
+		switch {
+		case apiErr.Status == StatusBusy:
 			return "status 10 (busy)", true, err
+		case apiErr.Status == StatusProcessing && ep.unsafe:
+			// "Still processing" a create or a code: it may yet take effect.
+			return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
 		}
 		return "", false, err
 	}

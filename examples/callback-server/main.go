@@ -12,8 +12,9 @@
 //	curl -s -XPOST localhost:8090/queries/TID/code -d '{"code":"123456"}'
 //	curl -s localhost:8090/queries/TID                      # done, with the balance
 //
-// With credentials, register the callback URL it prints with the provider; -public
-// sets the address the provider reaches this service at.
+// With credentials, set TCREDIT_CALLBACK_SECRET too and register the callback URL it
+// prints with the provider once; -public sets the address the provider reaches this
+// service at.
 package main
 
 import (
@@ -56,7 +57,7 @@ func run(ctx context.Context, addr, public string, getenv func(string) string) e
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
-	secret, err := newSecret()
+	secret, err := callbackSecret(getenv)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,16 @@ func newClient(getenv func(string) string, callbackURL string) (*tcredit.Client,
 	return c, sb.Close, err
 }
 
-func newSecret() (string, error) {
+// callbackSecret is TCREDIT_CALLBACK_SECRET: the URL registered with the provider must
+// stay valid across restarts. Only on the sandbox, where nothing is registered, is a
+// missing one made up for the run.
+func callbackSecret(getenv func(string) string) (string, error) {
+	if s := getenv("TCREDIT_CALLBACK_SECRET"); s != "" {
+		return s, nil
+	}
+	if getenv("TCREDIT_APP_ID") != "" {
+		return "", errors.New("set TCREDIT_CALLBACK_SECRET (16 characters or more) to the secret of the callback URL registered with the provider")
+	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err

@@ -37,6 +37,7 @@ type queryState struct {
 	Code       int    `json:"code"`
 	Status     string `json:"status"`
 	WaitingFor string `json:"waiting_for,omitempty"` // "sms" or "captcha"
+	Captcha    []byte `json:"captcha_png,omitempty"` // the captcha image, base64 in JSON
 	Done       bool   `json:"done"`
 	Error      string `json:"error,omitempty"`
 	Balance    string `json:"balance,omitempty"`
@@ -174,6 +175,7 @@ func (q *query) update(res *tcredit.FundResult) {
 	default:
 		q.state.WaitingFor = ""
 	}
+	q.state.Captcha = res.Image
 }
 
 // ask is the code provider: it waits for the person's answer.
@@ -189,7 +191,7 @@ func (q *query) ask(ctx context.Context, _ tcredit.Challenge) (string, error) {
 func (q *query) finish(res *tcredit.FundResult, err error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.state.Done, q.state.WaitingFor = true, ""
+	q.state.Done, q.state.WaitingFor, q.state.Captcha = true, "", nil
 	if err != nil {
 		q.state.Error = err.Error()
 	}

@@ -113,3 +113,35 @@ func TestUnknownQueryAndBadAnswers(t *testing.T) {
 	code, _ = post(t, ts.URL+"/fund/callback", `tid=x&status=40001`)
 	assert.Equal(t, http.StatusUnauthorized, code, "callbacks need the secret")
 }
+
+func TestCaptchaIsShownToTheApp(t *testing.T) {
+	ts, sb := newTestService(t)
+	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-image-challenge","password":"pw","sub_area":"1"}`)
+	require.Equal(t, http.StatusAccepted, code, body)
+	var created struct{ TID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &created))
+	queryURL := ts.URL + "/queries/" + created.TID
+
+	require.Eventually(t, func() bool { return state(t, queryURL).WaitingFor == "captcha" }, 10*time.Second, 5*time.Millisecond)
+	s := state(t, queryURL)
+	assert.True(t, strings.HasPrefix(string(s.Captcha), "\x89PNG"), "the image travels with the state")
+	task, ok := sb.Task(created.TID)
+	require.True(t, ok)
+	code, _ = post(t, queryURL+"/code", `{"code":"`+task.Answer+`"}`)
+	require.Equal(t, http.StatusAccepted, code)
+	require.Eventually(t, func() bool { return state(t, queryURL).Done }, 10*time.Second, 5*time.Millisecond)
+	assert.Empty(t, state(t, queryURL).Error)
+}
+
+func TestRealAPINeedsAStableCallbackSecret(t *testing.T) {
+	_, err := callbackSecret(func(k string) string { return map[string]string{"TCREDIT_APP_ID": "app"}[k] })
+	assert.Error(t, err)
+	s, err := callbackSecret(func(k string) string {
+		return map[string]string{"TCREDIT_APP_ID": "app", "TCREDIT_CALLBACK_SECRET": "stable-secret-0123456789"}[k]
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "stable-secret-0123456789", s)
+	s, err = callbackSecret(func(string) string { return "" })
+	require.NoError(t, err)
+	assert.Len(t, s, 32, "made up for a sandbox run")
+}

@@ -88,7 +88,7 @@ type Raw []byte
 var rawType = reflect.TypeOf(Raw(nil))
 
 // HasKey reports whether data, valid JSON, is an object with key set to something
-// other than null.
+// other than null or a blank string.
 func HasKey(data []byte, key string) bool {
 	d := decoder{data: data}
 	d.skipSpace()
@@ -112,10 +112,10 @@ func HasKey(data []byte, key string) bool {
 		d.skipSpace()
 		d.pos++ // ':'
 		d.skipSpace()
-		if string(k) == key && d.data[d.pos] != 'n' {
-			return true
+		v := d.skipValue()
+		if string(k) == key {
+			return string(v) != "null" && strings.Trim(string(v), "\" \t\r\n") != ""
 		}
-		d.skipValue()
 	}
 }
 
