@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/summary"
 )
 
 // errTooManyAttempts ends a query whose session submitted too many codes.
@@ -39,8 +40,15 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.Step.active() {
+	switch {
+	case s.Step.active():
 		seeOther(w, "progress")
+		return
+	case s.Step == StepDone: // a late repeat of the form, after Back: no second task
+		seeOther(w, "result")
+		return
+	case s.Attempts >= h.opts.MaxCodeAttempts: // no task could take its code
+		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
 		return
 	}
 	f, ok := h.loadForm(w, r, r.PostForm.Get("city"), r.PostForm.Get("type"))
@@ -59,9 +67,12 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 	switch err := h.start(r, s.ID, req, f.method); {
 	case errors.Is(err, errClosed):
 		h.message(w, http.StatusServiceUnavailable, msgSystem)
+	case errors.Is(err, errTooManyAttempts):
+		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
 	case err != nil:
 		h.noSession(w, r, err)
 	default:
+		h.setCookie(w, r, s.ID) // the session now lasts a whole TTL from the query's start
 		seeOther(w, "progress")
 	}
 }
@@ -101,8 +112,11 @@ func (h *Handler) start(r *http.Request, id string, req tcredit.CreateTaskReques
 	if err != nil {
 		return err
 	}
-	if s.Step.active() {
-		return nil
+	switch {
+	case s.Step.active(), s.Step == StepDone:
+		return nil // a double submit, or a late one: never a second task
+	case s.Attempts >= h.opts.MaxCodeAttempts:
+		return errTooManyAttempts
 	}
 	rn := &run{answers: make(chan answer, 1)}
 	h.mu.Lock()
@@ -116,6 +130,9 @@ func (h *Handler) start(r *http.Request, id string, req tcredit.CreateTaskReques
 
 	s.AreaCode, s.LoginType = req.AreaCode, req.LoginType
 	s.TID, s.Step, s.Code, s.Captcha, s.Summary, s.Failure = "", StepRunning, 0, nil, nil, 0
+	if until := h.now().Add(h.opts.SessionTTL); s.Expires.Before(until) {
+		s.Expires = until // a form filled slowly still gets a whole TTL for its query
+	}
 	if h.opts.User != nil {
 		s.User = h.opts.User(r)
 	}
@@ -193,7 +210,8 @@ func (h *Handler) query(ctx context.Context, cancel context.CancelFunc, snap Ses
 		res, err = h.client.Wait(ctx, snap.TID, opts...)
 	}
 
-	save(func(s *Session) { finish(s, res, err) })
+	now := h.now()
+	save(func(s *Session) { finish(s, res, err, now) })
 	h.forget(id, rn)
 	h.log.InfoContext(sctx, "h5: query ended", "tid", snap.TID, "area_code", snap.AreaCode,
 		"step", snap.Step.String(), "code", int(snap.Failure), "cause", cause(err))
@@ -212,11 +230,11 @@ func (h *Handler) onResult(ctx context.Context, s Session, res *tcredit.FundResu
 	h.opts.OnResult(ctx, s, res, err)
 }
 
-// finish records the end of a query in its session.
-func finish(s *Session, res *tcredit.FundResult, err error) {
+// finish records the end of a query in its session, summarised as of now.
+func finish(s *Session, res *tcredit.FundResult, err error, now time.Time) {
 	s.Captcha = nil
 	if err == nil && res != nil && res.Code.Done() {
-		s.Step, s.Code, s.Summary = StepDone, res.Code, summarize(res)
+		s.Step, s.Code, s.Summary = StepDone, res.Code, summarize(res, now)
 		return
 	}
 	s.Step, s.Failure = StepFailed, 0
@@ -226,20 +244,16 @@ func finish(s *Session, res *tcredit.FundResult, err error) {
 	}
 }
 
-// summarize picks what the result page shows from a report.
-func summarize(res *tcredit.FundResult) *Summary {
-	sum := &Summary{Partial: res.Code == tcredit.CodeDonePartial || len(res.Fail) > 0}
-	if b := res.BaseInfo; b != nil {
-		sum.Balance, sum.Employer = b.HouseFundBalance, b.CompanyName
+// summarize picks what the result page shows from a report, as package summary reads
+// it.
+func summarize(res *tcredit.FundResult, now time.Time) *Summary {
+	s := summary.Of(res, now)
+	return &Summary{
+		Balance:  s.Account.Balance,
+		Months:   s.Contributions.Months,
+		Employer: s.CurrentEmployer,
+		Partial:  s.Quality.Partial,
 	}
-	months := make(map[string]bool)
-	for _, bill := range res.BillInfos {
-		if bill.PayMonth != "" {
-			months[bill.PayMonth] = true
-		}
-	}
-	sum.Months = len(months)
-	return sum
 }
 
 // cause names the kind of a query's error for the log, which must not quote the

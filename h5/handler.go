@@ -239,6 +239,12 @@ func (h *Handler) sessionOrNew(w http.ResponseWriter, r *http.Request) (Session,
 	if err := h.store.Put(r.Context(), s); err != nil {
 		return Session{}, err
 	}
+	h.setCookie(w, r, id)
+	return s, nil
+}
+
+// setCookie gives the browser the session cookie of id, for a whole SessionTTL.
+func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     cookieName,
 		Value:    id,
@@ -248,7 +254,6 @@ func (h *Handler) sessionOrNew(w http.ResponseWriter, r *http.Request) (Session,
 		Secure:   r.TLS != nil || h.opts.SecureCookies,
 		SameSite: http.SameSiteStrictMode,
 	})
-	return s, nil
 }
 
 // postedSession returns the session of a POST whose form carries its CSRF token.

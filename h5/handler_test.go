@@ -321,9 +321,7 @@ func TestDoubleSubmit(t *testing.T) {
 	assert.Len(t, e.sandbox.Tasks(), 1, "one task for the session")
 	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
 
-	// Once the query ended, a late repeat of the same form starts no second one
-	// either while the first's result stands.
-	assert.Len(t, e.outcomes(), 1)
+	assert.Len(t, e.waitOutcomes(1), 1, "OnResult once") // a late repeat: TestLateRepeatAfterDoneCreatesNoTask
 }
 
 func TestCSRF(t *testing.T) {
@@ -402,26 +400,30 @@ func TestCodeAttemptLimit(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.StatusCode)
 	require.Equal(t, "failed", b.waitStep())
 
-	// The next task of the session gets no more.
-	b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
-	require.Equal(t, "sms", b.waitStep())
-	code := b.get("code")
-	assert.Contains(t, code.body, "还可尝试 0 次")
-	p = b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tcredittest.SMSCode}})
+	// The session has no attempt left: no second task is created (and billed) that
+	// could never take its code.
+	p = b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	assert.Equal(t, http.StatusTooManyRequests, p.StatusCode)
 	assert.Contains(t, p.body, "验证码尝试次数过多")
+	assert.Len(t, e.sandbox.Tasks(), 1, "no second task")
+	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID), "the failed task was rolled back, nothing else billed")
+	assert.Contains(t, b.get("result").body, "验证码尝试次数过多", "the result page offers no new code")
+	require.Len(t, e.waitOutcomes(1), 1)
+}
 
-	require.Equal(t, "failed", b.waitStep())
-	assert.Contains(t, b.get("result").body, "验证码尝试次数过多")
-	out := e.waitOutcomes(2)
-	require.Len(t, out, 2)
-	require.Error(t, out[1].err)
-	assert.Equal(t, 1, out[1].session.Attempts)
-	for _, r := range e.sandbox.Requests() {
-		if r.Endpoint == "fundUserCode" {
-			assert.NotEqual(t, out[1].session.TID, r.Form.Get("tid"), "no code is sent for the second task")
-		}
-	}
+func TestLateRepeatAfterDoneCreatesNoTask(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	fields := map[string]string{"account": "demo-success", "password": "pw"}
+	b.login("110100", "1", fields)
+	require.Equal(t, "done", b.waitStep())
+
+	// Back, and the same form sent again.
+	p := b.login("110100", "1", fields)
+	assert.Equal(t, e.url("result"), p.Request.URL.String())
+	assert.Len(t, e.sandbox.Tasks(), 1)
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Len(t, e.waitOutcomes(1), 1)
 }
 
 func TestSecurityHeaders(t *testing.T) {
@@ -662,4 +664,24 @@ func TestSharedStoreOtherReplica(t *testing.T) {
 	require.Equal(t, "done", phone.waitStep())
 	assert.Len(t, a.waitOutcomes(1), 1)
 	assert.Empty(t, b.outcomes())
+}
+
+// A form filled slowly, close to the session's end, still gets a whole TTL for its
+// query: it is not billed and then cut off.
+func TestSlowFormGetsAWholeTTL(t *testing.T) {
+	// The task takes five steps of 40ms: longer than what is left of the session when
+	// the form is sent, shorter than a whole TTL.
+	e := newEnvStep(t, 40*time.Millisecond, func(o *h5.Options) { o.SessionTTL = 400 * time.Millisecond })
+	b := e.browser()
+	form := b.get("login?city=110100&type=1")
+	require.Equal(t, http.StatusOK, form.StatusCode)
+	time.Sleep(300 * time.Millisecond) // the person types
+	v := url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
+		"f_account": {"demo-success"}, "f_password": {"pw"}}
+	p := b.post("login", v)
+	require.Equal(t, http.StatusOK, p.StatusCode)
+	require.Equal(t, "done", b.waitStep())
+	out := e.waitOutcomes(1)
+	require.Len(t, out, 1)
+	assert.NoError(t, out[0].err)
 }

@@ -405,6 +405,9 @@ func resultView(s Session, maxAttempts int) result {
 	}
 	form := "login?city=" + url.QueryEscape(s.AreaCode) + "&type=" + strconv.Itoa(s.LoginType)
 	again := func(heading, text string) result {
+		if s.Attempts >= maxAttempts && s.Attempts > 0 { // a new task could take no code
+			return result{Heading: heading, Text: msgTooManyAttempts.Text, Link: "./", LinkText: "返回首页"}
+		}
 		return result{Heading: heading, Text: text, Link: form, LinkText: "重新填写"}
 	}
 	later := func(heading, text string) result {
@@ -415,7 +418,9 @@ func resultView(s Session, maxAttempts int) result {
 		return again("账号或密码错误", "账号或密码错误，请检查后重新填写。")
 	case tcredit.CodeWrongCode:
 		r := again("验证码错误", "验证码错误，请重新登录以获取新的验证码。")
-		r.LinkText = "重新获取验证码"
+		if r.Link == form {
+			r.LinkText = "重新获取验证码"
+		}
 		return r
 	case tcredit.CodeInputTimeout:
 		return again("验证码输入超时", "等待验证码超时，请重新登录。")

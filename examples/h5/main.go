@@ -67,8 +67,12 @@ func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writ
 				logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err)
 				return
 			}
+			balance := "unknown" // a partial report (40002) may lack baseInfo
+			if res.BaseInfo != nil {
+				balance = res.BaseInfo.HouseFundBalance.String()
+			}
 			logger.InfoContext(ctx, "query done", "tid", s.TID, "code", int(res.Code),
-				"balance", res.BaseInfo.HouseFundBalance.String(), "bills", len(res.BillInfos))
+				"balance", balance, "bills", len(res.BillInfos))
 		},
 	})
 	defer flow.Close()

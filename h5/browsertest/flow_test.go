@@ -170,7 +170,10 @@ func (p *phone) login(s *site, account string, shots bool) {
 	if shots {
 		p.shot("01-cities")
 	}
+	// Wait for the filtered page itself: the unfiltered one has Beijing's link too, but
+	// only the page the filter answered with carries the query in its search box.
 	p.do("filter", chromedp.SendKeys(chromedp.ID("q"), "北京"), chromedp.Submit(chromedp.ID("q")),
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="北京"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="login?city=110100"]`)))
 	if got := p.text("#cities"); strings.Contains(got, "上海") {
 		p.t.Errorf("the filter kept other cities: %q", got)
