@@ -46,9 +46,13 @@ func BenchmarkSignBaseline(b *testing.B) {
 	}
 }
 
-// largeProfile is about 20 years of monthly contributions and two loans with 360
-// repayments each.
-var largeProfile = fakefund.Profile{Seed: 7, Months: 240, Loans: 2, Repayments: 360}
+// The reports the decoders read: 20 years of monthly contributions and two loans with
+// 360 repayments each (about 230 KB as the generator writes it), and one of about 1 MB
+// (50 years, ten such loans).
+var (
+	largeProfile = fakefund.Profile{Seed: 7, Months: 240, Loans: 2, Repayments: 360}
+	mbProfile    = fakefund.Profile{Seed: 7, Months: 600, Loans: 10, Repayments: 360}
+)
 
 // reportJSON is a getFundB data object for p.
 func reportJSON(p fakefund.Profile, variance bool) []byte {
@@ -67,9 +71,10 @@ func okBody(data []byte) []byte { return envelopeJSON(0, "成功", "095150670759
 func BenchmarkDecode(b *testing.B) {
 	for _, tc := range []struct {
 		name     string
+		profile  fakefund.Profile
 		variance bool
-	}{{"variance", true}, {"plain", false}} {
-		body := okBody(reportJSON(largeProfile, tc.variance))
+	}{{"variance", largeProfile, true}, {"plain", largeProfile, false}, {"variance-1MB", mbProfile, true}} {
+		body := okBody(reportJSON(tc.profile, tc.variance))
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
@@ -96,7 +101,11 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkDecodeBaseline reads the plain copy of the response with encoding/json into
 // structs of the same shape with float64 amounts: what plain structs can read.
 func BenchmarkDecodeBaseline(b *testing.B) {
-	body := okBody(reportJSON(largeProfile, false))
+	b.Run("plain", func(b *testing.B) { decodePlain(b, okBody(reportJSON(largeProfile, false))) })
+	b.Run("plain-1MB", func(b *testing.B) { decodePlain(b, okBody(reportJSON(mbProfile, false))) })
+}
+
+func decodePlain(b *testing.B, body []byte) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
