@@ -46,9 +46,10 @@ func paidMonth(b *tcredit.BillInfo) (m Month, ok bool) {
 	return noteMonth(b.Note)
 }
 
-// noteMonth returns the month a note names: six digits ("汇缴201707公积金") or a year
-// of four digits, a separator and a month ("补缴2016年3月", "2016-03"). ok is false when
-// the note names no month, or more than one.
+// noteMonth returns the month a note names: six digits ("汇缴201707公积金"), a date of
+// eight ("汇缴20170727"), or a year of four digits, a separator and a month
+// ("补缴2016年3月", "2016-03", "2016.3月"); see monthIn for the amounts it skips. ok is
+// false when the note names no month, or more than one.
 func noteMonth(note string) (m Month, ok bool) {
 	for i := 0; i < len(note); {
 		n := leadingDigits(note[i:])
@@ -67,20 +68,44 @@ func noteMonth(note string) (m Month, ok bool) {
 	return m, !m.IsZero()
 }
 
-// monthIn reads the month at the start of s, which starts with n digits.
+// monthIn reads the month at the start of s, which starts with n digits. Notes carry
+// amounts too, so a number with a decimal fraction or followed by 元 is an amount,
+// never a month ("金额1999.12元", "201707.50"): a year and a month joined by "." are a
+// month only when 月, or a "." and a day, follows them ("2017.7月", "2017.07.27"), and
+// "基数2000.10" names no month.
 func monthIn(s string, n int) (Month, bool) {
-	var d date
-	ok := false
 	switch n {
-	case 6:
-		d, ok = checked(atoi(s[:4]), atoi(s[4:6]), 0)
-	case 4:
-		rest, _, sep := separator(s[4:])
-		if month, _, num := smallNumber(rest); sep && num {
-			d, ok = checked(atoi(s[:4]), month, 0)
+	case 6, 8: // 201707, 20170727
+		if isAmount(s[n:]) {
+			return Month{}, false
 		}
+		d, ok := parseDate(s[:n])
+		return d.month, ok
+	case 4:
+		rest, sep, _ := separator(s[4:])
+		month, tail, num := smallNumber(rest)
+		if sep == "" || !num || sep == "." && !strings.HasPrefix(tail, "月") && !isDay(tail) {
+			return Month{}, false
+		}
+		d, ok := checked(atoi(s[:4]), month, 0)
+		return d.month, ok
 	}
-	return d.month, ok
+	return Month{}, false
+}
+
+// isAmount reports whether the number before rest is an amount: rest starts with a
+// decimal fraction or with 元.
+func isAmount(rest string) bool {
+	return strings.HasPrefix(rest, "元") || len(rest) > 1 && rest[0] == '.' && leadingDigits(rest[1:]) > 0
+}
+
+// isDay reports whether s starts with "." and a day of one or two digits.
+func isDay(s string) bool {
+	if !strings.HasPrefix(s, ".") {
+		return false
+	}
+	_, _, ok := smallNumber(s[1:])
+	return ok
 }
 
 // row is a statement row with its arrival date read.

@@ -288,6 +288,53 @@ func TestOfMonthFromNote(t *testing.T) {
 	assert.Equal(t, []Employer{{Name: c, First: Month{2017, 4}, Last: Month{2017, 7}}}, s.Employers)
 }
 
+func TestNoteMonth(t *testing.T) {
+	for _, tt := range []struct {
+		note string
+		want Month // zero: the note names no month, or several
+	}{
+		{"汇缴201707公积金(个人单位)", Month{2017, 7}},
+		{"汇缴20170701", Month{2017, 7}},
+		{"补缴20170701-20170731", Month{2017, 7}},
+		{"补缴2016年3月", Month{2016, 3}},
+		{"2017年7月", Month{2017, 7}},
+		{"汇缴2017-04 公积金", Month{2017, 4}},
+		{"汇缴2017/4", Month{2017, 4}},
+		{"2017.7月", Month{2017, 7}},
+		{"汇缴2017.07.27", Month{2017, 7}},
+		// amounts are no months
+		{"补缴 基数2000.10", Month{}},
+		{"补缴 基数2000.10元", Month{}},
+		{"汇缴201707 金额1999.12元", Month{2017, 7}},
+		{"汇缴2017.07 金额1999.12", Month{}},
+		{"补缴 金额201707.50", Month{}},
+		{"补缴 金额201707元", Month{}},
+		// no month, or several
+		{"汇缴公积金", Month{}},
+		{"补缴201601-201603", Month{}},
+		{"汇缴2017.7月 补缴2017.6月", Month{}},
+		{"汇缴201713", Month{}},
+		{"汇缴2017071", Month{}},
+	} {
+		m, ok := noteMonth(tt.note)
+		assert.Equal(t, tt.want, m, "%q", tt.note)
+		assert.Equal(t, !tt.want.IsZero(), ok, "%q", tt.note)
+	}
+}
+
+func TestOfAmountInNote(t *testing.T) {
+	const c = "长青食品有限公司"
+	bills := []tcredit.BillInfo{
+		{Note: "汇缴201707 金额1999.12元", PayArriveDate: "2017-07-20", InAmount: 1999*yuan + 12, CompanyName: c},
+		{Note: "补缴 基数2000.10", PayArriveDate: "2017-07-21", InAmount: 240 * yuan, CompanyName: c},
+	}
+	s := Of(&tcredit.FundResult{Code: tcredit.CodeDone, BillInfos: bills}, asOf)
+	assert.Equal(t, Month{2017, 7}, s.Contributions.Latest, "1999.12 is an amount, not December 1999")
+	assert.Equal(t, 1, s.Contributions.Months)
+	assert.Equal(t, 1, s.Quality.UnknownMonth, "2000.10 is a base, not October 2000")
+	assert.Equal(t, []Employer{{Name: c, First: Month{2017, 7}, Last: Month{2017, 7}}}, s.Employers)
+}
+
 func TestOfUnknownMonth(t *testing.T) {
 	const c = "长青食品有限公司"
 	bills := []tcredit.BillInfo{
