@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,6 +134,55 @@ func TestQueryOutWithTable(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &res))
 	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+}
+
+// TestQueryOutIsDirectory refuses an --out that is a directory before any task is
+// created, so that no result is billed and then lost.
+func TestQueryOutIsDirectory(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1", "--out", dir)
+	assert.Equal(t, exitUsage, o.code)
+	assert.Equal(t, "tcredit: --out "+dir+" is a directory: give a file name", o.lastLine())
+	assert.NotRegexp(t, tidLine, o.stderr)
+	assert.Empty(t, srv.Tasks(), "no task is created")
+	assert.Equal(t, 0, srv.Billed(srv.AppID))
+}
+
+// TestQueryOutKeptOnFailure leaves an --out file as it was when the query gives no
+// result: an existing one keeps its content, a new one is not left behind empty.
+func TestQueryOutKeptOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	old, fresh := filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")
+	require.NoError(t, os.WriteFile(old, []byte(`{"tid":"earlier"}`), 0o644))
+	for _, out := range []string{old, fresh} {
+		o := runCLI(t, testEnv(t), lines("demo-wrong-password", "pw"), "--sandbox", "query", "110100", "--login-type", "1", "--out", out)
+		assert.Equal(t, exitTaskFailed, o.code, o.stderr)
+	}
+	b, err := os.ReadFile(old)
+	require.NoError(t, err)
+	assert.Equal(t, `{"tid":"earlier"}`, string(b))
+	fi, err := os.Stat(old)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "made owner-only before the query")
+	assert.NoFileExists(t, fresh)
+}
+
+// TestQueryOutNotSaved names the task whose result could not be written at the end,
+// so that it can be fetched again rather than queried and billed again.
+func TestQueryOutNotSaved(t *testing.T) {
+	out, err := openOut(filepath.Join(t.TempDir(), "r.json"))
+	require.NoError(t, err)
+	require.NoError(t, out.f.Close()) // every write fails from now on
+	var stdout, stderr bytes.Buffer
+	c := &cli{stdout: &stdout, stderr: &stderr, opts: options{json: true}}
+	res := &tcredit.FundResult{TID: "5f2a9c", Code: tcredit.CodeDone}
+
+	err = c.printResult(res, out)
+	require.Error(t, err)
+	assert.Equal(t, exitError, c.fail(err))
+	assert.Regexp(t, `^tcredit: result of task 5f2a9c not saved: .*file already closed — fetch it again with 'tcredit get 5f2a9c --json'\n$`, stderr.String())
+	assert.Contains(t, stdout.String(), `"tid": "5f2a9c"`, "the result is printed before the file is written")
 }
 
 func TestQuerySMSChallenge(t *testing.T) {

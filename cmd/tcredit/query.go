@@ -21,9 +21,11 @@ const sandboxHint = "sandbox: log in as demo-success (any password), demo-sms-ch
 // query runs a whole query for a person at the terminal: it asks the city's login form,
 // creates the task, follows it, asks for the codes it needs, and prints the result.
 func (c *cli) query(ctx context.Context, areaCode string) error {
-	if err := checkOut(c.opts.out); err != nil {
+	out, err := openOut(c.opts.out)
+	if err != nil {
 		return err
 	}
+	defer out.discard()
 	m, err := c.loginMethod(ctx, areaCode)
 	if err != nil {
 		return err
@@ -41,7 +43,7 @@ func (c *cli) query(ctx context.Context, areaCode string) error {
 		}
 		return err
 	}
-	return c.printResult(res)
+	return c.printResult(res, out)
 }
 
 // loginMethod returns the login method the query uses, once it knows that the city
@@ -343,52 +345,95 @@ func fileSafe(s string) string {
 	}, s)
 }
 
-// checkOut refuses an --out file whose directory does not exist, before the query is
-// billed rather than after.
-func checkOut(out string) error {
-	if out == "" {
-		return nil
+// outFile is the file of --out. It is opened before the query is billed, so that a
+// path that cannot be written is refused before rather than after; an existing file
+// keeps its content until the result replaces it.
+type outFile struct {
+	f       *os.File
+	created bool // the file did not exist: discard removes it
+	written bool
+}
+
+// openOut opens the --out file for writing, or returns nil when there is none. The
+// file holds personal data: it is made readable by its owner only, even one that
+// existed.
+func openOut(path string) (*outFile, error) {
+	if path == "" {
+		return nil, nil
 	}
-	dir := filepath.Dir(out)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usagef("--out %s: no directory %s", out, dir)
+	if dir := filepath.Dir(path); !isDir(dir) {
+		return nil, usagef("--out %s: no directory %s", path, dir)
+	}
+	if isDir(path) {
+		return nil, usagef("--out %s is a directory: give a file name", path)
+	}
+	o := &outFile{created: true}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		o.created = false
+		f, err = os.OpenFile(path, os.O_WRONLY, 0)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	o.f = f
+	if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
+		o.discard()
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	return o, nil
+}
+
+// isDir reports whether path is a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// write replaces the file's content with res as JSON and closes the file. Its error
+// names the task, whose result can be fetched again.
+func (o *outFile) write(res *tcredit.FundResult) error {
+	err := o.f.Truncate(0)
+	if err == nil {
+		err = writeJSON(o.f, res)
+	}
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	o.written = err == nil
+	if err != nil {
+		return fmt.Errorf("result of task %s not saved: %w — fetch it again with 'tcredit get %s --json'", res.TID, err, res.TID)
 	}
 	return nil
 }
 
+// discard closes the file when no result was written to it, and removes it when
+// openOut created it. It does nothing on a nil outFile.
+func (o *outFile) discard() {
+	if o == nil || o.written {
+		return
+	}
+	o.f.Close()
+	if o.created {
+		os.Remove(o.f.Name())
+	}
+}
+
 // printResult prints a finished task: the whole result as JSON with --json, the
-// underwriting summary otherwise; with --out it also writes the JSON to that file.
-func (c *cli) printResult(res *tcredit.FundResult) error {
+// underwriting summary otherwise; with --out it also writes the JSON to out.
+func (c *cli) printResult(res *tcredit.FundResult, out *outFile) error {
 	var err error
 	if c.opts.json {
 		err = writeJSON(c.stdout, res)
 	} else {
 		err = c.printSummary(res)
 	}
-	if c.opts.out == "" || err != nil {
+	if out == nil || err != nil {
 		return err
 	}
-	if err := writeJSONFile(c.opts.out, res); err != nil {
+	if err := out.write(res); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "result written to %s\n", c.opts.out)
+	fmt.Fprintf(c.stderr, "result written to %s\n", out.f.Name())
 	return nil
-}
-
-// writeJSONFile writes v as JSON to a file only its owner can read: it holds personal
-// data.
-func writeJSONFile(path string, v any) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
-		f.Close()
-		return err
-	}
-	if err := writeJSON(f, v); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
