@@ -25,7 +25,10 @@
 // for the month it pays for, not the month it arrived. A row whose month cannot be read
 // this way (no payMonth and a note naming no month, or several) is counted in
 // Quality.UnknownMonth and in no month: the month is never guessed from the arrival
-// date. A month paid by several rows counts once.
+// date. A month paid by several rows counts once. In a note, a number with a decimal
+// fraction or followed by 元 is an amount, not a month: a year and month joined by "."
+// count only when 月 or a day follows ("2017.7月"), so "基数2000.10" names no month; an
+// eight-digit date ("20170701") names its month.
 //
 // A row identical in every field to an earlier one is a duplicate of the crawl and is
 // ignored everywhere. The statement is read in order of arrival date, whatever order

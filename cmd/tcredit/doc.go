@@ -45,7 +45,8 @@
 // the end it prints the underwriting summary (package summary) as a table, with the
 // holder's name and ID card number masked. With --json it prints the whole result,
 // unmasked, as JSON instead; with --out FILE it also writes that JSON to FILE, readable
-// by its owner only.
+// by its owner only. FILE is opened before anything is billed (a directory is refused),
+// and an existing FILE is replaced only by a new result.
 //
 // Prompts, the status line and messages go to standard error; tables and JSON go to
 // standard output, so that a result can be piped or redirected while the person still
