@@ -249,8 +249,9 @@ func pastDeadline(ctx context.Context, d time.Duration) bool {
 // form builds the signed request body: the non-blank parameters, appId and tokenKey.
 func (c *Client) form(ep endpoint, params map[string]string) []byte {
 	var pairsBuf [16]param
+	pairs := signedParams(pairsBuf[:0], params)
 	var b bytes.Buffer
-	for _, p := range signedParams(pairsBuf[:0], params) {
+	for _, p := range pairs {
 		b.WriteString(url.QueryEscape(p.key))
 		b.WriteByte('=')
 		b.WriteString(url.QueryEscape(p.value))
@@ -259,7 +260,7 @@ func (c *Client) form(ep endpoint, params map[string]string) []byte {
 	b.WriteString("appId=")
 	b.WriteString(url.QueryEscape(c.appID))
 	b.WriteString("&tokenKey=")
-	b.WriteString(Sign(c.url(ep), c.tokenID, params))
+	b.WriteString(signPairs(c.url(ep), c.tokenID, pairs))
 	return b.Bytes()
 }
 

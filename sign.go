@@ -16,7 +16,11 @@ import (
 // Sign is exported for servers and tests that check a signature.
 func Sign(endpointURL, tokenID string, params map[string]string) string {
 	var pairsBuf [16]param
-	pairs := signedParams(pairsBuf[:0], params)
+	return signPairs(endpointURL, tokenID, signedParams(pairsBuf[:0], params))
+}
+
+// signPairs is Sign over parameters already chosen and sorted by signedParams.
+func signPairs(endpointURL, tokenID string, pairs []param) string {
 	var buf [512]byte
 	b := append(buf[:0], endpointURL...)
 	b = append(b, tokenID...)
