@@ -37,7 +37,7 @@
 //
 // query is interactive. It asks each field of the city's login form, a select as a
 // numbered list of its choices and a password without echo on a terminal; it checks
-// the answers with LoginMethod.Validate and asks the wrong ones again before anything
+// the answers with LoginMethod.NewRequest and asks the wrong ones again before anything
 // is billed. It then creates the task and prints its tid at once, shows a status line
 // (the time since the task was created and its status in words) redrawn in place on a
 // terminal and as plain lines otherwise, asks for the SMS code when one is sent, and

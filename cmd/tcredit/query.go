@@ -139,8 +139,8 @@ func (c *cli) chooseMethod(ctx context.Context, city tcredit.City, methods []tcr
 	}
 }
 
-// fillForm asks each field of the login form, checks the answers with
-// LoginMethod.Validate, and asks again the fields it finds wrong.
+// fillForm asks each field of the login form, makes the request of the answers with
+// LoginMethod.NewRequest, and asks again the fields it finds wrong.
 func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
 	values := make(map[string]string, len(m.LoginParams))
 	for _, p := range m.LoginParams {
@@ -150,9 +150,11 @@ func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMeth
 		}
 		values[p.Name] = v
 	}
+	if m.AreaCode == "" {
+		m.AreaCode = areaCode // a server that leaves it out of the login method
+	}
 	for {
-		req := newRequest(areaCode, m.LoginType, values)
-		err := m.Validate(req)
+		req, err := m.NewRequest(values)
 		var invalid *tcredit.ValidationError
 		if err == nil || !errors.As(err, &invalid) {
 			return req, err
@@ -181,7 +183,7 @@ func findParam(m tcredit.LoginMethod, name string) (tcredit.LoginParam, bool) {
 
 // askParam asks one field of the login form: a select as a numbered list of its
 // choices, a password without echo on a terminal. The answer is not checked here:
-// fillForm leaves that to LoginMethod.Validate.
+// fillForm leaves that to LoginMethod.NewRequest.
 func (c *cli) askParam(ctx context.Context, p tcredit.LoginParam) (string, error) {
 	label := p.Label + " (" + p.Name + ")"
 	if p.Label == "" {
@@ -245,32 +247,6 @@ func (c *cli) askSecret(ctx context.Context, prompt string) (string, error) {
 	restore()
 	fmt.Fprintln(c.stderr)
 	return answer, err
-}
-
-// newRequest makes the request of the login form's answers, by parameter name.
-func newRequest(areaCode string, loginType int, values map[string]string) tcredit.CreateTaskRequest {
-	req := tcredit.CreateTaskRequest{AreaCode: areaCode, LoginType: loginType}
-	fields := map[string]*string{
-		"id_card":      &req.IDCard,
-		"account":      &req.Account,
-		"password":     &req.Password,
-		"sub_area":     &req.SubArea,
-		"real_name":    &req.RealName,
-		"mobile":       &req.Mobile,
-		"corp_account": &req.CorpAccount,
-		"corp_name":    &req.CorpName,
-	}
-	for name, v := range values {
-		if f, ok := fields[name]; ok {
-			*f = v
-			continue
-		}
-		if req.Extra == nil {
-			req.Extra = make(map[string]string)
-		}
-		req.Extra[name] = v
-	}
-	return req
 }
 
 // codeProvider returns the function that asks the person for a challenge's code: the
