@@ -170,7 +170,7 @@ type BaseInfo struct {
 	InYearAddPayAmount     Amount `json:"inYearAddPayAmount"`     // 本年补缴
 	Gender                 string `json:"gender"`                 // 性别
 	InYearInterest         Amount `json:"inYearInterest"`         // 本年利息
-	InYearTranerin         Amount `json:"inYearTranerin"`         // 本年转入
+	InYearTransferIn       Amount `json:"inYearTranerin"`         // 本年转入 (the key keeps the document's spelling)
 	InYearReceiveAmount    Amount `json:"inYearReceiveAmount"`    // 本年支取
 	OpenAccountDate        string `json:"openAccountDate"`        // 开户日期
 	IDCard                 string `json:"idCard"`                 // 身份证号

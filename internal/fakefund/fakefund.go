@@ -141,7 +141,7 @@ type Base struct {
 	InYearAddPayAmount     int64  // 本年补缴
 	Gender                 string // 性别
 	InYearInterest         int64  // 本年利息
-	InYearTranerin         int64  // 本年转入
+	InYearTransferIn       int64  // 本年转入
 	InYearReceiveAmount    int64  // 本年支取
 	OpenAccountDate        string // 开户日期, "2005-07-01"
 	IDCard                 string // 身份证号

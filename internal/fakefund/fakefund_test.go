@@ -366,7 +366,7 @@ func checkBills(t *testing.T, r *Report, check checkFunc) {
 	check(base.InYearAddPayAmount == addYear, "inYearAddPayAmount %d, rows %d", base.InYearAddPayAmount, addYear)
 	check(base.InYearInterest == interestYear, "inYearInterest %d, rows %d", base.InYearInterest, interestYear)
 	check(base.LastYearInterest == interestLast, "lastYearInterest %d, rows %d", base.LastYearInterest, interestLast)
-	check(base.InYearTranerin == transferYear, "inYearTranerin %d, rows %d", base.InYearTranerin, transferYear)
+	check(base.InYearTransferIn == transferYear, "inYearTranerin %d, rows %d", base.InYearTransferIn, transferYear)
 	check(base.InYearReceiveAmount == receiveYear, "inYearReceiveAmount %d, rows %d", base.InYearReceiveAmount, receiveYear)
 	check(base.LastYearBalance == lastYearBalance, "lastYearBalance %d, rows %d", base.LastYearBalance, lastYearBalance)
 	if len(r.Bills) > 0 {
