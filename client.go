@@ -315,7 +315,7 @@ func readBody(resp *http.Response) ([]byte, error) {
 
 // frame is the envelope read first: the status decides, whatever shape data has.
 type frame struct {
-	Status  *Status  `json:"status"`
+	Status  *Status  `json:"status" wire:"unique"`
 	Message string   `json:"message"`
 	SeqNum  string   `json:"seqNum"`
 	Data    wire.Raw `json:"data"`

@@ -79,10 +79,10 @@ func (r CreateTaskRequest) check() error {
 
 // createData is the data of a createFundSearchTaskB response.
 type createData struct {
-	Success bool     `json:"success"` // 下发任务是否成功
-	TID     string   `json:"tid"`     // 任务id
-	Status  TaskCode `json:"status"`  // -1:接口调用异常 -2:参数错误
-	Message string   `json:"message"` // 异常 / 错误提示
+	Success bool     `json:"success"`              // 下发任务是否成功
+	TID     string   `json:"tid"`                  // 任务id
+	Status  TaskCode `json:"status" wire:"unique"` // -1:接口调用异常 -2:参数错误
+	Message string   `json:"message"`              // 异常 / 错误提示
 }
 
 // CreateTask starts a query task with a person's login and returns its tid, by which
