@@ -84,6 +84,17 @@ func (r CreateTaskRequest) params() map[string]string {
 	return p
 }
 
+// scrubber returns the scrubber of the request's secret values.
+func (r CreateTaskRequest) scrubber() *scrubber {
+	s := newScrubber()
+	for k, v := range r.params() {
+		if !publicParams[k] {
+			s.add(v)
+		}
+	}
+	return s
+}
+
 // NewRequest fills a request from what a person typed into the login form of m, keyed
 // by the form's parameter names (LoginParam.Name): each value goes to the field of
 // that parameter, or to Extra when the form names a parameter that has no field of its
@@ -156,10 +167,10 @@ func (r CreateTaskRequest) check() error {
 
 // createData is the data of a createFundSearchTaskB response.
 type createData struct {
-	Success bool     `json:"success"` // 下发任务是否成功
-	TID     string   `json:"tid"`     // 任务id
-	Status  TaskCode `json:"status"`  // -1:接口调用异常 -2:参数错误
-	Message string   `json:"message"` // 异常 / 错误提示
+	Success bool     `json:"success"`              // 下发任务是否成功
+	TID     string   `json:"tid"`                  // 任务id
+	Status  TaskCode `json:"status" wire:"unique"` // -1:接口调用异常 -2:参数错误
+	Message string   `json:"message"`              // 异常 / 错误提示
 }
 
 // CreateTask starts a query task with a person's login and returns its tid, by which

@@ -8,8 +8,8 @@ import (
 
 // userCodeData is the data of a fundUserCode response.
 type userCodeData struct {
-	Status  TaskCode `json:"status"`  // 接口调用状态 -9:权限认证失败 0:成功 -1:接口异常 -2:参数错误
-	Message string   `json:"message"` // 接口返回描述
+	Status  TaskCode `json:"status" wire:"unique,nonblank"` // 接口调用状态 -9:权限认证失败 0:成功 -1:接口异常 -2:参数错误
+	Message string   `json:"message"`                       // 接口返回描述
 }
 
 // SubmitCode answers the challenge of task tid with the code the person typed: the SMS

@@ -55,9 +55,9 @@ func (m LoginMethod) problems(req CreateTaskRequest) []*FieldError {
 	}
 	values := req.params()
 	for _, p := range m.LoginParams {
-		v := values[p.Name]
+		v := trimValue(values[p.Name])
 		switch {
-		case isBlank(v):
+		case v == "":
 			if p.Required {
 				add(p.Name, p.Label, errors.New("is required"))
 			}
