@@ -19,7 +19,7 @@ import (
 func ExampleClient_Query() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -54,7 +54,7 @@ func ExampleClient_Query() {
 func ExampleClient_Wait() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}

@@ -22,7 +22,7 @@ import (
 func TestReadmeCallbacks(t *testing.T) {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	t.Setenv("CALLBACK_SECRET", "callback-secret-for-the-readme")
 	mux := http.NewServeMux()

@@ -8,7 +8,7 @@
 //
 //	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 //	defer srv.Close()
-//	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+//	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 //
 // NewHandler gives the same sandbox as an http.Handler, to mount on a server of one's
 // own; cmd/tcredit-sandbox serves it on a port for programs in other languages.

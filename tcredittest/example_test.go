@@ -17,7 +17,7 @@ func ExampleNewServer() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
 	defer srv.Close()
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func ExampleNewServer() {
 		log.Fatal(err)
 	}
 	fmt.Println(int(res.Code), res.Msg)
-	fmt.Println("billed:", srv.Billed(srv.AppID))
+	fmt.Println("billed:", srv.Billed(srv.AppID()))
 	// Output:
 	// 40001 爬取结束
 	// billed: 1
@@ -49,7 +49,7 @@ func ExampleHandler_AddAccount() {
 		Report:   tcredittest.Report{Seed: 42, Months: 120, Loans: 2},
 	})
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,14 +71,14 @@ func ExampleHandler_InjectFault() {
 	defer srv.Close()
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = client.CreateTask(context.Background(),
 		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "any"})
 	fmt.Println(errors.Is(err, tcredit.ErrOutcomeUnknown))
-	fmt.Println("tasks:", len(srv.Tasks()), "billed:", srv.Billed(srv.AppID))
+	fmt.Println("tasks:", len(srv.Tasks()), "billed:", srv.Billed(srv.AppID()))
 	// Output:
 	// true
 	// tasks: 1 billed: 1

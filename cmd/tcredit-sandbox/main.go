@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		URL     string `json:"url"`
 		AppID   string `json:"appId"`
 		TokenID string `json:"tokenId"`
-	}{url, h.AppID, h.TokenID})
+	}{url, h.AppID(), h.TokenID()})
 	if err != nil {
 		ln.Close()
 		return err

@@ -146,7 +146,7 @@ func TestQueryOutIsDirectory(t *testing.T) {
 	assert.Equal(t, "tcredit: --out "+dir+" is a directory: give a file name", o.lastLine())
 	assert.NotRegexp(t, tidLine, o.stderr)
 	assert.Empty(t, srv.Tasks(), "no task is created")
-	assert.Equal(t, 0, srv.Billed(srv.AppID))
+	assert.Equal(t, 0, srv.Billed(srv.AppID()))
 }
 
 // TestQueryOutKeptOnFailure leaves an --out file as it was when the query gives no
@@ -243,7 +243,7 @@ func TestQueryWrongPassword(t *testing.T) {
 	tid := tidLine.FindStringSubmatch(o.stderr)[1]
 	assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
 	assert.Empty(t, o.stdout)
-	assert.Equal(t, 0, srv.Billed(srv.AppID), "a failed task is not billed")
+	assert.Equal(t, 0, srv.Billed(srv.AppID()), "a failed task is not billed")
 }
 
 func TestQueryFailedJSON(t *testing.T) {
@@ -296,7 +296,7 @@ func TestQueryOutcomeUnknown(t *testing.T) {
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitUnknown, o.code)
 	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(.+\): a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
-	assert.Equal(t, 1, srv.Billed(srv.AppID))
+	assert.Equal(t, 1, srv.Billed(srv.AppID()))
 }
 
 func TestQueryInterrupted(t *testing.T) {
@@ -319,7 +319,7 @@ func TestQueryInterrupted(t *testing.T) {
 // a code for which stop is true.
 func startTask(t *testing.T, srv *tcredittest.Server, account string, stop func(tcredit.TaskCode) bool) string {
 	t.Helper()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	ctx := context.Background()
 	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: account, Password: "pw"})

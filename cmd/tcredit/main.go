@@ -240,8 +240,8 @@ func flagError(err error) error {
 func (c *cli) connect() error {
 	ua := tcredit.WithUserAgent("tcredit-cli/" + tcredit.Version)
 	if c.opts.sandbox {
-		c.srv = tcredittest.NewServer(tcredittest.WithStep(c.env.step))
-		client, err := tcredit.NewClient(c.srv.AppID, c.srv.TokenID, tcredit.WithBaseURL(c.srv.URL), ua)
+		c.srv = tcredittest.NewServer(tcredittest.WithStep(c.env.step), tcredittest.WithClock(c.env.now))
+		client, err := tcredit.NewClient(c.srv.AppID(), c.srv.TokenID(), tcredit.WithBaseURL(c.srv.URL), ua)
 		c.client = client
 		return err
 	}

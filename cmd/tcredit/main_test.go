@@ -25,16 +25,23 @@ const testStep = 2 * time.Millisecond
 // maxWait bounds the waits of the tests for the sandbox; they take milliseconds.
 const maxWait = 10 * time.Second
 
-// testNow is the clock of the tests: a day in August 2017, a month after the sandbox's
-// reports end, so that the summary's windows hold data.
+// testNow is when the tests run, by their clock and their sandbox's: a day in August
+// 2017, so that the sandbox's reports end in 2017-07 and the output is the same every
+// month.
 var testNow = time.Date(2017, 8, 15, 10, 0, 0, 0, chinaTime)
+
+// testClock returns a clock that starts at testNow and runs.
+func testClock() func() time.Time {
+	start := time.Now()
+	return func() time.Time { return testNow.Add(time.Since(start)) }
+}
 
 // testEnv returns an env with no environment variables, stderr not a terminal, and a
 // fast sandbox.
 func testEnv(t *testing.T) env {
 	return env{
 		getenv:  func(string) string { return "" },
-		now:     func() time.Time { return testNow },
+		now:     testClock(),
 		tempDir: t.TempDir(),
 		step:    testStep,
 		poll:    testStep,
@@ -44,8 +51,8 @@ func testEnv(t *testing.T) env {
 // withCredentials returns e reading the credentials of srv from its environment.
 func withCredentials(e env, srv *tcredittest.Server) env {
 	vars := map[string]string{
-		"TCREDIT_APP_ID":   srv.AppID,
-		"TCREDIT_TOKEN_ID": srv.TokenID,
+		"TCREDIT_APP_ID":   srv.AppID(),
+		"TCREDIT_TOKEN_ID": srv.TokenID(),
 		"TCREDIT_BASE_URL": srv.URL,
 	}
 	e.getenv = func(key string) string { return vars[key] }
@@ -54,7 +61,7 @@ func withCredentials(e env, srv *tcredittest.Server) env {
 
 // newServer starts a sandbox for one test.
 func newServer(t *testing.T) *tcredittest.Server {
-	srv := tcredittest.NewServer(tcredittest.WithStep(testStep))
+	srv := tcredittest.NewServer(tcredittest.WithStep(testStep), tcredittest.WithClock(testClock()))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -233,9 +240,9 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 	e := testEnv(t)
 	e.getenv = func(string) string { return "" }
 	for _, args := range [][]string{
-		{"--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL, "params", "110100", "--json"},
-		{"params", "--json", "110100", "--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL},
-		{"--json", "--app-id", srv.AppID, "params", "--token-id", srv.TokenID, "--base-url", srv.URL, "--", "110100"},
+		{"--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL, "params", "110100", "--json"},
+		{"params", "--json", "110100", "--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL},
+		{"--json", "--app-id", srv.AppID(), "params", "--token-id", srv.TokenID(), "--base-url", srv.URL, "--", "110100"},
 	} {
 		o := runCLI(t, e, nil, args...)
 		assert.Equal(t, exitOK, o.code, o.stderr)

@@ -28,7 +28,7 @@ func newTestService(t *testing.T) (*httptest.Server, *tcredittest.Server) {
 	callbackURL, err := tcredit.CallbackURL("http://"+ts.Listener.Addr().String()+"/fund/callback", testSecret)
 	require.NoError(t, err)
 	sb := tcredittest.NewServer(tcredittest.WithStep(3*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
-	client, err := tcredit.NewClient(sb.AppID, sb.TokenID, tcredit.WithBaseURL(sb.URL))
+	client, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
 	require.NoError(t, err)
 	svc := newService(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts.Config.Handler = svc.routes(testSecret)
@@ -90,7 +90,7 @@ func TestQueryDrivenByCallbacks(t *testing.T) {
 		}
 	}
 	assert.LessOrEqual(t, polls, 3)
-	assert.Equal(t, 1, sb.Billed(sb.AppID))
+	assert.Equal(t, 1, sb.Billed(sb.AppID()))
 }
 
 func TestBadLoginIsRefusedBeforeBilling(t *testing.T) {
@@ -98,7 +98,7 @@ func TestBadLoginIsRefusedBeforeBilling(t *testing.T) {
 	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-success"}`)
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, body, "password")
-	assert.Zero(t, sb.Billed(sb.AppID))
+	assert.Zero(t, sb.Billed(sb.AppID()))
 	assert.Empty(t, sb.Tasks())
 }
 

@@ -54,7 +54,7 @@ func main() {
 func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writer) error {
 	sandbox := tcredittest.NewServer(tcredittest.WithStep(step))
 	defer sandbox.Close()
-	client, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL))
+	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	if err != nil {
 		ln.Close()
 		return err

@@ -56,9 +56,8 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	} else {
 		srv := tcredittest.NewServer(tcredittest.WithStep(step))
 		defer srv.Close()
-		client, err = tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+		client, err = tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 		user = sandboxUser{out: out}
-		asOf = sandboxAsOf
 		fmt.Fprintf(out, "No TCREDIT_APP_ID / TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n\n", srv.URL)
 	}
 	if err != nil {
@@ -66,9 +65,6 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	}
 	return query(ctx, client, user, asOf, out)
 }
-
-// sandboxAsOf is the day the sandbox's reports are read as of: they end in 2017-07.
-var sandboxAsOf = time.Date(2017, 8, 1, 0, 0, 0, 0, time.Local)
 
 func baseURLOf(getenv func(string) string) string {
 	if base := getenv("TCREDIT_BASE_URL"); base != "" {
