@@ -230,3 +230,9 @@ func ExampleTaskError() {
 	// Output:
 	// true 登录失败,用户名密码输入错误 true
 }
+
+func ExampleMaskIDCard() {
+	fmt.Println(tcredit.MaskIDCard("430102198001011234"), tcredit.MaskMobile("13812348000"), tcredit.MaskName("张三"))
+	// Output:
+	// 4301**********1234 138****8000 张*
+}
