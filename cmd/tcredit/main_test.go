@@ -159,8 +159,37 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
+func TestCommandHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "query"}, "Usage: tcredit query AREA_CODE [--login-type N] [--out FILE] [flags]\n"},
+		{[]string{"query", "-h"}, "Usage: tcredit query AREA_CODE"},
+		{[]string{"query", "--help"}, "Usage: tcredit query AREA_CODE"},
+		{[]string{"--sandbox", "cities", "--help"}, "Usage: tcredit cities [flags]\n"},
+		{[]string{"code", "--help"}, "Usage: tcredit code TID CODE [flags]\n"},
+		{[]string{"help", "code"}, "Usage: tcredit code TID CODE [flags]\n"},
+		{[]string{"help", "get"}, "Usage: tcredit get TID [flags]\n"},
+		{[]string{"help", "params"}, "Usage: tcredit params AREA_CODE [flags]\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, tt.args...)
+			assert.Equal(t, exitOK, o.code)
+			assert.True(t, strings.HasPrefix(o.stdout, tt.want), "%s", o.stdout)
+			assert.NotContains(t, o.stdout, "Commands:", "not the global page")
+			assert.Contains(t, o.stdout, "run 'tcredit help'")
+			assert.Empty(t, o.stderr)
+		})
+	}
+	for _, c := range commands {
+		assert.True(t, strings.HasPrefix(c.help, "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
+		assert.Contains(t, usageText, "\n  "+c.synopsis(), "the global help lists %s", c.name)
+	}
+}
+
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"query", "-h"}, {"--sandbox", "cities", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"--sandbox", "-h", "cities"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			o := runCLI(t, testEnv(t), nil, args...)
 			assert.Equal(t, exitOK, o.code)
@@ -183,10 +212,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--sandbox", "query", "--json"}, "tcredit: query needs AREA_CODE (usage: tcredit query AREA_CODE)"},
 		{[]string{"get"}, "tcredit: get needs TID (usage: tcredit get TID)"},
 		{[]string{"--sandbox", "cities", "330100"}, `tcredit: cities takes no argument, got "330100"`},
-		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes one AREA_CODE, got "330100 110100"`},
-		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: -bogus (run 'tcredit help')"},
-		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: -out (run 'tcredit help')"},
-		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag -login-type: parse error (run 'tcredit help')`},
+		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes AREA_CODE, got "330100 110100" (usage: tcredit params AREA_CODE)`},
+		{[]string{"--sandbox", "code", "abc"}, "tcredit: code needs CODE (usage: tcredit code TID CODE)"},
+		{[]string{"code"}, "tcredit: code needs TID CODE (usage: tcredit code TID CODE)"},
+		{[]string{"--sandbox", "code", "abc", "12", "34"}, `tcredit: code takes TID CODE, got "abc 12 34" (usage: tcredit code TID CODE)`},
+		{[]string{"help", "nope"}, `tcredit: no help for "nope" (run 'tcredit help')`},
+		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: --bogus (run 'tcredit help')"},
+		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: --out (run 'tcredit help cities')"},
+		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag --login-type: parse error (run 'tcredit help query')`},
+		{[]string{"query", "330100", "--out"}, "tcredit: flag needs an argument: --out (run 'tcredit help query')"},
+		{[]string{"--sandbox", "--base-url", "http://127.0.0.1:1", "cities"}, "tcredit: --sandbox runs its own sandbox and takes no --base-url"},
+		{[]string{"cities", "--app-id", "a", "--sandbox", "--token-id", "t"}, "tcredit: --sandbox runs its own sandbox and takes no --app-id or --token-id"},
 		{[]string{"--sandbox", "query", "110100", "--out", "/no/such/dir/r.json"}, "tcredit: --out /no/such/dir/r.json: no directory /no/such/dir"},
 		{[]string{"--sandbox", "params", "999999"}, `tcredit: no city has the area code "999999" (run 'tcredit cities')`},
 		{[]string{"--sandbox", "query", "330100", "--login-type", "7"}, "tcredit: 330100 杭州 has no login type 7; it has 1 (客户号), 2 (身份证号)"},
@@ -221,7 +257,7 @@ func TestNoCredentials(t *testing.T) {
 func TestBadBaseURL(t *testing.T) {
 	o := runCLI(t, testEnv(t), nil, "cities", "--app-id", "app", "--token-id", "TOKEN-SECRET-1", "--base-url", "api.tcredit.com")
 	assert.Equal(t, exitUsage, o.code)
-	assert.Contains(t, o.stderr, `base URL "api.tcredit.com" is not an absolute http(s) URL`)
+	assert.Contains(t, o.stderr, `base URL "api.tcredit.com" is not an absolute http(s) URL (check --base-url)`)
 	assert.NotContains(t, o.stderr, "TOKEN-SECRET-1")
 }
 
@@ -230,7 +266,8 @@ func TestWrongToken(t *testing.T) {
 	e := withCredentials(testEnv(t), srv)
 	o := runCLI(t, e, nil, "cities", "--token-id", "not-the-token-42")
 	assert.Equal(t, exitError, o.code)
-	assert.Regexp(t, `^tcredit: getFundCitysB: status 5 TokenKey验证失败 \(seqNum \S+\) — check TCREDIT_TOKEN_ID \(and TCREDIT_BASE_URL: the signature covers the URL\)\n$`, o.stderr)
+	assert.Regexp(t, `^tcredit: getFundCitysB: status 5 TokenKey验证失败 \(seqNum \S+\) — check --token-id \(and TCREDIT_BASE_URL: the signature covers the URL\)\n$`, o.stderr,
+		"the hint names the flag that gave the token and the variable that gave the URL")
 	assert.NotContains(t, o.stderr, "not-the-token-42")
 	assert.Empty(t, o.stdout)
 }

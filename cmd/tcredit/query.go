@@ -35,6 +35,12 @@ func (c *cli) query(ctx context.Context, areaCode string) error {
 		return err
 	}
 	res, err := c.follow(ctx, req, m)
+	return c.finish(res, err, out)
+}
+
+// finish prints how a followed task ended: its result, or with --json the result of
+// a failed task before the error it returns.
+func (c *cli) finish(res *tcredit.FundResult, err error, out *outFile) error {
 	if err != nil {
 		if res != nil && res.Code.Failed() && c.opts.json {
 			if werr := writeJSON(c.stdout, res); werr != nil {
@@ -58,7 +64,7 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 		if city.AreaTips != "" {
 			msg += " (" + city.AreaTips + ")"
 		}
-		return tcredit.LoginMethod{}, errors.New(msg)
+		return tcredit.LoginMethod{}, usagef("%s", msg)
 	}
 	methods, err := c.client.CityParams(ctx, areaCode)
 	if err != nil {
@@ -83,16 +89,20 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcredit.LoginMethod) (*tcredit.FundResult, error) {
 	status := newStatusLine(c.stderr, c.env.terminal, c.env.now)
 	defer status.end()
-	opts := []tcredit.QueryOption{
+	opts := append(c.followOptions(status, c.codeProvider(status)),
 		tcredit.WithLoginMethod(m),
 		tcredit.OnTaskCreated(func(_ context.Context, tid string) error {
 			fmt.Fprintf(c.stderr, "task %s created\n", tid)
 			status.begin()
 			return nil
-		}),
-		tcredit.OnStatus(status.update),
-		tcredit.WithCodeProvider(c.codeProvider(status)),
-	}
+		}))
+	return c.client.Query(ctx, req, opts...)
+}
+
+// followOptions are the options of a Query or Wait that follows a task at the
+// terminal: the status line, the code provider ask, and the polling schedule.
+func (c *cli) followOptions(status *statusLine, ask func(context.Context, tcredit.Challenge) (string, error)) []tcredit.QueryOption {
+	opts := []tcredit.QueryOption{tcredit.OnStatus(status.update), tcredit.WithCodeProvider(ask)}
 	poll := c.env.poll
 	if poll == 0 && c.srv != nil {
 		poll = c.env.step
@@ -100,7 +110,7 @@ func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcred
 	if poll > 0 {
 		opts = append(opts, tcredit.WithPollInterval(poll, 5*poll))
 	}
-	return c.client.Query(ctx, req, opts...)
+	return opts
 }
 
 // chooseMethod returns the login method of --login-type, the city's only one, or the
