@@ -24,10 +24,14 @@ import (
 // A callback is not signed by the provider and proves nothing: treat it as a hint to
 // read the task with GetFund, whose answer is the truth. Client.Notify does exactly
 // that for a task a Wait is blocked on.
+//
+// Status is 0 both for a status of "0" and for one that is no task code: text, a
+// fraction, or a number that does not fit in 32 bits (such as 99999999999999999999).
+// RawStatus tells the two apart.
 type Callback struct {
 	TID       string   // tid 唯一标识
-	Status    TaskCode // status 状态, read as a task code; 0 when RawStatus is not a number
-	RawStatus string   // status as it was sent
+	Status    TaskCode // status 状态, read as a task code; 0 when RawStatus is not one
+	RawStatus string   // status as it was sent, without surrounding spaces
 	Msg       string   // msg 提示信息
 }
 
@@ -185,8 +189,18 @@ func readCallback(w http.ResponseWriter, r *http.Request) (Callback, int, error)
 		return Callback{}, http.StatusBadRequest, errors.New("no tid")
 	}
 	raw := strings.TrimSpace(f.Status)
-	code, _ := strconv.Atoi(raw)
-	return Callback{TID: f.TID, Status: TaskCode(code), RawStatus: raw, Msg: strings.TrimSpace(f.Msg)}, 0, nil
+	return Callback{TID: f.TID, Status: callbackStatus(raw), RawStatus: raw, Msg: strings.TrimSpace(f.Msg)}, 0, nil
+}
+
+// callbackStatus reads a callback's status as a task code: a decimal integer that fits
+// in 32 bits, as every code of the document does. Anything else (text, a fraction, a
+// number out of range) reads as 0, and the caller has RawStatus to tell it from a real 0.
+func callbackStatus(raw string) TaskCode {
+	n, err := strconv.ParseInt(raw, 10, 32)
+	if err != nil {
+		return 0
+	}
+	return TaskCode(n)
 }
 
 func looksLikeJSON(body []byte) bool {

@@ -102,10 +102,31 @@ func TestCallbackHandlerAllowHeader(t *testing.T) {
 	assert.Equal(t, http.MethodPost, rec.Header().Get("Allow"))
 }
 
-func TestCallbackNonNumericStatusKeepsRawText(t *testing.T) {
-	code, got := serveCallback(t, nil, http.MethodPost, "/cb", "application/x-www-form-urlencoded", "tid=abc&status=DONE")
-	require.Equal(t, http.StatusOK, code)
-	assert.Equal(t, []Callback{{TID: "abc", Status: 0, RawStatus: "DONE"}}, got)
+func TestCallbackStatusThatIsNoTaskCodeKeepsRawText(t *testing.T) {
+	tests := []struct {
+		name, contentType, body string
+		want                    Callback
+	}{
+		{"text", "application/x-www-form-urlencoded", "tid=abc&status=DONE", Callback{TID: "abc", RawStatus: "DONE"}},
+		{"beyond int64", "application/x-www-form-urlencoded", "tid=abc&status=99999999999999999999", Callback{TID: "abc", RawStatus: "99999999999999999999"}},
+		{"below int64", "application/x-www-form-urlencoded", "tid=abc&status=-99999999999999999999", Callback{TID: "abc", RawStatus: "-99999999999999999999"}},
+		{"beyond 32 bits", "application/x-www-form-urlencoded", "tid=abc&status=4294967297", Callback{TID: "abc", RawStatus: "4294967297"}},
+		{"JSON number beyond int64", "application/json", `{"tid":"abc","status":99999999999999999999}`, Callback{TID: "abc", RawStatus: "99999999999999999999"}},
+		{"fraction", "application/x-www-form-urlencoded", "tid=abc&status=40001.5", Callback{TID: "abc", RawStatus: "40001.5"}},
+		{"hex", "application/x-www-form-urlencoded", "tid=abc&status=0x9c41", Callback{TID: "abc", RawStatus: "0x9c41"}},
+		{"digits and text", "application/x-www-form-urlencoded", "tid=abc&status=40001abc", Callback{TID: "abc", RawStatus: "40001abc"}},
+		{"blank", "application/x-www-form-urlencoded", "tid=abc&status=+", Callback{TID: "abc", RawStatus: ""}},
+		{"a real zero", "application/x-www-form-urlencoded", "tid=abc&status=0", Callback{TID: "abc", RawStatus: "0"}},
+		{"negative code", "application/x-www-form-urlencoded", "tid=abc&status=-2", Callback{TID: "abc", Status: CodeInvalidParams, RawStatus: "-2"}},
+		{"largest 32-bit code", "application/x-www-form-urlencoded", "tid=abc&status=2147483647", Callback{TID: "abc", Status: 2147483647, RawStatus: "2147483647"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, got := serveCallback(t, nil, http.MethodPost, "/cb", tt.contentType, tt.body)
+			require.Equal(t, http.StatusOK, code)
+			assert.Equal(t, []Callback{tt.want}, got)
+		})
+	}
 }
 
 func TestCallbackURL(t *testing.T) {
