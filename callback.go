@@ -41,14 +41,35 @@ const maxCallbackBody = 64 << 10
 // callbackSecretParam is the query parameter of a callback URL that carries the secret.
 const callbackSecretParam = "cb_token"
 
+// minCallbackSecret is the length a callback secret must have at least.
+const minCallbackSecret = 16
+
 // CallbackOption configures NewCallbackHandler.
 type CallbackOption func(*callbackHandler)
 
 // WithCallbackSecret makes the handler accept only requests whose URL carries secret,
 // as CallbackURL puts it there, and answer 401 to others. The comparison takes
 // constant time.
+//
+// The secret must be one CallbackURL accepts: at least 16 characters. An empty or
+// shorter one, such as an unset environment variable, makes NewCallbackHandler panic
+// rather than return a handler that would let anyone in.
 func WithCallbackSecret(secret string) CallbackOption {
-	return func(h *callbackHandler) { h.secret = secret }
+	return func(h *callbackHandler) {
+		if err := checkCallbackSecret(secret); err != nil {
+			h.err = fmt.Errorf("WithCallbackSecret: %w", err)
+			return
+		}
+		h.secret = secret
+	}
+}
+
+// checkCallbackSecret refuses a secret too short to keep strangers out.
+func checkCallbackSecret(secret string) error {
+	if len(secret) < minCallbackSecret {
+		return fmt.Errorf("callback secret must be at least %d characters, not %d", minCallbackSecret, len(secret))
+	}
+	return nil
 }
 
 // WithCallbackLogger sends the handler's logs (refused and failed callbacks) to l.
@@ -69,8 +90,8 @@ func CallbackURL(baseURL, secret string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("tcredit: callback URL %q is not an absolute http(s) URL", baseURL)
 	}
-	if len(secret) < 16 {
-		return "", errors.New("tcredit: callback secret must be at least 16 characters")
+	if err := checkCallbackSecret(secret); err != nil {
+		return "", fmt.Errorf("tcredit: CallbackURL: %w", err)
 	}
 	q := u.Query()
 	q.Set(callbackSecretParam, secret)
@@ -82,6 +103,7 @@ type callbackHandler struct {
 	fn     func(ctx context.Context, cb Callback) error
 	secret string
 	logger *slog.Logger
+	err    error // what an option was given wrong
 }
 
 // NewCallbackHandler returns an http.Handler for the provider's callbacks. It reads
@@ -93,10 +115,17 @@ type callbackHandler struct {
 //
 // A typical fn passes the callback to Client.Notify, which wakes the Wait blocked on
 // the task.
+//
+// NewCallbackHandler panics when an option is given a bad value (a secret that
+// WithCallbackSecret refuses): a program must not start without the authentication it
+// asked for.
 func NewCallbackHandler(fn func(ctx context.Context, cb Callback) error, opts ...CallbackOption) http.Handler {
 	h := &callbackHandler{fn: fn, logger: slog.New(discardHandler{})}
 	for _, opt := range opts {
 		opt(h)
+	}
+	if h.err != nil {
+		panic(fmt.Errorf("tcredit: NewCallbackHandler: %w", h.err))
 	}
 	return h
 }

@@ -149,6 +149,46 @@ func TestCallbackURL(t *testing.T) {
 	}
 }
 
+func TestWithCallbackSecretRefusesWhatCallbackURLRefuses(t *testing.T) {
+	fn := func(context.Context, Callback) error { return nil }
+	tests := []struct {
+		name, secret string
+		ok           bool
+	}{
+		{"empty", "", false},
+		{"short", "short", false},
+		{"one short of the minimum", "fifteen-chars!!", false},
+		{"the minimum", "sixteen-chars!!!", true},
+		{"long", testCallbackSecret + testCallbackSecret, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, urlErr := CallbackURL("https://lender.example/cb", tt.secret)
+			var h http.Handler
+			recovered := func() (p any) {
+				defer func() { p = recover() }()
+				h = NewCallbackHandler(fn, WithCallbackSecret(tt.secret))
+				return nil
+			}()
+			if tt.ok {
+				assert.NoError(t, urlErr)
+				assert.Nil(t, recovered)
+				code, _ := serveCallback(t, nil, http.MethodPost, "/cb", "application/x-www-form-urlencoded", "tid=abc", WithCallbackSecret(tt.secret))
+				assert.Equal(t, http.StatusUnauthorized, code, "the secret is required")
+				return
+			}
+			assert.Error(t, urlErr)
+			assert.Nil(t, h, "no handler without the authentication asked for")
+			err, isErr := recovered.(error)
+			require.True(t, isErr, "NewCallbackHandler panics with an error, got %#v", recovered)
+			if tt.secret != "" {
+				assert.NotContains(t, err.Error(), tt.secret, "the secret is not echoed")
+				assert.NotContains(t, urlErr.Error(), tt.secret, "the secret is not echoed")
+			}
+		})
+	}
+}
+
 func TestNotifyWakesOnlyWaitersOfItsTask(t *testing.T) {
 	c, err := NewClient("app", "token")
 	require.NoError(t, err)
