@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +38,10 @@ type Callback struct {
 
 // maxCallbackBody caps a callback's body.
 const maxCallbackBody = 64 << 10
+
+// callbackReadTimeout bounds how long a callback's body may take to arrive: a few
+// hundred bytes from the provider take milliseconds, a trickle holds a connection.
+const callbackReadTimeout = 10 * time.Second
 
 // callbackSecretParam is the query parameter of a callback URL that carries the secret.
 const callbackSecretParam = "cb_token"
@@ -104,14 +109,18 @@ type callbackHandler struct {
 	secret string
 	logger *slog.Logger
 	err    error // what an option was given wrong
+
+	readTimeout time.Duration // callbackReadTimeout, shorter in tests
 }
 
 // NewCallbackHandler returns an http.Handler for the provider's callbacks. It reads
 // tid, status and msg from a form body, a JSON body or the query, and calls fn with
 // them. It answers 200 when fn returns nil; 405 to a method other than POST; 400 when
-// the body cannot be read or has no tid; 413 past 64 KiB; 401 without the secret when
-// one is set; and 500 when fn fails or panics, so that the provider tries again. The
-// handler never panics itself.
+// the body cannot be read or has no tid; 413 past 64 KiB; 408 when the body takes
+// longer than 10 seconds to arrive (a deadline of its own on the connection, whatever
+// the http.Server's ReadTimeout); 401 without the secret when one is set; and 500 when
+// fn fails or panics, so that the provider tries again. The handler never panics
+// itself.
 //
 // A typical fn passes the callback to Client.Notify, which wakes the Wait blocked on
 // the task.
@@ -120,7 +129,7 @@ type callbackHandler struct {
 // WithCallbackSecret refuses): a program must not start without the authentication it
 // asked for.
 func NewCallbackHandler(fn func(ctx context.Context, cb Callback) error, opts ...CallbackOption) http.Handler {
-	h := &callbackHandler{fn: fn, logger: slog.New(discardHandler{})}
+	h := &callbackHandler{fn: fn, logger: slog.New(discardHandler{}), readTimeout: callbackReadTimeout}
 	for _, opt := range opts {
 		opt(h)
 	}
@@ -141,7 +150,7 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	cb, status, err := readCallback(w, r)
+	cb, status, err := h.read(w, r)
 	if err != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelWarn, "tcredit callback refused", slog.String("error", err.Error()))
 		http.Error(w, err.Error(), status)
@@ -172,6 +181,22 @@ func (h *callbackHandler) call(ctx context.Context, cb Callback) (err error) {
 	return h.fn(ctx, cb)
 }
 
+// read reads the callback within the handler's read timeout, set as a deadline on the
+// connection; a server that cannot set one (an httptest.ResponseRecorder, a wrapper
+// without Unwrap) keeps its own limits. The deadline is lifted once a callback is read,
+// as the server may already be reading the connection in the background under it (a
+// request without a body), and would end fn's context when it passed; it is kept after
+// a failure, so that the server does not wait for the rest of a slow body.
+func (h *callbackHandler) read(w http.ResponseWriter, r *http.Request) (Callback, int, error) {
+	rc := http.NewResponseController(w)
+	bounded := rc.SetReadDeadline(time.Now().Add(h.readTimeout)) == nil
+	cb, status, err := readCallback(w, r)
+	if bounded && err == nil {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return cb, status, err
+}
+
 // callbackFields is a callback as sent, before its status is read.
 type callbackFields struct {
 	TID    string `json:"tid"`
@@ -185,8 +210,11 @@ func readCallback(w http.ResponseWriter, r *http.Request) (Callback, int, error)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallbackBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch {
+		case errors.As(err, &tooBig):
 			return Callback{}, http.StatusRequestEntityTooLarge, errors.New("body too large")
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return Callback{}, http.StatusRequestTimeout, errors.New("body too slow")
 		}
 		return Callback{}, http.StatusBadRequest, errors.New("unreadable body")
 	}

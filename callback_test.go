@@ -1,13 +1,16 @@
 package tcredit
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -222,4 +225,71 @@ func TestNotifyBeforeTheWaitStarts(t *testing.T) {
 		c.Notify(Callback{TID: fmt.Sprint("unknown-", i)})
 	}
 	assert.LessOrEqual(t, len(c.waiters.pending), maxPending)
+}
+
+func TestCallbackHandlerBoundsASlowBody(t *testing.T) {
+	const form = "tid=abc&status=40001&msg=slow"
+	tests := []struct {
+		name        string
+		query, body string
+		pause       time.Duration // between two bytes of the body
+		work        time.Duration // the function's own time
+		want        int
+		called      bool
+	}{
+		{"at once", "", form, 0, 0, http.StatusOK, true},
+		{"trickled past the deadline", "", form, 20 * time.Millisecond, 0, http.StatusRequestTimeout, false},
+		{"a function slower than the deadline keeps its context", "", form, 0, 300 * time.Millisecond, http.StatusOK, true},
+		{"no body, a function slower than the deadline keeps its context", "?" + form, "", 0, 300 * time.Millisecond, http.StatusOK, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			called := make(chan Callback, 1)
+			h := NewCallbackHandler(func(ctx context.Context, cb Callback) error {
+				called <- cb
+				time.Sleep(tt.work)
+				return ctx.Err()
+			}).(*callbackHandler)
+			h.readTimeout = 100 * time.Millisecond
+			returned := make(chan struct{}, 1)
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer func() { returned <- struct{}{} }()
+				h.ServeHTTP(w, r)
+			}))
+			defer ts.Close()
+
+			conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+			require.NoError(t, err)
+			defer conn.Close()
+			_, err = fmt.Fprintf(conn, "POST /cb%s HTTP/1.1\r\nHost: lender.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", tt.query, len(tt.body))
+			require.NoError(t, err)
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() { // the sender, a byte at a time
+				body := tt.body
+				for i := 0; i < len(body); i++ {
+					select {
+					case <-stop:
+						return
+					case <-time.After(tt.pause):
+					}
+					if _, err := conn.Write([]byte{body[i]}); err != nil {
+						return
+					}
+				}
+			}()
+
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err, "the handler answers")
+			resp.Body.Close()
+			assert.Equal(t, tt.want, resp.StatusCode)
+			select {
+			case <-returned:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the handler has not returned")
+			}
+			assert.Equal(t, tt.called, len(called) == 1, "function called")
+		})
+	}
 }
