@@ -31,7 +31,7 @@ func FuzzDecodeFund(f *testing.F) {
 	f.Add([]byte(`{"status":0,"data":{"code":"40001","billInfos":{"balance":" 1.005 "},"fail":"baseInfo, loanInfos"}}`))
 	f.Add([]byte(`{"status":"0","data":{"baseinfo":{"houseFundBalance":null,"idCard":4301},"loanInfos":[{"detailInfo":[{"loanAmount":"2e5"}]}]}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		env, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil)
+		env, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil, nil)
 		if err != nil {
 			return
 		}

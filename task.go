@@ -54,6 +54,17 @@ func (r CreateTaskRequest) params() map[string]string {
 	return p
 }
 
+// scrubber returns the scrubber of the request's secret values.
+func (r CreateTaskRequest) scrubber() *scrubber {
+	s := newScrubber()
+	for k, v := range r.params() {
+		if !publicParams[k] {
+			s.add(v)
+		}
+	}
+	return s
+}
+
 // reservedParams are the names Extra cannot use.
 var reservedParams = map[string]bool{
 	"area_code": true, "login_type": true, "id_card": true, "account": true, "password": true,

@@ -46,9 +46,9 @@ func (m LoginMethod) Validate(req CreateTaskRequest) error {
 	}
 	values := req.params()
 	for _, p := range m.LoginParams {
-		v := values[p.Name]
+		v := trimValue(values[p.Name])
 		switch {
-		case isBlank(v):
+		case v == "":
 			if p.Required {
 				add(p.Name, p.Label, errors.New("is required"))
 			}
