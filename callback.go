@@ -272,9 +272,9 @@ func looksLikeJSON(body []byte) bool {
 // the latest 1024 are kept. A duplicate, or one out of order, is harmless: it causes at
 // most one extra GetFund, whose answer is the truth.
 //
-// Notify takes constant time whatever comes, and ignores a callback whose tid is empty
-// or longer than 64 bytes (the provider's are 32), so that a flood of made-up callbacks
-// costs neither time nor memory.
+// Notify takes constant time on average whatever came before, and ignores a callback
+// whose tid is empty or longer than 64 bytes (the provider's are 32), so that a flood of
+// made-up callbacks costs neither time nor memory beyond those bounds.
 func (c *Client) Notify(cb Callback) {
 	if cb.TID == "" || len(cb.TID) > maxNotifyTID {
 		return
