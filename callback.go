@@ -166,6 +166,14 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "success")
 }
 
+// String describes the handler without its secret.
+func (h *callbackHandler) String() string {
+	return "tcredit.callbackHandler{secret set: " + strconv.FormatBool(h.secret != "") + "}"
+}
+
+// GoString is String, so that %#v shows no secret either.
+func (h *callbackHandler) GoString() string { return h.String() }
+
 func (h *callbackHandler) authorized(r *http.Request) bool {
 	got := r.URL.Query().Get(callbackSecretParam)
 	return subtle.ConstantTimeCompare([]byte(got), []byte(h.secret)) == 1

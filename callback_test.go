@@ -426,3 +426,12 @@ func BenchmarkNotifyUnknownTID(b *testing.B) {
 		})
 	}
 }
+
+func TestCallbackHandlerPrintsNoSecret(t *testing.T) {
+	const secret = "cb-secret-0123456789abcdef"
+	h := NewCallbackHandler(func(context.Context, Callback) error { return nil }, WithCallbackSecret(secret))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.NotContains(t, fmt.Sprintf(verb, h), secret, verb)
+	}
+	assert.Contains(t, fmt.Sprintf("%v", h), "secret set: true")
+}
