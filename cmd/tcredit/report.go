@@ -59,7 +59,7 @@ func (c *cli) code(ctx context.Context, tid, code string) error {
 			return ask(ctx, ch)
 		}
 		given = true
-		fmt.Fprintf(c.stderr, "task %s: code submitted\n", tid)
+		fmt.Fprintf(c.stderr, "task %s: code submitted\n", printable(tid))
 		return code, nil
 	}
 	status.begin()
@@ -72,18 +72,18 @@ func (c *cli) code(ctx context.Context, tid, code string) error {
 // the captcha image saved.
 func (c *cli) printState(res *tcredit.FundResult) error {
 	w := c.stdout
-	fmt.Fprintf(w, "task %s: %d %s\n", res.TID, int(res.Code), res.Code)
+	fmt.Fprintf(w, "task %s: %d %s\n", printable(res.TID), int(res.Code), res.Code)
 	switch {
 	case res.Code.NeedsSMS():
-		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone: send it with 'tcredit code "+res.TID+" CODE'")
+		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone: send it with 'tcredit code "+printable(res.TID)+" CODE'")
 	case res.Code.NeedsCaptcha():
-		fmt.Fprintln(w, "it waits for the text of a captcha image: send it with 'tcredit code "+res.TID+" TEXT'")
+		fmt.Fprintln(w, "it waits for the text of a captcha image: send it with 'tcredit code "+printable(res.TID)+" TEXT'")
 		if len(res.Image) > 0 {
 			path, err := c.saveCaptcha(tcredit.Challenge{TID: res.TID, Code: res.Code, Image: res.Image})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "captcha image saved to %s\n", path)
+			fmt.Fprintf(w, "captcha image saved to %s\n", printable(path))
 		}
 	case res.Code.InProgress():
 		fmt.Fprintln(w, "it is running")
