@@ -247,8 +247,9 @@ func TestReadmeH5(t *testing.T) {
 
 	// BEGIN README.md h5
 	h := h5.NewHandler(client, h5.Options{
+		Consent: &h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"},
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
-			// store the report (or the failure) for s.User, s.TID
+			// store the report (or the failure) for s.User, s.TID, with s.ConsentVersion and s.ConsentAt
 		},
 	})
 	defer h.Close()

@@ -164,7 +164,7 @@ func TestSMSFlow(t *testing.T) {
 	res := b.get("result")
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, res.body, "查询成功")
-	assert.Regexp(t, `<dt>公积金余额</dt><dd>¥[0-9]+\.[0-9]{2}</dd>`, res.body)
+	assert.Regexp(t, `<dt>公积金余额</dt><dd>¥[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}</dd>`, res.body, "thousands separated")
 	assert.Regexp(t, `<dt>缴存月数</dt><dd>[1-9][0-9]* 个月</dd>`, res.body)
 	assert.Contains(t, res.body, "<dt>缴存单位</dt>")
 
@@ -175,7 +175,8 @@ func TestSMSFlow(t *testing.T) {
 	assert.NotEmpty(t, out[0].session.TID)
 	assert.Equal(t, h5.StepDone, out[0].session.Step)
 	assert.Equal(t, 1, out[0].session.Attempts)
-	assert.Contains(t, res.body, out[0].res.BaseInfo.HouseFundBalance.String())
+	assert.Contains(t, res.body, "¥"+out[0].res.BaseInfo.HouseFundBalance.Grouped())
+	assert.Contains(t, e.logs.String(), "code=40001", "the log of the query's end has the task's code")
 	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 
 	// Pages of other steps lead to the result now.
