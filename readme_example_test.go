@@ -171,6 +171,9 @@ func TestReadmeCallbacks(t *testing.T) {
 	// BEGIN README.md callbacks
 	secret := os.Getenv("CALLBACK_SECRET") // long and random
 	callbackURL, err := tcredit.CallbackURL("https://lender.example/fund/callback", secret)
+	if err != nil {
+		log.Fatal(err) // a secret too short, a URL that is not absolute
+	}
 	// register callbackURL with the provider
 
 	mux.Handle("/fund/callback", tcredit.NewCallbackHandler(
