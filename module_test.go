@@ -2,6 +2,8 @@ package tcredit_test
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,4 +81,19 @@ func TestCopiedProgramsBuild(t *testing.T) {
 	now := time.Now().In(time.FixedZone("CST", 8*60*60))
 	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 	assert.Regexp(t, regexp.MustCompile(`^balance ¥\d+\.\d\d, latest contribution `+last+`, \d+ of the last 12 months paid\n$`), string(out))
+}
+
+// TestExamplesImportNoInternalPackage keeps every example copyable: a program outside
+// this module cannot import its internal packages.
+func TestExamplesImportNoInternalPackage(t *testing.T) {
+	files, err := filepath.Glob("examples/*/*.go")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, name := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			assert.NotContains(t, imp.Path.Value, "/tcredit/internal", "%s imports %s", name, imp.Path.Value)
+		}
+	}
 }
