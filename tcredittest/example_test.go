@@ -83,3 +83,27 @@ func ExampleHandler_InjectFault() {
 	// true
 	// tasks: 1 billed: 1
 }
+
+// A test that pins the date of the reports: the sandbox's clock starts on 15 March 2024
+// and runs, so tasks move on and their reports end in February 2024.
+func ExampleWithClock() {
+	start := time.Now()
+	day := time.Date(2024, 3, 15, 10, 0, 0, 0, time.FixedZone("CST", 8*60*60))
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond),
+		tcredittest.WithClock(func() time.Time { return day.Add(time.Since(start)) }))
+	defer srv.Close()
+
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.Query(context.Background(),
+		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "any"},
+		tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.BaseInfo.PayUntilDate, res.CreateTime[:10])
+	// Output:
+	// 2024-02 2024-03-15
+}
