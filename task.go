@@ -102,8 +102,9 @@ func (r CreateTaskRequest) scrubber() *scrubber {
 // NewRequest fills a request from what a person typed into the login form of m, keyed
 // by the form's parameter names (LoginParam.Name): each value goes to the field of
 // that parameter, or to Extra when the form names a parameter that has no field of its
-// own. AreaCode and LoginType come from m. Values are kept as typed; a blank one is
-// neither signed nor sent.
+// own. AreaCode and LoginType come from m (a method listed without its area code gives
+// none: set m.AreaCode first). Values are kept as typed; a blank one is neither signed
+// nor sent.
 //
 // It returns the request and, as Validate does, a *ValidationError naming each
 // problem field: a required parameter left blank, a select value that is not one of
