@@ -42,23 +42,25 @@ type CreateTaskRequest struct {
 
 // loginFields is the one table of the login parameters that have a field of their own
 // in CreateTaskRequest: their wire names, the fields' names as String shows them, the
-// fields, and how they are masked. params, the names Extra cannot use, String and
-// LogValue, and LoginMethod.NewRequest all read it: a new field is one line here.
+// fields, how they are masked, and whether their values are public. params, the names
+// Extra cannot use, String and LogValue, LoginMethod.NewRequest and Validate, and the
+// scrubbing of what a server echoes all read it: a new field is one line here.
 var loginFields = [...]struct {
-	param string                           // the parameter's name on the wire
-	name  string                           // the Go field's name
-	field func(*CreateTaskRequest) *string // the field
-	mask  func(string) string              // how String and LogValue show it
+	param  string                           // the parameter's name on the wire
+	name   string                           // the Go field's name
+	field  func(*CreateTaskRequest) *string // the field
+	mask   func(string) string              // how String and LogValue show it
+	public bool                             // not secret: quoted in errors, never scrubbed
 }{
-	{"area_code", "AreaCode", func(r *CreateTaskRequest) *string { return &r.AreaCode }, keep},
-	{"id_card", "IDCard", func(r *CreateTaskRequest) *string { return &r.IDCard }, mask.IDCard},
-	{"account", "Account", func(r *CreateTaskRequest) *string { return &r.Account }, mask.Account},
-	{"password", "Password", func(r *CreateTaskRequest) *string { return &r.Password }, mask.Secret},
-	{"sub_area", "SubArea", func(r *CreateTaskRequest) *string { return &r.SubArea }, keep},
-	{"real_name", "RealName", func(r *CreateTaskRequest) *string { return &r.RealName }, mask.Name},
-	{"mobile", "Mobile", func(r *CreateTaskRequest) *string { return &r.Mobile }, mask.Mobile},
-	{"corp_account", "CorpAccount", func(r *CreateTaskRequest) *string { return &r.CorpAccount }, mask.Account},
-	{"corp_name", "CorpName", func(r *CreateTaskRequest) *string { return &r.CorpName }, keep},
+	{"area_code", "AreaCode", func(r *CreateTaskRequest) *string { return &r.AreaCode }, keep, true},
+	{"id_card", "IDCard", func(r *CreateTaskRequest) *string { return &r.IDCard }, mask.IDCard, false},
+	{"account", "Account", func(r *CreateTaskRequest) *string { return &r.Account }, mask.Account, false},
+	{"password", "Password", func(r *CreateTaskRequest) *string { return &r.Password }, mask.Secret, false},
+	{"sub_area", "SubArea", func(r *CreateTaskRequest) *string { return &r.SubArea }, keep, true},
+	{"real_name", "RealName", func(r *CreateTaskRequest) *string { return &r.RealName }, mask.Name, false},
+	{"mobile", "Mobile", func(r *CreateTaskRequest) *string { return &r.Mobile }, mask.Mobile, false},
+	{"corp_account", "CorpAccount", func(r *CreateTaskRequest) *string { return &r.CorpAccount }, mask.Account, false},
+	{"corp_name", "CorpName", func(r *CreateTaskRequest) *string { return &r.CorpName }, keep, true},
 }
 
 // keep shows a value as it is.
@@ -92,7 +94,7 @@ func (r CreateTaskRequest) params() map[string]string {
 func (r CreateTaskRequest) scrubber() *scrubber {
 	s := newScrubber()
 	for k, v := range r.params() {
-		if !publicParams[k] {
+		if !publicParam(k) {
 			s.add(v)
 		}
 	}

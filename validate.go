@@ -76,7 +76,7 @@ func (m LoginMethod) problems(req CreateTaskRequest) []*FieldError {
 // parameter: a login form from the server may make a select of any field, the
 // password included.
 func notAChoice(p LoginParam, v string) error {
-	if publicParams[p.Name] {
+	if publicParam(p.Name) {
 		return fmt.Errorf("is %q, not one of %s", v, choicesText(p.List))
 	}
 	return fmt.Errorf("is not one of %s", choicesText(p.List))
