@@ -264,12 +264,13 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 			return env.Data, env.SeqNum, nil
 		}
 		err = c.hint(err)
-		reason, retry, err := classify(ctx, ep, err)
+		reason, retry := retryable(ctx, ep, err)
 		delay := c.retry.backoff(attempt)
 		if retry && (attempt >= c.retry.MaxAttempts || pastDeadline(ctx, delay) || !c.budget.spend()) {
 			retry = false
 		}
 		if !retry {
+			err = outcome(ep, err)
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "tcredit call failed",
 				slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("error", err.Error()))
 			return zero, "", err

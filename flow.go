@@ -309,10 +309,14 @@ func notTaken(err error) bool {
 	return (s >= 400 && s <= 499) || s == http.StatusBadGateway || s == http.StatusServiceUnavailable
 }
 
-// transient reports whether a failed GetFund may succeed if asked again later.
+// transient reports whether a failed GetFund may succeed if asked again later: it
+// failed for a reason a read is retried after, or, while ctx lasts, the server said it
+// is still processing the task or sent a captcha without its image.
 func transient(ctx context.Context, err error) bool {
-	_, retry, _ := classify(ctx, epGetFund, err)
-	return retry || (ctx.Err() == nil && (errors.Is(err, ErrProcessing) || errors.Is(err, errNoCaptchaImage)))
+	if _, ok := retryable(ctx, epGetFund, err); ok {
+		return true
+	}
+	return ctx.Err() == nil && (errors.Is(err, ErrProcessing) || errors.Is(err, errNoCaptchaImage))
 }
 
 // tracker follows one task through a wait: what was last seen, which challenge was

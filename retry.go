@@ -94,55 +94,70 @@ func (e *UnknownOutcomeError) Is(target error) bool { return target == ErrOutcom
 // Unwrap returns what went wrong.
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
-// classify says whether a failed attempt may be repeated, and why. A timeout of the
-// HTTP client is a network error like any other; the end of ctx is not. For a call that must
-// not be repeated once sent, it also turns an error of unknown outcome into an
-// *UnknownOutcomeError.
-func classify(ctx context.Context, ep endpoint, err error) (reason string, retry bool, out error) {
+// retryable reports whether a failed attempt may be repeated, and why. A timeout of
+// the HTTP client is a network error like any other; the end of ctx is not. A call that
+// must not be repeated once sent (ep.unsafe) is repeated only when the server certainly
+// did not act on it: status 10, or a request that never left.
+func retryable(ctx context.Context, ep endpoint, err error) (reason string, ok bool) {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		switch {
-		case apiErr.Status == StatusBusy:
-			return "status 10 (busy)", true, err
-		case apiErr.Status == StatusProcessing && ep.unsafe:
-			// "Still processing" a create or a code: it may yet take effect.
-			return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
+		if apiErr.Status == StatusBusy {
+			return "status 10 (busy)", true
 		}
-		return "", false, err
+		return "", false
+	}
+	if ctx.Err() != nil { // the caller gave up: no retry
+		return "", false
 	}
 	var te *transportError
 	if errors.As(err, &te) {
-		if ctx.Err() != nil { // the caller gave up: no retry
-			if ep.unsafe && te.sent {
-				return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
-			}
-			return "", false, err
+		if ep.unsafe && te.sent {
+			return "", false
 		}
-		if !ep.unsafe || !te.sent {
-			return "network error", true, err
-		}
-		return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
+		return "network error", true
 	}
 	var re *ResponseError
-	if errors.As(err, &re) {
-		if ep.unsafe {
-			return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
-		}
-		var cut *cutBodyError
-		switch {
-		case ctx.Err() != nil: // the caller gave up: no retry
-			return "", false, err
-		case errors.As(re.Err, &cut):
-			return "body cut short", true, err
-		case re.HTTPStatus >= 500:
-			return "HTTP " + http.StatusText(re.HTTPStatus), true, err
-		case re.HTTPStatus == http.StatusTooManyRequests:
-			return "HTTP 429", true, err
-		case re.HTTPStatus == http.StatusOK && isSyntaxErr(re.Err):
-			return "unreadable body", true, err
-		}
+	if !errors.As(err, &re) || ep.unsafe {
+		return "", false
 	}
-	return "", false, err
+	var cut *cutBodyError
+	switch {
+	case errors.As(re.Err, &cut):
+		return "body cut short", true
+	case re.HTTPStatus >= 500:
+		return "HTTP " + http.StatusText(re.HTTPStatus), true
+	case re.HTTPStatus == http.StatusTooManyRequests:
+		return "HTTP 429", true
+	case re.HTTPStatus == http.StatusOK && isSyntaxErr(re.Err):
+		return "unreadable body", true
+	}
+	return "", false
+}
+
+// outcome returns the error a call ends with after err: for a call that must not be
+// repeated once sent, an *UnknownOutcomeError when the server may have acted on it;
+// err itself otherwise.
+func outcome(ep endpoint, err error) error {
+	if ep.unsafe && mayHaveActed(err) {
+		return &UnknownOutcomeError{Endpoint: ep.name, Err: err}
+	}
+	return err
+}
+
+// mayHaveActed reports whether the server may have acted on a request that failed with
+// err: it said it is still processing it, or the request was sent and no readable
+// answer came back.
+func mayHaveActed(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Status == StatusProcessing
+	}
+	var te *transportError
+	if errors.As(err, &te) {
+		return te.sent
+	}
+	var re *ResponseError
+	return errors.As(err, &re)
 }
 
 // isSyntaxErr reports whether err says a body was not JSON at all (as opposed to a
