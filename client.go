@@ -385,13 +385,6 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return body, nil
 }
 
-// cutBodyError is a body that ended before its end: a connection cut, a Content-Length
-// not met, a chunked stream broken off. A read that met it may be repeated.
-type cutBodyError struct{ err error }
-
-func (e *cutBodyError) Error() string { return "body cut short: " + e.err.Error() }
-func (e *cutBodyError) Unwrap() error { return e.err }
-
 // frame is the envelope read first: the status decides, whatever shape data has.
 type frame struct {
 	Status  *Status  `json:"status" wire:"unique"`
@@ -540,16 +533,6 @@ func (t *sendTrace) getBody(form []byte) func() (io.ReadCloser, error) {
 func (t *sendTrace) notSent() bool {
 	return t.getConn.Load() && (!t.gotConn.Load() || !t.wroteHeaders.Load())
 }
-
-// transportError is a request that got no response.
-type transportError struct {
-	endpoint string
-	sent     bool // the request's headers were written: the server may have seen it
-	err      error
-}
-
-func (e *transportError) Error() string { return "tcredit: " + e.endpoint + ": " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
 
 // sleep waits for d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {

@@ -3,51 +3,10 @@ package tcredit
 import (
 	"errors"
 	"strconv"
+	"strings"
+
+	"github.com/tcredit-go/tcredit/internal/wire"
 )
-
-// Status is the top-level status of every response (the appendix's 接口返回状态码表).
-// Zero is success; anything else comes back as an *APIError.
-type Status int
-
-// The statuses of the API document's appendix.
-const (
-	StatusOK                  Status = 0  // 成功
-	StatusSystemError         Status = 1  // 系统错误
-	StatusInvalidParams       Status = 2  // 参数错误
-	StatusNoData              Status = 3  // 数据异常，未能获取结果
-	StatusUnknownUser         Status = 4  // 用户不存在或配置错误
-	StatusTokenKey            Status = 5  // TokenKey验证失败
-	StatusEndpointUnavailable Status = 6  // 接口未定义或停止使用
-	StatusNoPermission        Status = 7  // 用户没有接口使用权限
-	StatusSuspended           Status = 8  // 用户接口暂停使用
-	StatusInsufficientBalance Status = 9  // 用户余额不足
-	StatusBusy                Status = 10 // 系统繁忙，请稍后再试
-	StatusProcessing          Status = 11 // 数据处理中，请稍候再查询
-)
-
-var statusText = [...]string{
-	StatusOK:                  "成功",
-	StatusSystemError:         "系统错误",
-	StatusInvalidParams:       "参数错误",
-	StatusNoData:              "数据异常，未能获取结果",
-	StatusUnknownUser:         "用户不存在或配置错误",
-	StatusTokenKey:            "TokenKey验证失败",
-	StatusEndpointUnavailable: "接口未定义或停止使用",
-	StatusNoPermission:        "用户没有接口使用权限",
-	StatusSuspended:           "用户接口暂停使用",
-	StatusInsufficientBalance: "用户余额不足",
-	StatusBusy:                "系统繁忙，请稍后再试",
-	StatusProcessing:          "数据处理中，请稍候再查询",
-}
-
-// String returns the document's meaning of the status, or "未知状态(N)" for a status
-// the document does not list.
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusText) {
-		return statusText[s]
-	}
-	return "未知状态(" + strconv.Itoa(int(s)) + ")"
-}
 
 // The sentinel errors, one per non-zero status. An *APIError matches the one for its
 // status with errors.Is.
@@ -119,91 +78,6 @@ func (e *APIError) Is(target error) bool {
 	s := e.Status.sentinel()
 	return s != nil && s == target
 }
-
-// TaskCode is the state of a task (data.code of getFundB), or an inner status of
-// createFundSearchTaskB and fundUserCode.
-type TaskCode int
-
-// The task codes of getFundB.
-const (
-	CodeSuccess            TaskCode = 0     // 获取成功 (the document's example)
-	CodeAuthFailed         TaskCode = -9    // 权限认证失败
-	CodeError              TaskCode = -1    // 接口异常
-	CodeInvalidParams      TaskCode = -2    // 参数错误
-	CodeLoggingIn          TaskCode = 10001 // 登录中
-	CodeLoggedIn           TaskCode = 10002 // 登陆成功,准备爬取
-	CodeWaitingSMS         TaskCode = 10003 // 登录中，等待用户输入短信
-	CodeWaitingCaptcha     TaskCode = 10004 // 登录中，等待用户输入图片码
-	CodeCrawling           TaskCode = 20001 // 爬取中
-	CodePartlyCrawled      TaskCode = 20005 // 阶段性爬取成功
-	CodeStoring            TaskCode = 30001 // 存储中
-	CodeDone               TaskCode = 40001 // 爬取结束
-	CodeDonePartial        TaskCode = 40002 // 爬取结束,部分数据缺失
-	CodeLoginFailed        TaskCode = 50001 // 登录失败
-	CodeCrawlFailed        TaskCode = 50002 // 爬取失败
-	CodeSiteNotSupported   TaskCode = 50003 // 爬取失败,网站未开发
-	CodeBadCredentials     TaskCode = 50004 // 登录失败,用户名密码输入错误
-	CodeSiteMaintenance    TaskCode = 50005 // 登录失败,网站维护中
-	CodeLoginInvalidParams TaskCode = 50006 // 登录失败,请求参数错误
-	CodeSiteUnstable       TaskCode = 50007 // 爬取失败,网站不稳定
-	CodeInputTimeout       TaskCode = 50008 // 登录失败,等待用户输入超时
-	CodeWrongCode          TaskCode = 50009 // 登录失败,验证码输入错误
-)
-
-var taskCodeText = map[TaskCode]string{
-	CodeSuccess:            "获取成功",
-	CodeAuthFailed:         "权限认证失败",
-	CodeError:              "接口异常",
-	CodeInvalidParams:      "参数错误",
-	CodeLoggingIn:          "登录中",
-	CodeLoggedIn:           "登陆成功,准备爬取",
-	CodeWaitingSMS:         "登录中，等待用户输入短信",
-	CodeWaitingCaptcha:     "登录中，等待用户输入图片码",
-	CodeCrawling:           "爬取中",
-	CodePartlyCrawled:      "阶段性爬取成功",
-	CodeStoring:            "存储中",
-	CodeDone:               "爬取结束",
-	CodeDonePartial:        "爬取结束,部分数据缺失",
-	CodeLoginFailed:        "登录失败",
-	CodeCrawlFailed:        "爬取失败",
-	CodeSiteNotSupported:   "爬取失败,网站未开发",
-	CodeBadCredentials:     "登录失败,用户名密码输入错误",
-	CodeSiteMaintenance:    "登录失败,网站维护中",
-	CodeLoginInvalidParams: "登录失败,请求参数错误",
-	CodeSiteUnstable:       "爬取失败,网站不稳定",
-	CodeInputTimeout:       "登录失败,等待用户输入超时",
-	CodeWrongCode:          "登录失败,验证码输入错误",
-}
-
-// String returns the document's words for the code, or "未知状态码(N)" for a code the
-// document does not list.
-func (c TaskCode) String() string {
-	if s, ok := taskCodeText[c]; ok {
-		return s
-	}
-	return "未知状态码(" + strconv.Itoa(int(c)) + ")"
-}
-
-// Done reports whether the task finished with its report: 0, 40001, or 40002 (some
-// sections missing; see FundResult.Fail).
-func (c TaskCode) Done() bool {
-	return c == CodeSuccess || c == CodeDone || c == CodeDonePartial
-}
-
-// Failed reports whether the task ended without a report: any 5xxxx code, -1, -2, -9.
-func (c TaskCode) Failed() bool {
-	return (c >= 50000 && c <= 59999) || c == CodeError || c == CodeInvalidParams || c == CodeAuthFailed
-}
-
-// NeedsSMS reports whether the task waits for the SMS code the person received (10003).
-func (c TaskCode) NeedsSMS() bool { return c == CodeWaitingSMS }
-
-// NeedsCaptcha reports whether the task waits for the text of an image captcha (10004).
-func (c TaskCode) NeedsCaptcha() bool { return c == CodeWaitingCaptcha }
-
-// InProgress reports whether the task is still running: a 1xxxx, 2xxxx or 3xxxx code,
-// including the two that wait for a person's input.
-func (c TaskCode) InProgress() bool { return c >= 10000 && c <= 39999 }
 
 // TaskError is a task that failed (a 5xxxx, -1, -2 or -9 code), or an inner failure of
 // createFundSearchTaskB or fundUserCode. For the inner codes -1, -2 and -9 it matches
@@ -325,3 +199,128 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalidInput }
 
 // Unwrap returns what is wrong with the field.
 func (e *FieldError) Unwrap() error { return e.Err }
+
+// ErrCityUnavailable is matched by the error of a Query for a city that is under
+// maintenance or in development, or that the city list does not have (which matches
+// ErrUnknownCity too).
+var ErrCityUnavailable = errors.New("tcredit: city not available for queries")
+
+// ValidationError lists every problem of a login form, each naming its field by its
+// parameter name and its label, so that it can be shown next to the field.
+type ValidationError struct {
+	Fields []*FieldError
+}
+
+// Error lists every problem field of the form.
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = strings.TrimPrefix(f.Error(), "tcredit: ")
+	}
+	return "tcredit: login form: " + strings.Join(parts, "; ")
+}
+
+// Is matches ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+// ErrOutcomeUnknown is matched by the error of a CreateTask or SubmitCode call whose
+// request may have reached the server although no answer came back. The call is not
+// repeated: a second CreateTask would create, and bill, a second task. Look the task up
+// by its tid where one is known, or ask the person to start again.
+var ErrOutcomeUnknown = errors.New("tcredit: outcome unknown: the request may have been processed")
+
+// UnknownOutcomeError is the error of a call whose outcome is unknown. It matches
+// ErrOutcomeUnknown, and unwraps to what went wrong.
+type UnknownOutcomeError struct {
+	Endpoint string // the endpoint's name
+	TID      string // the task concerned, when known
+	Err      error  // what went wrong: a network error, a timeout, an unreadable response
+}
+
+// Error says that the call was not repeated, with the task if known and the cause.
+func (e *UnknownOutcomeError) Error() string {
+	msg := "tcredit: " + e.Endpoint + ": outcome unknown (not retried"
+	if e.TID != "" {
+		msg += ", task " + e.TID
+	}
+	return msg + "): " + e.Err.Error()
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *UnknownOutcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns what went wrong.
+func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
+
+// ErrCodeRequired is matched by the error of a Query or Wait that stopped at a
+// challenge because it was given no code provider. The error is a *ChallengeError;
+// once the person has answered, call SubmitCode and then Wait to go on.
+var ErrCodeRequired = errors.New("tcredit: the task waits for an SMS or captcha code")
+
+// ChallengeError is a task stopped at a challenge that nobody could answer.
+type ChallengeError struct {
+	Challenge Challenge
+}
+
+// Error names the task and what it waits for.
+func (e *ChallengeError) Error() string {
+	return "tcredit: task " + e.Challenge.TID + " waits for input: " + e.Challenge.Code.String()
+}
+
+// Is matches ErrCodeRequired.
+func (e *ChallengeError) Is(target error) bool { return target == ErrCodeRequired }
+
+// QueryError is an error of Query or Wait once a task exists, such as the context's
+// error when the caller gave up: it carries the tid, so that the task can be resumed
+// with Wait. It unwraps to the cause.
+type QueryError struct {
+	TID string // the task
+	Err error  // the cause
+}
+
+// Error names the task and the cause.
+func (e *QueryError) Error() string { return "tcredit: task " + e.TID + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// refusedCode is a code submission that fundUserCode refused. It matches the sentinels
+// of its inner status but is no *TaskError: the task has not failed.
+type refusedCode struct{ te *TaskError }
+
+func (e *refusedCode) Error() string {
+	return "code not accepted: " + strconv.Itoa(int(e.te.Code)) + " " + e.te.Code.String() + ": " + e.te.Msg
+}
+
+func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }
+
+// AmountError reports text that cannot be read as an Amount.
+type AmountError struct {
+	Text string // the text as given
+	Err  error  // why: not a number, or out of range
+}
+
+// Error quotes the text and says why it is not an amount.
+func (e *AmountError) Error() string {
+	return "tcredit: cannot read " + wire.Snippet([]byte(e.Text), 40) + " as an amount: " + e.Err.Error()
+}
+
+// Unwrap returns the reason.
+func (e *AmountError) Unwrap() error { return e.Err }
+
+// cutBodyError is a body that ended before its end: a connection cut, a Content-Length
+// not met, a chunked stream broken off. A read that met it may be repeated.
+type cutBodyError struct{ err error }
+
+func (e *cutBodyError) Error() string { return "body cut short: " + e.err.Error() }
+func (e *cutBodyError) Unwrap() error { return e.err }
+
+// transportError is a request that got no response.
+type transportError struct {
+	endpoint string
+	sent     bool // the request's headers were written: the server may have seen it
+	err      error
+}
+
+func (e *transportError) Error() string { return "tcredit: " + e.endpoint + ": " + e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }

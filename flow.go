@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -20,38 +19,6 @@ type Challenge struct {
 	Image []byte   // the captcha image, for CodeWaitingCaptcha; see FundResult.ImageType
 	Msg   string   // the server's message, if any
 }
-
-// ErrCodeRequired is matched by the error of a Query or Wait that stopped at a
-// challenge because it was given no code provider. The error is a *ChallengeError;
-// once the person has answered, call SubmitCode and then Wait to go on.
-var ErrCodeRequired = errors.New("tcredit: the task waits for an SMS or captcha code")
-
-// ChallengeError is a task stopped at a challenge that nobody could answer.
-type ChallengeError struct {
-	Challenge Challenge
-}
-
-// Error names the task and what it waits for.
-func (e *ChallengeError) Error() string {
-	return "tcredit: task " + e.Challenge.TID + " waits for input: " + e.Challenge.Code.String()
-}
-
-// Is matches ErrCodeRequired.
-func (e *ChallengeError) Is(target error) bool { return target == ErrCodeRequired }
-
-// QueryError is an error of Query or Wait once a task exists, such as the context's
-// error when the caller gave up: it carries the tid, so that the task can be resumed
-// with Wait. It unwraps to the cause.
-type QueryError struct {
-	TID string // the task
-	Err error  // the cause
-}
-
-// Error names the task and the cause.
-func (e *QueryError) Error() string { return "tcredit: task " + e.TID + ": " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *QueryError) Unwrap() error { return e.Err }
 
 // QueryOption configures a Query or a Wait.
 type QueryOption func(*queryConfig)
@@ -277,16 +244,6 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 		return false, &QueryError{TID: res.TID, Err: err}
 	}
 }
-
-// refusedCode is a code submission that fundUserCode refused. It matches the sentinels
-// of its inner status but is no *TaskError: the task has not failed.
-type refusedCode struct{ te *TaskError }
-
-func (e *refusedCode) Error() string {
-	return "code not accepted: " + strconv.Itoa(int(e.te.Code)) + " " + e.te.Code.String() + ": " + e.te.Msg
-}
-
-func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }
 
 // maxUndelivered is how many times in a row a code that never reached the API is asked
 // for again before the wait gives up with the error.

@@ -65,35 +65,6 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// ErrOutcomeUnknown is matched by the error of a CreateTask or SubmitCode call whose
-// request may have reached the server although no answer came back. The call is not
-// repeated: a second CreateTask would create, and bill, a second task. Look the task up
-// by its tid where one is known, or ask the person to start again.
-var ErrOutcomeUnknown = errors.New("tcredit: outcome unknown: the request may have been processed")
-
-// UnknownOutcomeError is the error of a call whose outcome is unknown. It matches
-// ErrOutcomeUnknown, and unwraps to what went wrong.
-type UnknownOutcomeError struct {
-	Endpoint string // the endpoint's name
-	TID      string // the task concerned, when known
-	Err      error  // what went wrong: a network error, a timeout, an unreadable response
-}
-
-// Error says that the call was not repeated, with the task if known and the cause.
-func (e *UnknownOutcomeError) Error() string {
-	msg := "tcredit: " + e.Endpoint + ": outcome unknown (not retried"
-	if e.TID != "" {
-		msg += ", task " + e.TID
-	}
-	return msg + "): " + e.Err.Error()
-}
-
-// Is matches ErrOutcomeUnknown.
-func (e *UnknownOutcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
-
-// Unwrap returns what went wrong.
-func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
-
 // retryable reports whether a failed attempt may be repeated, and why. A timeout of
 // the HTTP client is a network error like any other; the end of ctx is not. A call that
 // must not be repeated once sent (ep.unsafe) is repeated only when the server certainly

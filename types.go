@@ -3,7 +3,6 @@ package tcredit
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/tcredit-go/tcredit/internal/wire"
@@ -23,20 +22,6 @@ func ParseAmount(s string) (Amount, error) {
 	}
 	return Amount(fen), nil
 }
-
-// AmountError reports text that cannot be read as an Amount.
-type AmountError struct {
-	Text string // the text as given
-	Err  error  // why: not a number, or out of range
-}
-
-// Error quotes the text and says why it is not an amount.
-func (e *AmountError) Error() string {
-	return "tcredit: cannot read " + wire.Snippet([]byte(e.Text), 40) + " as an amount: " + e.Err.Error()
-}
-
-// Unwrap returns the reason.
-func (e *AmountError) Unwrap() error { return e.Err }
 
 // Yuan returns the amount in yuan as a float64, for display and statistics only: sums
 // and comparisons belong in fen.
@@ -89,29 +74,6 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	*a = Amount(fen)
 	return nil
-}
-
-// CityStatus is a city's availability (area_status).
-type CityStatus int
-
-// The values of area_status.
-const (
-	CityAvailable     CityStatus = 0 // 正常可用
-	CityMaintenance   CityStatus = 1 // 系统维护
-	CityInDevelopment CityStatus = 2 // 开发中
-)
-
-// String returns the document's words for the status.
-func (s CityStatus) String() string {
-	switch s {
-	case CityAvailable:
-		return "正常可用"
-	case CityMaintenance:
-		return "系统维护"
-	case CityInDevelopment:
-		return "开发中"
-	}
-	return "未知状态(" + strconv.Itoa(int(s)) + ")"
 }
 
 // City is one city (or provincial fund centre) that the fund query supports, as listed

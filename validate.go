@@ -7,29 +7,6 @@ import (
 	"strings"
 )
 
-// ErrCityUnavailable is matched by the error of a Query for a city that is under
-// maintenance or in development, or that the city list does not have (which matches
-// ErrUnknownCity too).
-var ErrCityUnavailable = errors.New("tcredit: city not available for queries")
-
-// ValidationError lists every problem of a login form, each naming its field by its
-// parameter name and its label, so that it can be shown next to the field.
-type ValidationError struct {
-	Fields []*FieldError
-}
-
-// Error lists every problem field of the form.
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = strings.TrimPrefix(f.Error(), "tcredit: ")
-	}
-	return "tcredit: login form: " + strings.Join(parts, "; ")
-}
-
-// Is matches ErrInvalidInput.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
-
 // Validate checks a request against the login method it was filled from: the login
 // type matches, every required parameter is present, and every select value is one of
 // its listed choices. It returns a *ValidationError naming each problem field, or nil.

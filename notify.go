@@ -1,0 +1,145 @@
+package tcredit
+
+import (
+	"sync"
+	"time"
+)
+
+// Notify routes a callback to the calls waiting on its task: a Wait or Query blocked on
+// cb.TID polls GetFund at once instead of at its next scheduled time. A callback for a
+// task nobody waits on yet is kept for a minute, for a wait that starts just after it
+// (the provider may call back before CreateTask's answer has arrived); of those, only
+// the latest 1024 are kept. A duplicate, or one out of order, is harmless: it causes at
+// most one extra GetFund, whose answer is the truth.
+//
+// Notify takes constant time on average whatever came before, and ignores a callback
+// whose tid is empty or longer than 64 bytes (the provider's are 32), so that a flood of
+// made-up callbacks costs neither time nor memory beyond those bounds.
+func (c *Client) Notify(cb Callback) {
+	if cb.TID == "" || len(cb.TID) > maxNotifyTID {
+		return
+	}
+	c.waiters.wake(cb.TID)
+}
+
+// maxNotifyTID is the longest tid Notify accepts.
+const maxNotifyTID = 64
+
+// waiters holds a wake-up channel for each wait in progress, by tid, and remembers
+// for a while the callbacks that came for a task nobody waited on yet: the provider
+// may call back between CreateTask's answer and the start of the wait.
+type waiters struct {
+	mu      sync.Mutex
+	m       map[string][]chan struct{}
+	pending map[string]pendingNote // tid → its latest note, while in notes
+	notes   []pendingNote          // a ring of maxPending notes, oldest at head
+	head, n int                    // where the oldest note is, and how many there are
+	seq     uint64                 // the seq of the latest note
+	now     func() time.Time       // time.Now; a fake clock in tests
+}
+
+// pendingNote is a callback that came for a task nobody waited on.
+type pendingNote struct {
+	tid string
+	at  time.Time
+	seq uint64
+}
+
+// How long, and for how many tasks, a callback nobody waited on is remembered.
+const (
+	pendingTTL = time.Minute
+	maxPending = 1024
+)
+
+// clock returns the time of now, or of the fake clock of a test.
+func (ws *waiters) clock() time.Time {
+	if ws.now != nil {
+		return ws.now()
+	}
+	return time.Now()
+}
+
+// add registers a wait on tid and returns the channel that wakes it, already signalled
+// when a callback for tid came shortly before.
+func (ws *waiters) add(tid string) chan struct{} {
+	ch := make(chan struct{}, 1)
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.m == nil {
+		ws.m = make(map[string][]chan struct{})
+	}
+	ws.m[tid] = append(ws.m[tid], ch)
+	if note, ok := ws.pending[tid]; ok {
+		delete(ws.pending, tid)
+		if ws.clock().Sub(note.at) < pendingTTL {
+			ch <- struct{}{}
+		}
+	}
+	return ch
+}
+
+// remove unregisters the wait whose channel is ch.
+func (ws *waiters) remove(tid string, ch chan struct{}) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	list := ws.m[tid]
+	for i, c := range list {
+		if c == ch {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(ws.m, tid)
+	} else {
+		ws.m[tid] = list
+	}
+}
+
+// wake signals every wait on tid without blocking; a wait already signalled stays so.
+// With no wait on tid, the callback is remembered for the next one.
+func (ws *waiters) wake(tid string) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	list := ws.m[tid]
+	if len(list) == 0 {
+		ws.remember(tid)
+		return
+	}
+	for _, ch := range list {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// remember notes an unclaimed callback for tid. It first forgets the notes that have
+// expired and, with the ring full, the oldest one; each note is forgotten once, so a
+// call takes constant time on average.
+func (ws *waiters) remember(tid string) {
+	if ws.notes == nil {
+		ws.pending = make(map[string]pendingNote)
+		ws.notes = make([]pendingNote, maxPending)
+	}
+	now := ws.clock()
+	for ws.n > 0 && (ws.n == maxPending || now.Sub(ws.notes[ws.head].at) >= pendingTTL) {
+		ws.forgetOldest()
+	}
+	ws.seq++
+	note := pendingNote{tid: tid, at: now, seq: ws.seq}
+	ws.notes[(ws.head+ws.n)%maxPending] = note
+	ws.n++
+	ws.pending[tid] = note
+}
+
+// forgetOldest drops the oldest note, and its tid's entry unless a later note renewed it.
+func (ws *waiters) forgetOldest() {
+	old := ws.notes[ws.head]
+	if ws.pending[old.tid].seq == old.seq {
+		delete(ws.pending, old.tid)
+	}
+	ws.notes[ws.head] = pendingNote{}
+	ws.head = (ws.head + 1) % maxPending
+	ws.n--
+}

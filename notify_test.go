@@ -1,0 +1,179 @@
+package tcredit
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNotifyWakesOnlyWaitersOfItsTask(t *testing.T) {
+	c, err := NewClient("app", "token")
+	require.NoError(t, err)
+	a1, a2, b := c.waiters.add("a"), c.waiters.add("a"), c.waiters.add("b")
+	c.Notify(Callback{TID: "a"})
+	c.Notify(Callback{TID: "a"}) // a duplicate neither blocks nor queues
+	c.Notify(Callback{TID: "unknown"})
+	assert.Len(t, a1, 1)
+	assert.Len(t, a2, 1)
+	assert.Len(t, b, 0)
+
+	c.waiters.remove("a", a1)
+	c.waiters.remove("a", a2)
+	c.waiters.remove("b", b)
+	assert.Empty(t, c.waiters.m, "no entry left behind")
+}
+
+func TestNotifyBeforeTheWaitStarts(t *testing.T) {
+	c, err := NewClient("app", "token")
+	require.NoError(t, err)
+	c.Notify(Callback{TID: "early"}) // the provider calls back before CreateTask returns
+	early := c.waiters.add("early")
+	assert.Len(t, early, 1, "the wait starts woken")
+	again := c.waiters.add("early")
+	assert.Len(t, again, 0, "the callback is claimed once")
+	c.waiters.remove("early", early)
+	c.waiters.remove("early", again)
+
+	// A flood of callbacks for unknown tasks is bounded.
+	for i := 0; i < 3*maxPending; i++ {
+		c.Notify(Callback{TID: fmt.Sprint("unknown-", i)})
+	}
+	assert.LessOrEqual(t, len(c.waiters.pending), maxPending)
+}
+
+// fakeClock is a clock for waiters that moves only when told.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newWaitersWithClock() (*waiters, *fakeClock) {
+	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	return &waiters{now: clock.now}, clock
+}
+
+// woken reports whether a wait that starts on tid now starts woken.
+func woken(ws *waiters, tid string) bool {
+	ch := ws.add(tid)
+	defer ws.remove(tid, ch)
+	return len(ch) == 1
+}
+
+func TestNotifyKeepsFewRecentCallbacks(t *testing.T) {
+	t.Run("a flood keeps the latest", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		for i := 0; i < 3*maxPending; i++ {
+			ws.wake(fmt.Sprint("unknown-", i))
+		}
+		assert.Len(t, ws.pending, maxPending)
+		assert.Equal(t, maxPending, ws.n)
+		assert.False(t, woken(ws, "unknown-0"), "the oldest is forgotten")
+		assert.False(t, woken(ws, fmt.Sprint("unknown-", 2*maxPending-1)), "the last one too many is forgotten")
+		assert.True(t, woken(ws, fmt.Sprint("unknown-", 2*maxPending)), "the oldest kept")
+		assert.True(t, woken(ws, fmt.Sprint("unknown-", 3*maxPending-1)), "the latest")
+	})
+	t.Run("an old callback is forgotten", func(t *testing.T) {
+		ws, clock := newWaitersWithClock()
+		ws.wake("old")
+		clock.advance(pendingTTL)
+		ws.wake("new")
+		assert.Len(t, ws.pending, 1, "the expired note is dropped by the next callback")
+		assert.Equal(t, 1, ws.n)
+		assert.False(t, woken(ws, "old"))
+		assert.True(t, woken(ws, "new"))
+	})
+	t.Run("an old callback is not claimed", func(t *testing.T) {
+		ws, clock := newWaitersWithClock()
+		ws.wake("old")
+		clock.advance(pendingTTL)
+		assert.False(t, woken(ws, "old"))
+	})
+	t.Run("a repeated callback renews its note", func(t *testing.T) {
+		ws, clock := newWaitersWithClock()
+		ws.wake("a")
+		clock.advance(pendingTTL / 2)
+		ws.wake("a")
+		clock.advance(pendingTTL/2 + time.Second)
+		ws.wake("b") // drops the first note of a, not the second
+		assert.Len(t, ws.pending, 2)
+		assert.True(t, woken(ws, "a"))
+		assert.True(t, woken(ws, "b"))
+	})
+	t.Run("a claimed callback leaves no entry", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		for i := 0; i < 2*maxPending; i++ {
+			tid := fmt.Sprint("task-", i)
+			ws.wake(tid)
+			require.True(t, woken(ws, tid))
+		}
+		assert.Empty(t, ws.pending)
+		assert.Empty(t, ws.m)
+		assert.LessOrEqual(t, ws.n, maxPending)
+	})
+}
+
+func TestNotifyIgnoresAnEmptyOrLongTID(t *testing.T) {
+	tests := []struct {
+		name string
+		tid  string
+		kept bool
+	}{
+		{"the provider's", "457e345272624ac294ff9dc675807dc9", true},
+		{"64 bytes", strings.Repeat("a", maxNotifyTID), true},
+		{"65 bytes", strings.Repeat("a", maxNotifyTID+1), false},
+		{"a megabyte", strings.Repeat("a", 1<<20), false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := NewClient("app", "token")
+			require.NoError(t, err)
+			c.Notify(Callback{TID: tt.tid})
+			assert.Equal(t, tt.kept, len(c.waiters.pending) == 1, "remembered")
+			w := c.waiters.add(tt.tid)
+			defer c.waiters.remove(tt.tid, w)
+			assert.Equal(t, tt.kept, len(w) == 1, "a wait that starts later is woken")
+			select { // the wait took its wake-up
+			case <-w:
+			default:
+			}
+			c.Notify(Callback{TID: tt.tid})
+			assert.Equal(t, tt.kept, len(w) == 1, "a wait in progress is woken")
+		})
+	}
+}
+
+// BenchmarkNotifyUnknownTID measures a callback for a task nobody waits on, with no
+// callback remembered yet (the baseline) and with as many remembered as are kept, all
+// of them recent: the two take the same time when Notify is constant-time.
+func BenchmarkNotifyUnknownTID(b *testing.B) {
+	tids := make([]string, 4*maxPending)
+	for i := range tids {
+		tids[i] = fmt.Sprintf("%032x", i)
+	}
+	for _, bb := range []struct {
+		name    string
+		prefill int
+	}{{"none remembered", 0}, {"all remembered", maxPending}} {
+		b.Run(bb.name, func(b *testing.B) {
+			c, err := NewClient("app", "token")
+			require.NoError(b, err)
+			for i := 0; i < bb.prefill; i++ {
+				c.Notify(Callback{TID: tids[i]})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if bb.prefill == 0 && i%maxPending == 0 {
+					b.StopTimer()
+					c.waiters = waiters{}
+					b.StartTimer()
+				}
+				c.Notify(Callback{TID: tids[(bb.prefill+i)%len(tids)]})
+			}
+		})
+	}
+}
