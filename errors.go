@@ -186,12 +186,16 @@ type FieldError struct {
 }
 
 // Error names the field (and its label) and what is wrong with it.
-func (e *FieldError) Error() string {
+func (e *FieldError) Error() string { return "tcredit: " + e.detail() }
+
+// detail names the field (and its label) and what is wrong with it, without the
+// package's prefix: the part of a message that a *ValidationError lists.
+func (e *FieldError) detail() string {
 	name := e.Field
 	if e.Label != "" {
 		name += " (" + e.Label + ")"
 	}
-	return "tcredit: " + name + " " + e.Err.Error()
+	return name + " " + e.Err.Error()
 }
 
 // Is matches ErrInvalidInput.
@@ -215,7 +219,7 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
-		parts[i] = strings.TrimPrefix(f.Error(), "tcredit: ")
+		parts[i] = f.detail()
 	}
 	return "tcredit: login form: " + strings.Join(parts, "; ")
 }

@@ -194,6 +194,10 @@ func TestErrorTexts(t *testing.T) {
 		{&ResponseError{Endpoint: "getFundB", HTTPStatus: 200, Err: ErrResponseTooLarge},
 			"tcredit: getFundB: unexpected response (HTTP 200): tcredit: response body too large"},
 		{&FieldError{Field: "account", Label: "客户号", Err: errors.New("is required")}, "tcredit: account (客户号) is required"},
+		{&ValidationError{Fields: []*FieldError{
+			{Field: "account", Label: "客户号", Err: errors.New("is required")},
+			{Field: "sub_area", Err: errors.New("is not one of 1 (东区)")},
+		}}, "tcredit: login form: account (客户号) is required; sub_area is not one of 1 (东区)"},
 		{&UnknownOutcomeError{Endpoint: "fundUserCode", TID: "t1", Err: errors.New("EOF")},
 			"tcredit: fundUserCode: outcome unknown (not retried, task t1): EOF"},
 	}
