@@ -210,7 +210,7 @@ type plainFund struct {
 	TID                string   `json:"tid"`
 	Code               int      `json:"code"`
 	Msg                string   `json:"msg"`
-	Fail               []string `json:"fail"`
+	Missing            []string `json:"fail"`
 	CreateTime         string   `json:"createTime"`
 	fakefund.PlainData          // the report sections
 }

@@ -111,7 +111,7 @@ func (c TaskCode) String() string {
 }
 
 // Done reports whether the task finished with its report: 0, 40001, or 40002 (some
-// sections missing; see FundResult.Fail).
+// sections missing; see FundResult.Missing).
 func (c TaskCode) Done() bool {
 	return c == CodeSuccess || c == CodeDone || c == CodeDonePartial
 }

@@ -155,7 +155,7 @@ func TestPartialReportSaysWhatIsMissing(t *testing.T) {
 	sb := newSandbox(t, false)
 	res, err := sb.client.Query(context.Background(), login("demo-partial"), tcredit.WithPollInterval(2*time.Millisecond, 5*time.Millisecond))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+	assert.Equal(t, []string{"loanInfos"}, res.Missing)
 	assert.Empty(t, res.LoanInfos)
 }
 

@@ -170,7 +170,7 @@ func TestWaitWithoutProviderStopsAtChallengeAndResumes(t *testing.T) {
 	res, err = c.Wait(context.Background(), "T1", fastPolls)
 	require.NoError(t, err)
 	assert.Equal(t, CodeDonePartial, res.Code)
-	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+	assert.Equal(t, []string{"loanInfos"}, res.Missing)
 	assert.Equal(t, 1, s.creates, "resuming creates nothing")
 }
 

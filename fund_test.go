@@ -126,7 +126,7 @@ func TestGetFundVariance(t *testing.T) {
 		Code:       CodeDone,
 		Msg:        "爬取结束",
 		Image:      png,
-		Fail:       []string{"loanRepayerInfos"},
+		Missing:    []string{"loanRepayerInfos"},
 		CreateTime: "2017-08-01 10:00:00",
 		BaseInfo: &BaseInfo{
 			Birthday:               "19820133",
@@ -236,7 +236,7 @@ func TestGetFundPartial(t *testing.T) {
 		Code:       CodeDonePartial,
 		Msg:        "爬取结束,部分数据缺失",
 		CreateTime: "2017-08-01 10:05:00",
-		Fail:       []string{"billInfos", "loanInfos"},
+		Missing:    []string{"billInfos", "loanInfos"},
 		BaseInfo:   &BaseInfo{EmployeeName: "马蓉", HouseFundBalance: 6690369, PayUntilDate: "2017-07"},
 	}, res)
 	assert.True(t, res.Code.Done())

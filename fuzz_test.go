@@ -55,8 +55,8 @@ func normalized(r *FundResult) *FundResult {
 	if len(c.Image) == 0 {
 		c.Image = nil
 	}
-	if len(c.Fail) == 0 {
-		c.Fail = nil
+	if len(c.Missing) == 0 {
+		c.Missing = nil
 	}
 	if len(c.BillInfos) == 0 {
 		c.BillInfos = nil

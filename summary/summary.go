@@ -352,8 +352,8 @@ func parseRatio(text string) float64 {
 // missing lists the missing sections of res: those of its fail list, and baseInfo when
 // it is absent; the known sections first, in document order, each once.
 func missing(res *tcredit.FundResult) []string {
-	seen := make(map[string]bool, len(res.Fail)+1)
-	for _, f := range res.Fail {
+	seen := make(map[string]bool, len(res.Missing)+1)
+	for _, f := range res.Missing {
 		if f = strings.TrimSpace(f); f != "" {
 			seen[f] = true
 		}
@@ -371,7 +371,7 @@ func missing(res *tcredit.FundResult) []string {
 			delete(seen, s)
 		}
 	}
-	for _, f := range res.Fail { // the unknown ones, in the order given
+	for _, f := range res.Missing { // the unknown ones, in the order given
 		if f = strings.TrimSpace(f); seen[f] {
 			out = append(out, f)
 			delete(seen, f)

@@ -677,7 +677,7 @@ func TestOfNil(t *testing.T) {
 func TestOfPartialReport(t *testing.T) {
 	res := &tcredit.FundResult{
 		Code:      tcredit.CodeDonePartial,
-		Fail:      []string{"loanInfos", " somethingNew ", "billInfos", "loanInfos", ""},
+		Missing:   []string{"loanInfos", " somethingNew ", "billInfos", "loanInfos", ""},
 		BaseInfo:  active(),
 		BillInfos: history(),
 	}

@@ -63,7 +63,7 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 			}
 			switch a.Scenario {
 			case tcredittest.Partial:
-				assert.Equal(t, []string{"loanInfos"}, res.Fail)
+				assert.Equal(t, []string{"loanInfos"}, res.Missing)
 				assert.Empty(t, res.LoanInfos)
 			case tcredittest.Success:
 				assert.NotEmpty(t, res.LoanInfos)

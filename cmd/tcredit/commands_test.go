@@ -133,7 +133,7 @@ func TestQueryOutWithTable(t *testing.T) {
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &res))
-	assert.Equal(t, []string{"loanInfos"}, res.Fail)
+	assert.Equal(t, []string{"loanInfos"}, res.Missing)
 }
 
 // TestQueryOutIsDirectory refuses an --out that is a directory before any task is

@@ -25,8 +25,8 @@ func printReport(out io.Writer, res *tcredit.FundResult, asOf time.Time) {
 	fmt.Fprintf(out, "  latest month  ¥%s (personal ¥%s + company ¥%s), base ¥%s\n", c.MonthlyTotal, c.MonthlyPersonal, c.MonthlyCompany, c.Base)
 	l := s.Loans
 	fmt.Fprintf(out, "  loans         %d, outstanding ¥%s, monthly ¥%s, %d overdue periods in the past\n", l.Count, l.Outstanding, l.MonthlyPayment, l.OverdueHistoryPeriods)
-	if len(res.Fail) > 0 {
-		fmt.Fprintf(out, "  missing       %v\n", res.Fail)
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(out, "  missing       %v\n", res.Missing)
 	}
 }
 
