@@ -209,7 +209,7 @@ type plainEnvelope struct {
 type plainFund struct {
 	TID                string   `json:"tid"`
 	Code               int      `json:"code"`
-	Msg                string   `json:"msg"`
+	Message            string   `json:"msg"`
 	Missing            []string `json:"fail"`
 	CreateTime         string   `json:"createTime"`
 	fakefund.PlainData          // the report sections

@@ -32,7 +32,7 @@ type Callback struct {
 	TID       string   // tid 唯一标识
 	Status    TaskCode // status 状态, read as a task code; 0 when RawStatus is not one
 	RawStatus string   // status as it was sent, without surrounding spaces
-	Msg       string   // msg 提示信息
+	Message   string   // msg 提示信息
 }
 
 // maxCallbackBody caps a callback's body.
@@ -206,9 +206,9 @@ func (h *callbackHandler) read(w http.ResponseWriter, r *http.Request) (Callback
 
 // callbackFields is a callback as sent, before its status is read.
 type callbackFields struct {
-	TID    string `json:"tid"`
-	Status string `json:"status"`
-	Msg    string `json:"msg"`
+	TID     string `json:"tid"`
+	Status  string `json:"status"`
+	Message string `json:"msg"`
 }
 
 // readCallback reads a callback from the body or query of r, returning the HTTP status
@@ -237,7 +237,7 @@ func readCallback(w http.ResponseWriter, r *http.Request) (Callback, int, error)
 		if err != nil {
 			return Callback{}, http.StatusBadRequest, errors.New("unreadable form body")
 		}
-		f = callbackFields{TID: form.Get("tid"), Status: form.Get("status"), Msg: form.Get("msg")}
+		f = callbackFields{TID: form.Get("tid"), Status: form.Get("status"), Message: form.Get("msg")}
 	}
 	query := r.URL.Query()
 	fill := func(dst *string, key string) {
@@ -247,13 +247,13 @@ func readCallback(w http.ResponseWriter, r *http.Request) (Callback, int, error)
 	}
 	fill(&f.TID, "tid")
 	fill(&f.Status, "status")
-	fill(&f.Msg, "msg")
+	fill(&f.Message, "msg")
 	f.TID = strings.TrimSpace(f.TID)
 	if f.TID == "" {
 		return Callback{}, http.StatusBadRequest, errors.New("no tid")
 	}
 	raw := strings.TrimSpace(f.Status)
-	return Callback{TID: f.TID, Status: callbackStatus(raw), RawStatus: raw, Msg: strings.TrimSpace(f.Msg)}, 0, nil
+	return Callback{TID: f.TID, Status: callbackStatus(raw), RawStatus: raw, Message: strings.TrimSpace(f.Message)}, 0, nil
 }
 
 // callbackStatus reads a callback's status as a task code: a decimal integer that fits

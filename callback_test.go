@@ -40,7 +40,7 @@ func serveCallback(t *testing.T, fn func(context.Context, Callback) error, metho
 }
 
 func TestCallbackHandlerReadsEveryEncoding(t *testing.T) {
-	want := Callback{TID: "457e345272624ac294ff9dc675807dc9", Status: CodeDone, RawStatus: "40001", Msg: "爬取结束"}
+	want := Callback{TID: "457e345272624ac294ff9dc675807dc9", Status: CodeDone, RawStatus: "40001", Message: "爬取结束"}
 	tests := []struct {
 		name, target, contentType, body string
 	}{

@@ -83,9 +83,9 @@ func (e *APIError) Is(target error) bool {
 // createFundSearchTaskB or fundUserCode. For the inner codes -1, -2 and -9 it matches
 // ErrSystem, ErrInvalidParams and ErrNoPermission with errors.Is.
 type TaskError struct {
-	TID  string   // the task, when known
-	Code TaskCode // why it failed
-	Msg  string   // the server's message
+	TID     string   // the task, when known
+	Code    TaskCode // why it failed
+	Message string   // the server's message
 }
 
 // Error reports the task, its code and the code's meaning, and the server's message.
@@ -95,8 +95,8 @@ func (e *TaskError) Error() string {
 		msg += " " + e.TID
 	}
 	msg += " failed: " + strconv.Itoa(int(e.Code)) + " " + e.Code.String()
-	if e.Msg != "" && e.Msg != e.Code.String() {
-		msg += ": " + e.Msg
+	if e.Message != "" && e.Message != e.Code.String() {
+		msg += ": " + e.Message
 	}
 	return msg
 }
@@ -293,7 +293,7 @@ func (e *QueryError) Unwrap() error { return e.Err }
 type refusedCode struct{ te *TaskError }
 
 func (e *refusedCode) Error() string {
-	return "code not accepted: " + strconv.Itoa(int(e.te.Code)) + " " + e.te.Code.String() + ": " + e.te.Msg
+	return "code not accepted: " + strconv.Itoa(int(e.te.Code)) + " " + e.te.Code.String() + ": " + e.te.Message
 }
 
 func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }

@@ -14,10 +14,10 @@ import (
 // read: the SMS code they were sent (Code 10003) or the text of a captcha image
 // (Code 10004, with the image in Image).
 type Challenge struct {
-	TID   string   // the task
-	Code  TaskCode // CodeWaitingSMS or CodeWaitingCaptcha
-	Image []byte   // the captcha image, for CodeWaitingCaptcha; see FundResult.ImageType
-	Msg   string   // the server's message, if any
+	TID     string   // the task
+	Code    TaskCode // CodeWaitingSMS or CodeWaitingCaptcha
+	Image   []byte   // the captcha image, for CodeWaitingCaptcha; see FundResult.ImageType
+	Message string   // the server's message, if any
 }
 
 // QueryOption configures a Query or a Wait.
@@ -208,7 +208,7 @@ func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{
 // answer asks for and submits the code of the challenge in res, unless this challenge
 // was answered already. It reports whether it submitted a code.
 func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool, error) {
-	ch := Challenge{TID: res.TID, Code: res.Code, Image: res.Image, Msg: res.Msg}
+	ch := Challenge{TID: res.TID, Code: res.Code, Image: res.Image, Message: res.Message}
 	if t.answered(ch) {
 		return false, nil
 	}
@@ -314,13 +314,13 @@ func (t *tracker) observe(res *FundResult) bool {
 // and no new message. A new captcha image or a new message (a server that asks again
 // after a wrong code) is a new challenge; a message left out is not.
 func (t *tracker) answered(ch Challenge) bool {
-	sameMsg := ch.Msg == "" || ch.Msg == t.doneMsg
+	sameMsg := ch.Message == "" || ch.Message == t.doneMsg
 	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image) && sameMsg
 }
 
 func (t *tracker) markAnswered(ch Challenge) {
 	t.undelivered = 0
-	t.done, t.doneCode, t.doneImage, t.doneMsg = true, ch.Code, ch.Image, ch.Msg
+	t.done, t.doneCode, t.doneImage, t.doneMsg = true, ch.Code, ch.Image, ch.Message
 }
 
 // result is the last result seen, or one holding just the tid.

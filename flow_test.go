@@ -123,7 +123,7 @@ func TestQuerySMSChallengeAnsweredOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, CodeDone, res.Code)
 	assert.Equal(t, Amount(6690369), res.BaseInfo.HouseFundBalance)
-	assert.Equal(t, []Challenge{{TID: "T1", Code: CodeWaitingSMS, Msg: "登录中，等待用户输入短信"}}, asked)
+	assert.Equal(t, []Challenge{{TID: "T1", Code: CodeWaitingSMS, Message: "登录中，等待用户输入短信"}}, asked)
 	assert.Equal(t, []string{"123456"}, s.codes)
 	assert.Equal(t, []TaskCode{CodeLoggingIn, CodeWaitingSMS, CodeLoggedIn, CodeDone}, seen)
 	assert.Equal(t, 1, s.creates)
@@ -391,7 +391,7 @@ func TestChallengeAskedAgainWithANewMessage(t *testing.T) {
 	var asked []string
 	res, err := c.Query(context.Background(), goodLogin, fastPolls,
 		WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
-			asked = append(asked, ch.Msg)
+			asked = append(asked, ch.Message)
 			return "12345" + string(rune('0'+len(asked))), nil
 		}))
 	require.NoError(t, err)

@@ -39,7 +39,7 @@ func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
 		return res, &ResponseError{Endpoint: epGetFund.name, HTTPStatus: http.StatusOK, Err: errNoCaptchaImage}
 	}
 	if res.Code.Failed() {
-		return res, &TaskError{TID: res.TID, Code: res.Code, Msg: res.Msg}
+		return res, &TaskError{TID: res.TID, Code: res.Code, Message: res.Message}
 	}
 	return res, nil
 }

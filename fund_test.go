@@ -29,10 +29,10 @@ func TestGetFundDocumentExample(t *testing.T) {
 	assertWire(t, r, "getFundB", map[string]string{"tid": tid})
 
 	want := &FundResult{
-		TID:   tid,
-		Code:  CodeSuccess,
-		Msg:   "获取成功",
-		Image: nil, // the document's "9a4acaddadqaq..." is a placeholder, not base64
+		TID:     tid,
+		Code:    CodeSuccess,
+		Message: "获取成功",
+		Image:   nil, // the document's "9a4acaddadqaq..." is a placeholder, not base64
 		BaseInfo: &BaseInfo{
 			Birthday:               "19820133",
 			EmployeeName:           "马蓉",
@@ -124,7 +124,7 @@ func TestGetFundVariance(t *testing.T) {
 	want := &FundResult{
 		TID:        tid,
 		Code:       CodeDone,
-		Msg:        "爬取结束",
+		Message:    "爬取结束",
 		Image:      png,
 		Missing:    []string{"loanRepayerInfos"},
 		CreateTime: "2017-08-01 10:00:00",
@@ -234,7 +234,7 @@ func TestGetFundPartial(t *testing.T) {
 	assert.Equal(t, &FundResult{
 		TID:        tid,
 		Code:       CodeDonePartial,
-		Msg:        "爬取结束,部分数据缺失",
+		Message:    "爬取结束,部分数据缺失",
 		CreateTime: "2017-08-01 10:05:00",
 		Missing:    []string{"billInfos", "loanInfos"},
 		BaseInfo:   &BaseInfo{EmployeeName: "马蓉", HouseFundBalance: 6690369, PayUntilDate: "2017-07"},
@@ -262,10 +262,10 @@ func TestGetFundFailedTask(t *testing.T) {
 
 			require.NotNil(t, res, "a failed task comes back with its result")
 			assert.Equal(t, code, res.Code)
-			assert.Equal(t, "登录失败", res.Msg)
+			assert.Equal(t, "登录失败", res.Message)
 			var te *TaskError
 			require.True(t, errors.As(err, &te), "%T %v", err, err)
-			assert.Equal(t, &TaskError{TID: tid, Code: code, Msg: "登录失败"}, te)
+			assert.Equal(t, &TaskError{TID: tid, Code: code, Message: "登录失败"}, te)
 			assert.Equal(t, 1, r.calls(), "a failed task is an answer, not a failure to retry")
 		})
 	}

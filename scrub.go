@@ -483,6 +483,6 @@ func (d *userCodeData) scrub(s *scrubber) { d.Message = s.message(d.Message) }
 
 func (r *FundResult) scrub(s *scrubber) {
 	if r != nil {
-		r.Msg = s.message(r.Msg)
+		r.Message = s.message(r.Message)
 	}
 }

@@ -216,11 +216,11 @@ func (d createData) outcome() (string, error) {
 	}
 	switch {
 	case d.Status != 0: // an inner status is a refusal, whatever success says
-		return "", &TaskError{TID: tid, Code: d.Status, Msg: d.Message}
+		return "", &TaskError{TID: tid, Code: d.Status, Message: d.Message}
 	case d.Success == nil:
 		return "", unknown(errNoSuccess)
 	case !*d.Success:
-		return "", &TaskError{TID: tid, Code: CodeError, Msg: d.Message}
+		return "", &TaskError{TID: tid, Code: CodeError, Message: d.Message}
 	case tid == "":
 		return "", unknown(errNoTID)
 	}

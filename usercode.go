@@ -36,7 +36,7 @@ func (c *Client) SubmitCode(ctx context.Context, tid, code string) error {
 		return err
 	}
 	if data.Status != 0 {
-		return &TaskError{TID: tid, Code: data.Status, Msg: data.Message}
+		return &TaskError{TID: tid, Code: data.Status, Message: data.Message}
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func TestSubmitCodeRefused(t *testing.T) {
 		err := c.SubmitCode(context.Background(), createdTID, "123456")
 		var te *TaskError
 		require.True(t, errors.As(err, &te), "%s: %T %v", tt.data, err, err)
-		assert.Equal(t, &TaskError{TID: createdTID, Code: tt.code, Msg: tt.msg}, te)
+		assert.Equal(t, &TaskError{TID: createdTID, Code: tt.code, Message: tt.msg}, te)
 		assert.True(t, errors.Is(err, tt.sentinel), "%v", err)
 		assert.Equal(t, 1, r.calls())
 		assert.NotContains(t, err.Error(), "123456", "the code is a secret")

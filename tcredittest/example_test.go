@@ -31,7 +31,7 @@ func ExampleNewServer() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(int(res.Code), res.Msg)
+	fmt.Println(int(res.Code), res.Message)
 	fmt.Println("billed:", srv.Billed(srv.AppID()))
 	// Output:
 	// 40001 爬取结束

@@ -166,7 +166,7 @@ func TestSDKCallbackHandler(t *testing.T) {
 	cb := next()
 	assert.Equal(t, tid, cb.TID)
 	assert.Equal(t, 10003, int(cb.Status))
-	assert.Equal(t, "登录中，等待用户输入短信", cb.Msg)
+	assert.Equal(t, "登录中，等待用户输入短信", cb.Message)
 	require.NoError(t, client.SubmitCode(ctx, tid, tcredittest.SMSCode))
 	cb = next()
 	assert.Equal(t, 40001, int(cb.Status))

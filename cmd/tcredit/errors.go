@@ -96,8 +96,8 @@ func describeTask(e *tcredit.TaskError) string {
 		b.WriteString("the task was refused: ")
 	}
 	b.WriteString(strconv.Itoa(int(e.Code)) + " " + e.Code.String())
-	if e.Msg != "" && e.Msg != e.Code.String() {
-		b.WriteString(": " + e.Msg)
+	if e.Message != "" && e.Message != e.Code.String() {
+		b.WriteString(": " + e.Message)
 	}
 	if hint, ok := taskHints[e.Code]; ok {
 		b.WriteString(" — " + hint)

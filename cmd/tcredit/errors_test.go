@@ -52,7 +52,7 @@ func TestDescribe(t *testing.T) {
 		},
 		{
 			"task refused at creation",
-			&tcredit.TaskError{Code: tcredit.CodeInvalidParams, Msg: "参数错误"},
+			&tcredit.TaskError{Code: tcredit.CodeInvalidParams, Message: "参数错误"},
 			"the task was refused: -2 参数错误",
 			exitTaskFailed,
 		},

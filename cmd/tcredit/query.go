@@ -278,8 +278,8 @@ func (c *cli) codeProvider(status *statusLine) func(ctx context.Context, ch tcre
 				fmt.Fprintf(c.stderr, "captcha image saved to %s\n", printable(path))
 			}
 		}
-		if ch.Msg != "" && ch.Msg != ch.Code.String() {
-			fmt.Fprintln(c.stderr, printable(ch.Msg))
+		if ch.Message != "" && ch.Message != ch.Code.String() {
+			fmt.Fprintln(c.stderr, printable(ch.Message))
 		}
 		for {
 			code, err := c.ask(ctx, prompt, prompt)

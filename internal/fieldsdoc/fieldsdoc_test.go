@@ -83,7 +83,7 @@ func TestGenerateCoversTheDocument(t *testing.T) {
 		"| `summary` | `LoanOverdueInfo.Summary` | `tcredit.Amount` | 合计 |",
 		"| `code` | `Client.SubmitCode(code)` | `string` | 图片码/短信码 |",
 		"| `status` | `userCodeData.Status` | `tcredit.TaskCode` |",
-		"| `msg` | `Callback.Msg` | `string` | 提示信息 |",
+		"| `msg` | `Callback.Message` | `string` | 提示信息 |",
 	}
 	at := 0
 	for _, row := range rows {
