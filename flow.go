@@ -69,17 +69,17 @@ func OnStatus(show func(res *FundResult)) QueryOption {
 	return func(c *queryConfig) { c.onStatus = show }
 }
 
-// WithPollInterval sets the polling schedule: the first wait is min, each next one
-// half as long again, up to max, with random jitter; a status change starts again from
-// min. With callbacks routed to Client.Notify, a long schedule (say 30s to 2m) makes
-// polling a safety net only. Non-positive values keep the defaults.
-func WithPollInterval(min, max time.Duration) QueryOption {
+// WithPollInterval sets the polling schedule: the first wait is first, each next one
+// half as long again, up to limit, with random jitter; a status change starts again
+// from first. With callbacks routed to Client.Notify, a long schedule (say 30s to 2m)
+// makes polling a safety net only. Non-positive values keep the defaults.
+func WithPollInterval(first, limit time.Duration) QueryOption {
 	return func(c *queryConfig) {
-		if min > 0 {
-			c.minPoll = min
+		if first > 0 {
+			c.minPoll = first
 		}
-		if max > 0 {
-			c.maxPoll = max
+		if limit > 0 {
+			c.maxPoll = limit
 		}
 	}
 }
