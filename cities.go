@@ -11,7 +11,7 @@ import (
 // Answers are kept for the client's cache TTL (see WithCache).
 func (c *Client) Cities(ctx context.Context) ([]City, error) {
 	cities, err := cached(ctx, c.cache, "cities", func(ctx context.Context) ([]City, error) {
-		cities, _, err := call[[]City](ctx, c, epCities, nil)
+		cities, err := call[[]City](ctx, c, epCities, nil)
 		return cities, err
 	})
 	return slices.Clone(cities), err
@@ -28,7 +28,7 @@ func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
 	methods, err := cached(ctx, c.cache, "params:"+areaCode, func(ctx context.Context) ([]LoginMethod, error) {
-		methods, _, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
+		methods, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
 		return methods, err
 	})
 	if err == nil && len(methods) == 0 {

@@ -251,8 +251,8 @@ type envelope[T any] struct {
 }
 
 // call sends params to ep, retrying as the client's policy allows, and decodes the
-// response's data into a T. It returns the data and the response's seqNum.
-func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]string) (T, string, error) {
+// response's data into a T.
+func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]string) (T, error) {
 	var zero T
 	form, scrub := c.form(ep, params)
 	scrub = scrubberFor(ctx, scrub)
@@ -261,7 +261,7 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 		if err == nil {
 			c.budget.refill()
 			scrubData(scrub, &env.Data)
-			return env.Data, env.SeqNum, nil
+			return env.Data, nil
 		}
 		err = c.hint(err)
 		reason, retry := retryable(ctx, ep, err)
@@ -273,12 +273,12 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 			err = outcome(ep, err)
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "tcredit call failed",
 				slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("error", err.Error()))
-			return zero, "", err
+			return zero, err
 		}
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "tcredit retry",
 			slog.String("endpoint", ep.name), slog.Int("attempt", attempt), slog.String("reason", reason), slog.Duration("backoff", delay))
 		if werr := sleep(ctx, delay); werr != nil {
-			return zero, "", fmt.Errorf("tcredit: %s: %w while waiting to retry after: %w", ep.name, werr, err)
+			return zero, fmt.Errorf("tcredit: %s: %w while waiting to retry after: %w", ep.name, werr, err)
 		}
 	}
 }

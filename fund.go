@@ -23,7 +23,7 @@ func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
 	if trimValue(tid) == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
-	res, _, err := call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})
+	res, err := call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})
 	if err != nil {
 		return nil, err
 	}

@@ -194,7 +194,7 @@ func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid str
 		return "", err
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit create task", slog.Any("request", req))
-	data, _, err := call[createData](ctx, c, epCreateTask, req.params())
+	data, err := call[createData](ctx, c, epCreateTask, req.params())
 	if err != nil {
 		return "", err
 	}

@@ -27,7 +27,7 @@ func (c *Client) SubmitCode(ctx context.Context, tid, code string) error {
 	if trimValue(code) == "" {
 		return &FieldError{Field: "code", Err: errors.New("is empty")}
 	}
-	data, _, err := call[userCodeData](ctx, c, epUserCode, map[string]string{"tid": tid, "code": code})
+	data, err := call[userCodeData](ctx, c, epUserCode, map[string]string{"tid": tid, "code": code})
 	if err != nil {
 		var uo *UnknownOutcomeError
 		if errors.As(err, &uo) {
