@@ -63,7 +63,7 @@ func NewClient(appID, tokenID string, opts ...Option) (*Client, error) {
 		tokenID:   tokenID,
 		baseURL:   DefaultBaseURL,
 		userAgent: defaultUserAgent(),
-		retry:     DefaultRetryPolicy,
+		retry:     DefaultRetryPolicy(),
 		budget:    newBudget(),
 	}
 	for _, opt := range opts {

@@ -60,6 +60,18 @@ func ExampleNewClient() {
 	// tcredit: NewClient: base URL "api.tcredit.com" is not an absolute http(s) URL
 }
 
+func ExampleDefaultRetryPolicy() {
+	policy := tcredit.DefaultRetryPolicy()
+	policy.MaxAttempts = 2 // one retry at most; the default waits otherwise
+	client, err := tcredit.NewClient("APP-0001", "TOKEN-123", tcredit.WithRetry(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client, policy.BaseDelay, policy.MaxDelay)
+	// Output:
+	// tcredit.Client{appId: APP-0001, baseURL: http://api.tcredit.com} 200ms 5s
+}
+
 func ExampleClient_Cities() {
 	client := exampleClient(nil)
 	cities, err := client.Cities(context.Background())

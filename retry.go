@@ -29,8 +29,12 @@ type RetryPolicy struct {
 	MaxDelay    time.Duration // the longest wait between two attempts
 }
 
-// DefaultRetryPolicy is the policy of a Client made without WithRetry.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+// DefaultRetryPolicy returns the policy of a Client made without WithRetry: four
+// attempts in all, waits from 200ms up to 5s. Change a field of its result and pass it
+// to WithRetry to keep the rest.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+}
 
 // WithRetry sets the client's retry policy. MaxAttempts must be at least 1 and the
 // delays must not be negative.

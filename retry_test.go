@@ -116,3 +116,12 @@ func TestOutcome(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultRetryPolicy(t *testing.T) {
+	c, err := NewClient("app", "token")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultRetryPolicy(), c.retry)
+	p := DefaultRetryPolicy()
+	p.MaxAttempts = 1
+	assert.Equal(t, 4, DefaultRetryPolicy().MaxAttempts, "a caller's copy changes nothing")
+}
