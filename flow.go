@@ -284,11 +284,8 @@ type tracker struct {
 	interval time.Duration
 	// undelivered counts the codes in a row that never reached the API
 	undelivered int
-	// the challenge answered last; cleared when the status moves on
-	done      bool
-	doneCode  TaskCode
-	doneImage []byte
-	doneMsg   string
+	// the challenge answered last; nil when none was, or the status moved on since
+	lastAnswered *Challenge
 }
 
 // observe records a result and reports OnStatus when the status changed.
@@ -300,8 +297,8 @@ func (t *tracker) observe(res *FundResult) bool {
 	t.last = res
 	if changed {
 		t.undelivered = 0
-		if t.done && res.Code != t.doneCode {
-			t.done = false
+		if t.lastAnswered != nil && res.Code != t.lastAnswered.Code {
+			t.lastAnswered = nil
 		}
 		if t.cfg.onStatus != nil {
 			t.cfg.onStatus(res)
@@ -314,13 +311,16 @@ func (t *tracker) observe(res *FundResult) bool {
 // and no new message. A new captcha image or a new message (a server that asks again
 // after a wrong code) is a new challenge; a message left out is not.
 func (t *tracker) answered(ch Challenge) bool {
-	sameMsg := ch.Message == "" || ch.Message == t.doneMsg
-	return t.done && t.doneCode == ch.Code && bytes.Equal(t.doneImage, ch.Image) && sameMsg
+	if t.lastAnswered == nil {
+		return false
+	}
+	sameMessage := ch.Message == "" || ch.Message == t.lastAnswered.Message
+	return t.lastAnswered.Code == ch.Code && bytes.Equal(t.lastAnswered.Image, ch.Image) && sameMessage
 }
 
 func (t *tracker) markAnswered(ch Challenge) {
 	t.undelivered = 0
-	t.done, t.doneCode, t.doneImage, t.doneMsg = true, ch.Code, ch.Image, ch.Message
+	t.lastAnswered = &ch
 }
 
 // result is the last result seen, or one holding just the tid.
