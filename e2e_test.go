@@ -71,7 +71,7 @@ func login(account string) tcredit.CreateTaskRequest {
 func (sb *sandbox) answer(t *testing.T) tcredit.QueryOption {
 	return tcredit.WithCodeProvider(func(_ context.Context, ch tcredit.Challenge) (string, error) {
 		if ch.Code.NeedsCaptcha() {
-			assert.Equal(t, "image/png", (&tcredit.FundResult{Image: ch.Image}).ImageType())
+			assert.Equal(t, "image/png", ch.ImageType())
 			task, ok := sb.srv.Task(ch.TID)
 			require.True(t, ok)
 			return task.Answer, nil

@@ -16,9 +16,13 @@ import (
 type Challenge struct {
 	TID     string   // the task
 	Code    TaskCode // CodeWaitingSMS or CodeWaitingCaptcha
-	Image   []byte   // the captcha image, for CodeWaitingCaptcha; see FundResult.ImageType
+	Image   []byte   // the captcha image, for CodeWaitingCaptcha; see ImageType
 	Message string   // the server's message, if any
 }
+
+// ImageType reports the MIME type of Image ("image/png", "image/jpeg", ...), or "" when
+// there is no image.
+func (ch Challenge) ImageType() string { return imageType(ch.Image) }
 
 // QueryOption configures a Query or a Wait.
 type QueryOption func(*queryConfig)

@@ -136,11 +136,14 @@ func (r *FundResult) UnmarshalJSON(b []byte) error {
 
 // ImageType reports the MIME type of Image ("image/png", "image/jpeg", ...), or "" when
 // there is no image.
-func (r *FundResult) ImageType() string {
-	if len(r.Image) == 0 {
+func (r *FundResult) ImageType() string { return imageType(r.Image) }
+
+// imageType reports the MIME type of a captcha image, or "" for none.
+func imageType(image []byte) string {
+	if len(image) == 0 {
 		return ""
 	}
-	return http.DetectContentType(r.Image)
+	return http.DetectContentType(image)
 }
 
 // BaseInfo is the account holder's basic fund information (data.baseInfo).

@@ -167,6 +167,7 @@ func TestImageType(t *testing.T) {
 	for img, want := range map[string]string{string(png): "image/png", string(jpeg): "image/jpeg", string(gif): "image/gif", "": ""} {
 		r := FundResult{Image: []byte(img)}
 		assert.Equal(t, want, r.ImageType())
+		assert.Equal(t, want, Challenge{Image: []byte(img)}.ImageType())
 	}
 }
 

@@ -297,9 +297,8 @@ func (c *cli) saveCaptcha(ch tcredit.Challenge) (string, error) {
 	if c.opts.out != "" {
 		dir = filepath.Dir(c.opts.out)
 	}
-	res := tcredit.FundResult{Image: ch.Image}
 	ext := ".png"
-	switch res.ImageType() {
+	switch ch.ImageType() {
 	case "image/jpeg":
 		ext = ".jpg"
 	case "image/gif":
