@@ -431,7 +431,7 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	}
 	if len(f.Data) > 0 {
 		if err := wire.DecodeValidated(f.Data, &env.Data); err != nil {
-			return nil, respErr(within(err, "data"))
+			return nil, respErr(wire.Within(err, "data"))
 		}
 	}
 	return env, nil
@@ -459,19 +459,6 @@ func redirectHost(resp *http.Response) string {
 func looksJSON(body []byte) bool {
 	trimmed := bytes.TrimSpace(body)
 	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
-}
-
-// within puts err's JSON path under the data object's key.
-func within(err error, key string) error {
-	var we *wire.Error
-	if errors.As(err, &we) {
-		if we.Path == "" || we.Path[0] == '[' {
-			we.Path = key + we.Path
-		} else {
-			we.Path = key + "." + we.Path
-		}
-	}
-	return err
 }
 
 // snippetLen is how much of a body an error quotes, in bytes.

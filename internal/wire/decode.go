@@ -266,17 +266,17 @@ func (d *decoder) structure(v reflect.Value) error {
 			d.skipValue()
 			continue
 		case keyDuplicate:
-			return within(&Error{Msg: "key appears more than once"}, f.key)
+			return Within(&Error{Msg: "key appears more than once"}, f.key)
 		case keyReplace:
 			v.Field(f.index).SetZero()
 		}
 		if f.nonblank && (d.emptyish() || d.blankString()) {
-			return within(&Error{Msg: "blank value"}, f.key)
+			return Within(&Error{Msg: "blank value"}, f.key)
 		}
 		start := d.pos
 		if err := d.value(v.Field(f.index), f.custom); err != nil {
 			if !f.lenient {
-				return within(err, f.key)
+				return Within(err, f.key)
 			}
 			v.Field(f.index).SetZero()
 			d.pos = start
@@ -294,7 +294,7 @@ func (d *decoder) firstElement(v reflect.Value) error {
 		return nil
 	}
 	if err := d.value(v, false); err != nil {
-		return within(err, "[0]")
+		return Within(err, "[0]")
 	}
 	return d.finishArray()
 }
@@ -321,7 +321,7 @@ func (d *decoder) slice(v reflect.Value) error {
 	case '{':
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
 		if err := d.value(v.Index(0), customType(v.Type().Elem())); err != nil {
-			return within(err, "[0]")
+			return Within(err, "[0]")
 		}
 		return nil
 	case '"':
@@ -361,7 +361,7 @@ func (d *decoder) slice(v reflect.Value) error {
 		}
 		v.SetLen(n + 1)
 		if err := d.value(v.Index(n), custom); err != nil {
-			return within(err, "["+strconv.Itoa(n)+"]")
+			return Within(err, "["+strconv.Itoa(n)+"]")
 		}
 		n++
 	}
@@ -519,8 +519,9 @@ func (d *decoder) cannot(start int, t reflect.Type) error {
 	return &Error{Msg: "cannot read " + Snippet(raw, 40) + " as " + t.String()}
 }
 
-// within prefixes err's path with one step: a field name or an "[i]" index.
-func within(err error, step string) error {
+// Within prefixes the path of the *Error in err with one step, a field name or an
+// "[i]" index, and returns that *Error; an err without one is returned as it is.
+func Within(err error, step string) error {
 	var e *Error
 	if !errors.As(err, &e) {
 		return err
