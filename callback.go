@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tcredit-go/tcredit/internal/discard"
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
@@ -128,7 +129,7 @@ type callbackHandler struct {
 // WithCallbackSecret refuses): a program must not start without the authentication it
 // asked for.
 func NewCallbackHandler(fn func(ctx context.Context, cb Callback) error, opts ...CallbackOption) http.Handler {
-	h := &callbackHandler{fn: fn, logger: slog.New(discardHandler{}), readTimeout: callbackReadTimeout}
+	h := &callbackHandler{fn: fn, logger: slog.New(discard.Handler{}), readTimeout: callbackReadTimeout}
 	for _, opt := range opts {
 		opt(h)
 	}

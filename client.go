@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tcredit-go/tcredit/internal/discard"
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
@@ -75,7 +76,7 @@ func NewClient(appID, tokenID string, opts ...Option) (*Client, error) {
 		c.hc = defaultHTTPClient()
 	}
 	if c.logger == nil {
-		c.logger = slog.New(discardHandler{})
+		c.logger = slog.New(discard.Handler{})
 	}
 	if c.cache == nil {
 		c.cache = newMetaCache(DefaultCacheTTL)
@@ -532,11 +533,3 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-// discardHandler is a slog.Handler that drops everything.
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }

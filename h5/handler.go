@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/internal/discard"
 )
 
 // Defaults of Options.
@@ -146,7 +147,7 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 		h.store = NewMemoryStore()
 	}
 	if h.log == nil {
-		h.log = slog.New(discardHandler{})
+		h.log = slog.New(discard.Handler{})
 	}
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
@@ -328,11 +329,3 @@ func seeOther(w http.ResponseWriter, to string) {
 	w.Header().Set("Location", to)
 	w.WriteHeader(http.StatusSeeOther)
 }
-
-// discardHandler is a slog.Handler that drops everything.
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }
