@@ -192,7 +192,7 @@ func (h *Handler) query(ctx context.Context, cancel context.CancelFunc, snap Ses
 			change(&snap)
 		default:
 			change(&snap)
-			h.log.ErrorContext(sctx, "h5: session store", "tid", snap.TID, "err", err)
+			h.log.ErrorContext(sctx, "h5: session store", "tid", snap.TID, "error", err)
 		}
 	}
 	opts := []tcredit.QueryOption{

@@ -302,7 +302,7 @@ func (h *Handler) postedSession(w http.ResponseWriter, r *http.Request) (Session
 // failed).
 func (h *Handler) noSession(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.Is(err, ErrNoSession) {
-		h.log.ErrorContext(r.Context(), "h5: session store", "err", err)
+		h.log.ErrorContext(r.Context(), "h5: session store", "error", err)
 		h.message(w, http.StatusInternalServerError, msgSystem)
 		return
 	}

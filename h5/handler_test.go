@@ -630,6 +630,7 @@ func TestStoreFailure(t *testing.T) {
 	p := e.browser().get("login?city=110100")
 	assert.Equal(t, http.StatusInternalServerError, p.StatusCode)
 	assert.Contains(t, p.body, "服务暂不可用")
+	assert.Contains(t, e.logs.String(), `error="store down"`, "the store's error is logged under the key every package uses")
 }
 
 // failingStore is a SessionStore whose backend is down.

@@ -47,7 +47,7 @@ type page struct {
 func (h *Handler) render(w http.ResponseWriter, status int, name string, data any, refresh int) {
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", page{Title: h.opts.Title, Refresh: refresh, Data: data}); err != nil {
-		h.log.Error("h5: template", "page", name, "err", err)
+		h.log.Error("h5: template", "page", name, "error", err)
 		http.Error(w, "内部错误", http.StatusInternalServerError)
 		return
 	}

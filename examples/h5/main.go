@@ -68,7 +68,7 @@ func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writ
 			// Keep the consent with the result: the evidence that the person agreed.
 			consent := slog.Group("consent", "version", s.ConsentVersion, "at", s.ConsentAt)
 			if err != nil {
-				logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err, consent)
+				logger.InfoContext(ctx, "query failed", "tid", s.TID, "error", err, consent)
 				return
 			}
 			balance := "unknown" // a partial report (40002) may lack baseInfo
