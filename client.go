@@ -243,7 +243,8 @@ var (
 	epUserCode   = endpoint{name: "fundUserCode", unsafe: true, requires: "status", missing: errNoCodeStatus}
 )
 
-// envelope is the frame of every response.
+// envelope is a decoded response: the top-level fields every endpoint answers with,
+// and its data read into the endpoint's type T.
 type envelope[T any] struct {
 	Status  Status `json:"status"`  // 查询状态：0--成功
 	Message string `json:"message"` // 接口返回描述
@@ -386,7 +387,9 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return body, nil
 }
 
-// frame is the envelope read first: the status decides, whatever shape data has.
+// frame is the first reading of a response: the top-level fields, with data kept as raw
+// JSON. The status is read before data, so that an error status is reported as an
+// *APIError even when data has a shape that T could not hold.
 type frame struct {
 	Status  *Status  `json:"status" wire:"unique"`
 	Message string   `json:"message"`

@@ -37,7 +37,8 @@ func TestSignVectors(t *testing.T) {
 	}
 }
 
-// The client sends, for the document's own URL, the tokenKeys of DESIGN.md's vectors.
+// The client sends, for the API document's own URL, the tokenKeys of TestSignVectors
+// (the worked examples of docs/signing.md).
 func TestSignedOnTheWire(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -109,7 +110,7 @@ func TestSignMatchesReference(t *testing.T) {
 	}
 }
 
-// The test's reference signer itself reproduces DESIGN.md's vectors.
+// The test's reference signer itself reproduces the vectors of TestSignVectors.
 func TestReferenceSignVectors(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "0833618be35edd74cb226454f096cb61",
