@@ -50,15 +50,17 @@ func TestNewClientRejects(t *testing.T) {
 		{"line break in user agent", testAppID, testTokenID, WithUserAgent("app/1\r\nX-Evil: 1"), "user agent"},
 	}
 	for _, tt := range tests {
-		opts := []Option{WithHTTPClient(hc)}
-		if tt.opt != nil {
-			opts = append(opts, tt.opt)
-		}
-		c, err := NewClient(tt.appID, tt.tokenID, opts...)
-		assert.Nil(t, c, tt.name)
-		require.Error(t, err, tt.name)
-		assert.Contains(t, err.Error(), tt.want, tt.name)
-		assert.True(t, strings.HasPrefix(err.Error(), "tcredit: NewClient: "), "%s: %v", tt.name, err)
+		t.Run(tt.name, func(t *testing.T) {
+			opts := []Option{WithHTTPClient(hc)}
+			if tt.opt != nil {
+				opts = append(opts, tt.opt)
+			}
+			c, err := NewClient(tt.appID, tt.tokenID, opts...)
+			assert.Nil(t, c, tt.name)
+			require.Error(t, err, tt.name)
+			assert.Contains(t, err.Error(), tt.want, tt.name)
+			assert.True(t, strings.HasPrefix(err.Error(), "tcredit: NewClient: "), "%s: %v", tt.name, err)
+		})
 	}
 }
 
@@ -69,18 +71,20 @@ func TestBaseURL(t *testing.T) {
 		{"http://127.0.0.1:8080/sandbox", "http://127.0.0.1:8080/sandbox/identity/getFundCitysB"},
 	}
 	for _, tt := range tests {
-		mt := httpmock.NewMockTransport()
-		c, err := NewClient(testAppID, testTokenID, WithBaseURL(tt.base), WithHTTPClient(&http.Client{Transport: mt}), noRetry)
-		require.NoError(t, err)
-		var form string
-		mt.RegisterResponder(http.MethodPost, tt.endpoint, func(req *http.Request) (*http.Response, error) {
-			require.NoError(t, req.ParseForm())
-			form = req.PostForm.Get("tokenKey")
-			return httpmock.NewBytesResponse(http.StatusOK, fixture(t, "getFundCitysB.json")), nil
+		t.Run(tt.base, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			c, err := NewClient(testAppID, testTokenID, WithBaseURL(tt.base), WithHTTPClient(&http.Client{Transport: mt}), noRetry)
+			require.NoError(t, err)
+			var form string
+			mt.RegisterResponder(http.MethodPost, tt.endpoint, func(req *http.Request) (*http.Response, error) {
+				require.NoError(t, req.ParseForm())
+				form = req.PostForm.Get("tokenKey")
+				return httpmock.NewBytesResponse(http.StatusOK, fixture(t, "getFundCitysB.json")), nil
+			})
+			_, err = c.Cities(context.Background())
+			require.NoError(t, err, tt.base)
+			assert.Equal(t, referenceSign(tt.endpoint, testTokenID, nil), form, "%s: signed with the URL it is sent to", tt.base)
 		})
-		_, err = c.Cities(context.Background())
-		require.NoError(t, err, tt.base)
-		assert.Equal(t, referenceSign(tt.endpoint, testTokenID, nil), form, "%s: signed with the URL it is sent to", tt.base)
 	}
 }
 
@@ -98,13 +102,15 @@ func TestUserAgent(t *testing.T) {
 		{[]Option{WithUserAgent("")}, base},
 	}
 	for _, tt := range tests {
-		c, mt := newMockClient(t, tt.opts...)
-		r := recordBody(mt, "getFundCitysB", http.StatusOK, fixture(t, "getFundCitysB.json"))
-		_, err := c.Cities(context.Background())
-		require.NoError(t, err)
-		ua := r.requests()[0].UserAgent
-		assert.Equal(t, tt.want, ua)
-		assert.Regexp(t, format, ua)
+		t.Run(tt.want, func(t *testing.T) {
+			c, mt := newMockClient(t, tt.opts...)
+			r := recordBody(mt, "getFundCitysB", http.StatusOK, fixture(t, "getFundCitysB.json"))
+			_, err := c.Cities(context.Background())
+			require.NoError(t, err)
+			ua := r.requests()[0].UserAgent
+			assert.Equal(t, tt.want, ua)
+			assert.Regexp(t, format, ua)
+		})
 	}
 }
 
@@ -256,11 +262,13 @@ func TestReadsNotRetried(t *testing.T) {
 	}
 	for _, rd := range readers {
 		for name, failure := range failures {
-			c, mt := newMockClient(t)
-			r := record(mt, rd.endpoint, failure)
-			require.Error(t, rd.call(context.Background(), c), "%s %s", rd.endpoint, name)
-			assert.Equal(t, 1, r.calls(), "%s %s: repeating would not change the answer", rd.endpoint, name)
-			r.assertClosed(t)
+			t.Run(rd.endpoint, func(t *testing.T) {
+				c, mt := newMockClient(t)
+				r := record(mt, rd.endpoint, failure)
+				require.Error(t, rd.call(context.Background(), c), "%s %s", rd.endpoint, name)
+				assert.Equal(t, 1, r.calls(), "%s %s: repeating would not change the answer", rd.endpoint, name)
+				r.assertClosed(t)
+			})
 		}
 	}
 }
@@ -353,17 +361,19 @@ func TestUnreadableBodies(t *testing.T) {
 		"invalid UTF-8":  "{\"status\":0,\"data\":\xff}",
 	}
 	for name, body := range tests {
-		c, mt := newMockClient(t, noRetry)
-		r := recordBody(mt, "getFundB", http.StatusOK, []byte(body))
-		res, err := c.GetFund(context.Background(), createdTID)
-		assert.Nil(t, res, name)
-		var re *ResponseError
-		require.True(t, errors.As(err, &re), "%s: %T %v", name, err, err)
-		assert.Equal(t, http.StatusOK, re.HTTPStatus, name)
-		assert.Equal(t, "getFundB", re.Endpoint, name)
-		assert.Error(t, re.Err, name)
-		assert.LessOrEqual(t, len(re.Snippet), 160, name)
-		r.assertClosed(t)
+		t.Run(name, func(t *testing.T) {
+			c, mt := newMockClient(t, noRetry)
+			r := recordBody(mt, "getFundB", http.StatusOK, []byte(body))
+			res, err := c.GetFund(context.Background(), createdTID)
+			assert.Nil(t, res, name)
+			var re *ResponseError
+			require.True(t, errors.As(err, &re), "%s: %T %v", name, err, err)
+			assert.Equal(t, http.StatusOK, re.HTTPStatus, name)
+			assert.Equal(t, "getFundB", re.Endpoint, name)
+			assert.Error(t, re.Err, name)
+			assert.LessOrEqual(t, len(re.Snippet), 160, name)
+			r.assertClosed(t)
+		})
 	}
 }
 

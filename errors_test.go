@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,7 +122,9 @@ func TestStatusString(t *testing.T) {
 	want := []string{"成功", "系统错误", "参数错误", "数据异常，未能获取结果", "用户不存在或配置错误", "TokenKey验证失败",
 		"接口未定义或停止使用", "用户没有接口使用权限", "用户接口暂停使用", "用户余额不足", "系统繁忙，请稍后再试", "数据处理中，请稍候再查询"}
 	for i, w := range want {
-		assert.Equal(t, w, Status(i).String())
+		t.Run(w, func(t *testing.T) {
+			assert.Equal(t, w, Status(i).String())
+		})
 	}
 	assert.Equal(t, "未知状态(12)", Status(12).String())
 	assert.Equal(t, "未知状态(-1)", Status(-1).String())
@@ -169,12 +172,14 @@ func TestTaskCodes(t *testing.T) {
 		{-3, "未知状态码(-3)", 0},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.text, tt.code.String())
-		assert.Equal(t, tt.flags&done != 0, tt.code.Done(), "%d Done", tt.code)
-		assert.Equal(t, tt.flags&failed != 0, tt.code.Failed(), "%d Failed", tt.code)
-		assert.Equal(t, tt.flags&sms != 0, tt.code.NeedsSMS(), "%d NeedsSMS", tt.code)
-		assert.Equal(t, tt.flags&captcha != 0, tt.code.NeedsCaptcha(), "%d NeedsCaptcha", tt.code)
-		assert.Equal(t, tt.flags&progress != 0, tt.code.InProgress(), "%d InProgress", tt.code)
+		t.Run(tt.text, func(t *testing.T) {
+			assert.Equal(t, tt.text, tt.code.String())
+			assert.Equal(t, tt.flags&done != 0, tt.code.Done(), "%d Done", tt.code)
+			assert.Equal(t, tt.flags&failed != 0, tt.code.Failed(), "%d Failed", tt.code)
+			assert.Equal(t, tt.flags&sms != 0, tt.code.NeedsSMS(), "%d NeedsSMS", tt.code)
+			assert.Equal(t, tt.flags&captcha != 0, tt.code.NeedsCaptcha(), "%d NeedsCaptcha", tt.code)
+			assert.Equal(t, tt.flags&progress != 0, tt.code.InProgress(), "%d InProgress", tt.code)
+		})
 	}
 }
 
@@ -202,7 +207,9 @@ func TestErrorTexts(t *testing.T) {
 			"tcredit: fundUserCode: outcome unknown (not retried, task t1): EOF"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.err.Error())
+		t.Run(fmt.Sprintf("%T", tt.err), func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.err.Error())
+		})
 	}
 }
 
@@ -212,9 +219,11 @@ func TestTaskErrorSentinels(t *testing.T) {
 	tests := map[TaskCode]error{CodeError: ErrSystem, CodeInvalidParams: ErrInvalidParams, CodeAuthFailed: ErrNoPermission,
 		CodeBadCredentials: nil, CodeLoginFailed: nil}
 	for code, want := range tests {
-		err := fmt.Errorf("wrapped: %w", &TaskError{Code: code})
-		for _, sentinel := range all {
-			assert.Equal(t, sentinel == want, errors.Is(err, sentinel), "code %d, %v", code, sentinel)
-		}
+		t.Run(strconv.Itoa(int(code)), func(t *testing.T) {
+			err := fmt.Errorf("wrapped: %w", &TaskError{Code: code})
+			for _, sentinel := range all {
+				assert.Equal(t, sentinel == want, errors.Is(err, sentinel), "code %d, %v", code, sentinel)
+			}
+		})
 	}
 }

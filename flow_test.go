@@ -273,11 +273,13 @@ func TestQueryCityErrorText(t *testing.T) {
 		"999999": "tcredit: area_code 999999 is not in the city list",
 	}
 	for code, want := range tests {
-		s := &flowServer{script: []string{`{"code":40001}`}}
-		c := newFlowClient(t, s)
-		_, err := c.Query(context.Background(), CreateTaskRequest{AreaCode: code, LoginType: 1, Account: "a", Password: "b"})
-		require.Error(t, err)
-		assert.Equal(t, want, err.Error(), "one tcredit: prefix")
+		t.Run(code, func(t *testing.T) {
+			s := &flowServer{script: []string{`{"code":40001}`}}
+			c := newFlowClient(t, s)
+			_, err := c.Query(context.Background(), CreateTaskRequest{AreaCode: code, LoginType: 1, Account: "a", Password: "b"})
+			require.Error(t, err)
+			assert.Equal(t, want, err.Error(), "one tcredit: prefix")
+		})
 	}
 }
 

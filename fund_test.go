@@ -298,9 +298,11 @@ func TestGetFundInnerStatusSentinels(t *testing.T) {
 		{CodeAuthFailed, ErrNoPermission},
 	}
 	for _, tt := range tests {
-		body := envelopeJSON(0, "成功", "1", `{"code":`+strconv.Itoa(int(tt.code))+`}`)
-		_, _, err := getFund(t, "tid-1", body)
-		assert.True(t, errors.Is(err, tt.want), "code %d: %v", tt.code, err)
+		t.Run(strconv.Itoa(int(tt.code)), func(t *testing.T) {
+			body := envelopeJSON(0, "成功", "1", `{"code":`+strconv.Itoa(int(tt.code))+`}`)
+			_, _, err := getFund(t, "tid-1", body)
+			assert.True(t, errors.Is(err, tt.want), "code %d: %v", tt.code, err)
+		})
 	}
 }
 
@@ -325,14 +327,16 @@ func TestGetFundInProgress(t *testing.T) {
 		{`{"code":30001}`, CodeStoring, false, false, nil},
 	}
 	for _, tt := range tests {
-		res, _, err := getFund(t, "tid-1", envelopeJSON(0, "成功", "1", tt.data))
-		require.NoError(t, err, tt.data)
-		assert.Equal(t, tt.code, res.Code, tt.data)
-		assert.True(t, res.Code.InProgress(), tt.data)
-		assert.Equal(t, tt.sms, res.Code.NeedsSMS(), tt.data)
-		assert.Equal(t, tt.capt, res.Code.NeedsCaptcha(), tt.data)
-		assert.Equal(t, tt.image, res.Image, tt.data)
-		assert.Equal(t, "tid-1", res.TID)
+		t.Run(tt.data, func(t *testing.T) {
+			res, _, err := getFund(t, "tid-1", envelopeJSON(0, "成功", "1", tt.data))
+			require.NoError(t, err, tt.data)
+			assert.Equal(t, tt.code, res.Code, tt.data)
+			assert.True(t, res.Code.InProgress(), tt.data)
+			assert.Equal(t, tt.sms, res.Code.NeedsSMS(), tt.data)
+			assert.Equal(t, tt.capt, res.Code.NeedsCaptcha(), tt.data)
+			assert.Equal(t, tt.image, res.Image, tt.data)
+			assert.Equal(t, "tid-1", res.TID)
+		})
 	}
 }
 
@@ -350,15 +354,17 @@ func TestGetFundUnreadableValueNamesItsPath(t *testing.T) {
 		{`{"code":"done"}`, "data.code"},
 	}
 	for _, tt := range tests {
-		res, r, err := getFund(t, "tid-1", envelopeJSON(0, "成功", "1", tt.data))
-		assert.Nil(t, res)
-		var re *ResponseError
-		require.True(t, errors.As(err, &re), "%s: %T %v", tt.data, err, err)
-		assert.Equal(t, "getFundB", re.Endpoint)
-		assert.Equal(t, http.StatusOK, re.HTTPStatus)
-		assert.Contains(t, err.Error(), tt.path)
-		assert.Equal(t, 1, r.calls(), "a value that cannot be read is not retried: %s", tt.data)
-		r.assertClosed(t)
+		t.Run(tt.data, func(t *testing.T) {
+			res, r, err := getFund(t, "tid-1", envelopeJSON(0, "成功", "1", tt.data))
+			assert.Nil(t, res)
+			var re *ResponseError
+			require.True(t, errors.As(err, &re), "%s: %T %v", tt.data, err, err)
+			assert.Equal(t, "getFundB", re.Endpoint)
+			assert.Equal(t, http.StatusOK, re.HTTPStatus)
+			assert.Contains(t, err.Error(), tt.path)
+			assert.Equal(t, 1, r.calls(), "a value that cannot be read is not retried: %s", tt.data)
+			r.assertClosed(t)
+		})
 	}
 }
 
@@ -385,9 +391,11 @@ func TestGetFundWithoutCodeIsNotDone(t *testing.T) {
 		bodies = append(bodies, string(envelopeJSON(0, "成功", "1", data)))
 	}
 	for _, body := range bodies {
-		res, _, err := getFund(t, "tid-1", []byte(body))
-		if err == nil {
-			assert.False(t, res.Code.Done(), "%s reads as a finished task", body)
-		}
+		t.Run(body, func(t *testing.T) {
+			res, _, err := getFund(t, "tid-1", []byte(body))
+			if err == nil {
+				assert.False(t, res.Code.Done(), "%s reads as a finished task", body)
+			}
+		})
 	}
 }

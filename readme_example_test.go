@@ -317,20 +317,22 @@ func TestDocSnippetsAreTested(t *testing.T) {
 		"doc.go":    docCodeBlocks(t, "doc.go"),
 	}
 	for doc, blocks := range docs {
-		tested := map[string]bool{}
-		for _, r := range regions[doc] {
-			tested[r] = true
-		}
-		shown := map[string]bool{}
-		for _, b := range blocks {
-			shown[b] = true
-			if !strings.HasPrefix(b, "package main\n") {
-				assert.True(t, tested[b], "%s shows a Go snippet that no test runs:\n%s", doc, b)
+		t.Run(doc, func(t *testing.T) {
+			tested := map[string]bool{}
+			for _, r := range regions[doc] {
+				tested[r] = true
 			}
-		}
-		for _, r := range regions[doc] {
-			assert.True(t, shown[r], "a snippet tested for %s is not in it:\n%s", doc, r)
-		}
+			shown := map[string]bool{}
+			for _, b := range blocks {
+				shown[b] = true
+				if !strings.HasPrefix(b, "package main\n") {
+					assert.True(t, tested[b], "%s shows a Go snippet that no test runs:\n%s", doc, b)
+				}
+			}
+			for _, r := range regions[doc] {
+				assert.True(t, shown[r], "a snippet tested for %s is not in it:\n%s", doc, r)
+			}
+		})
 	}
 	assert.Len(t, regions["README.md"], 6)
 	assert.Len(t, regions["doc.go"], 1)

@@ -61,17 +61,19 @@ func TestSignedOnTheWire(t *testing.T) {
 		}, "100277e4b13ad1e176312c9c6864a638"},
 	}
 	for _, tt := range tests {
-		mt := httpmock.NewMockTransport()
-		c, err := NewClient(testAppID, "TOKEN-123", WithHTTPClient(&http.Client{Transport: mt}), noRetry)
-		require.NoError(t, err)
-		var got string
-		mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/identity/"+tt.endpoint, func(req *http.Request) (*http.Response, error) {
-			require.NoError(t, req.ParseForm())
-			got = req.PostForm.Get("tokenKey")
-			return httpmock.NewStringResponse(http.StatusOK, `{"status":5}`), nil
+		t.Run(tt.endpoint, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			c, err := NewClient(testAppID, "TOKEN-123", WithHTTPClient(&http.Client{Transport: mt}), noRetry)
+			require.NoError(t, err)
+			var got string
+			mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/identity/"+tt.endpoint, func(req *http.Request) (*http.Response, error) {
+				require.NoError(t, req.ParseForm())
+				got = req.PostForm.Get("tokenKey")
+				return httpmock.NewStringResponse(http.StatusOK, `{"status":5}`), nil
+			})
+			assert.True(t, errors.Is(tt.call(context.Background(), c), ErrTokenKey))
+			assert.Equal(t, tt.want, got, tt.endpoint)
 		})
-		assert.True(t, errors.Is(tt.call(context.Background(), c), ErrTokenKey))
-		assert.Equal(t, tt.want, got, tt.endpoint)
 	}
 }
 

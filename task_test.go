@@ -280,8 +280,10 @@ func TestCreateTaskRequestHidesSecrets(t *testing.T) {
 		outputs[fmt.Sprintf("slog %T", h(io.Discard))] = buf.String()
 	}
 	for how, out := range outputs {
-		assertNoSecrets(t, how, out)
-		assert.Contains(t, out, "310000", "%s: the area code is not secret", how)
+		t.Run(how, func(t *testing.T) {
+			assertNoSecrets(t, how, out)
+			assert.Contains(t, out, "310000", "%s: the area code is not secret", how)
+		})
 	}
 	assert.Contains(t, outputs["%v"], "4301**********1234")
 	assert.Contains(t, outputs["%v"], "138****8000")
@@ -301,19 +303,21 @@ func assertNoSecrets(t *testing.T, how, out string) {
 
 func TestCreateTaskErrorsHideSecrets(t *testing.T) {
 	t.Parallel()
-	bodies := [][]byte{
-		envelopeJSON(0, "成功", "1", `{"success":false,"status":-2,"message":"参数错误"}`),
-		envelopeJSON(2, "参数错误", "1", "null"),
-		fixture(t, "gateway-502.html"),
+	bodies := map[string][]byte{
+		"inner refusal": envelopeJSON(0, "成功", "1", `{"success":false,"status":-2,"message":"参数错误"}`),
+		"status 2":      envelopeJSON(2, "参数错误", "1", "null"),
+		"gateway page":  fixture(t, "gateway-502.html"),
 	}
-	for _, body := range bodies {
-		c, mt := newMockClient(t)
-		recordBody(mt, "createFundSearchTaskB", http.StatusOK, body)
-		_, err := c.CreateTask(context.Background(), fullLogin)
-		require.Error(t, err)
-		assertNoSecrets(t, "error", err.Error())
-		assertNoSecrets(t, "error %+v", fmt.Sprintf("%+v", err))
-		assert.False(t, strings.Contains(err.Error(), "tokenKey="), err.Error())
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			recordBody(mt, "createFundSearchTaskB", http.StatusOK, body)
+			_, err := c.CreateTask(context.Background(), fullLogin)
+			require.Error(t, err)
+			assertNoSecrets(t, "error", err.Error())
+			assertNoSecrets(t, "error %+v", fmt.Sprintf("%+v", err))
+			assert.False(t, strings.Contains(err.Error(), "tokenKey="), err.Error())
+		})
 	}
 }
 

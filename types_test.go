@@ -46,12 +46,14 @@ func TestParseAmountErrors(t *testing.T) {
 		{"1e300", wire.ErrRange},
 	}
 	for _, tt := range tests {
-		got, err := ParseAmount(tt.in)
-		assert.Zero(t, got, tt.in)
-		assert.True(t, errors.Is(err, tt.want), "%q: %v", tt.in, err)
-		var ae *AmountError
-		require.True(t, errors.As(err, &ae), "%q: %T", tt.in, err)
-		assert.Equal(t, tt.in, ae.Text)
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseAmount(tt.in)
+			assert.Zero(t, got, tt.in)
+			assert.True(t, errors.Is(err, tt.want), "%q: %v", tt.in, err)
+			var ae *AmountError
+			require.True(t, errors.As(err, &ae), "%q: %T", tt.in, err)
+			assert.Equal(t, tt.in, ae.Text)
+		})
 	}
 	_, err := ParseAmount("abc")
 	assert.Equal(t, `tcredit: cannot read "abc" as an amount: not a decimal number`, err.Error())
@@ -74,17 +76,19 @@ func TestAmountText(t *testing.T) {
 		{math.MinInt64, "-92233720368547758.08", -92233720368547758.08},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.text, tt.fen.String())
-		assert.Equal(t, tt.yuan, tt.fen.Yuan())
-		b, err := tt.fen.MarshalJSON()
-		require.NoError(t, err)
-		assert.Equal(t, tt.text, string(b), "a JSON number in yuan")
-		if tt.fen == math.MinInt64 {
-			continue // its magnitude is one past the parser's range
-		}
-		var back Amount
-		require.NoError(t, json.Unmarshal(b, &back))
-		assert.Equal(t, tt.fen, back, "round trip of %s", b)
+		t.Run(tt.text, func(t *testing.T) {
+			assert.Equal(t, tt.text, tt.fen.String())
+			assert.Equal(t, tt.yuan, tt.fen.Yuan())
+			b, err := tt.fen.MarshalJSON()
+			require.NoError(t, err)
+			assert.Equal(t, tt.text, string(b), "a JSON number in yuan")
+			if tt.fen == math.MinInt64 {
+				return // its magnitude is one past the parser's range
+			}
+			var back Amount
+			require.NoError(t, json.Unmarshal(b, &back))
+			assert.Equal(t, tt.fen, back, "round trip of %s", b)
+		})
 	}
 }
 
@@ -109,9 +113,11 @@ func TestAmountJSON(t *testing.T) {
 		{`{"a":-0.05}`, -5},
 	}
 	for _, tt := range tests {
-		r := row{A: 99}
-		require.NoError(t, json.Unmarshal([]byte(tt.in), &r), tt.in)
-		assert.Equal(t, tt.want, r.A, tt.in)
+		t.Run(tt.in, func(t *testing.T) {
+			r := row{A: 99}
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &r), tt.in)
+			assert.Equal(t, tt.want, r.A, tt.in)
+		})
 	}
 	for _, bad := range []string{`{"a":"abc"}`, `{"a":true}`, `{"a":"1.2.3"}`, `{"p":"x"}`} {
 		var r row

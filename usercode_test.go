@@ -3,6 +3,7 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -32,15 +33,17 @@ func TestSubmitCodeRefused(t *testing.T) {
 		{`{"status":"-2","message":" 参数错误 "}`, CodeInvalidParams, "参数错误", ErrInvalidParams},
 	}
 	for _, tt := range tests {
-		c, mt := newMockClient(t)
-		r := recordBody(mt, "fundUserCode", http.StatusOK, envelopeJSON(0, "成功", "0011508314385070", tt.data))
-		err := c.SubmitCode(context.Background(), createdTID, "123456")
-		var te *TaskError
-		require.True(t, errors.As(err, &te), "%s: %T %v", tt.data, err, err)
-		assert.Equal(t, &TaskError{TID: createdTID, Code: tt.code, Message: tt.msg}, te)
-		assert.True(t, errors.Is(err, tt.sentinel), "%v", err)
-		assert.Equal(t, 1, r.calls())
-		assert.NotContains(t, err.Error(), "123456", "the code is a secret")
+		t.Run(tt.data, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			r := recordBody(mt, "fundUserCode", http.StatusOK, envelopeJSON(0, "成功", "0011508314385070", tt.data))
+			err := c.SubmitCode(context.Background(), createdTID, "123456")
+			var te *TaskError
+			require.True(t, errors.As(err, &te), "%s: %T %v", tt.data, err, err)
+			assert.Equal(t, &TaskError{TID: createdTID, Code: tt.code, Message: tt.msg}, te)
+			assert.True(t, errors.Is(err, tt.sentinel), "%v", err)
+			assert.Equal(t, 1, r.calls())
+			assert.NotContains(t, err.Error(), "123456", "the code is a secret")
+		})
 	}
 }
 
@@ -53,13 +56,15 @@ func TestSubmitCodeInvalidInput(t *testing.T) {
 		{createdTID, "\t", "code"},
 	}
 	for _, tt := range tests {
-		c, mt := newMockClient(t)
-		err := c.SubmitCode(context.Background(), tt.tid, tt.code)
-		assert.True(t, errors.Is(err, ErrInvalidInput), "%v", err)
-		var fe *FieldError
-		require.True(t, errors.As(err, &fe))
-		assert.Equal(t, tt.field, fe.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
+		t.Run(fmt.Sprintf("%s %q %q", tt.field, tt.tid, tt.code), func(t *testing.T) {
+			c, mt := newMockClient(t)
+			err := c.SubmitCode(context.Background(), tt.tid, tt.code)
+			assert.True(t, errors.Is(err, ErrInvalidInput), "%v", err)
+			var fe *FieldError
+			require.True(t, errors.As(err, &fe))
+			assert.Equal(t, tt.field, fe.Field)
+			assert.Zero(t, mt.GetTotalCallCount())
+		})
 	}
 }
 
