@@ -26,8 +26,7 @@ func (c *Client) Notify(cb Callback) {
 const maxNotifyTID = 64
 
 // waiters holds a wake-up channel for each wait in progress, by tid, and remembers
-// for a while the callbacks that came for a task nobody waited on yet: the provider
-// may call back between CreateTask's answer and the start of the wait.
+// for a while the callbacks that came for a task nobody waited on yet (why: see Notify).
 type waiters struct {
 	mu      sync.Mutex
 	m       map[string][]chan struct{}

@@ -33,7 +33,8 @@ func publicParam(name string) bool {
 	return false
 }
 
-// scrubbed stands in a server's text for a value the client sent that must not be shown.
+// scrubbed replaces, in a server's text, each value the client sent that must not be
+// shown.
 const scrubbed = "[redacted]"
 
 // minScrubLen is the shortest value scrubbed, in runes: shorter ones reveal next to
@@ -44,7 +45,7 @@ const (
 	minScrubLenWide = 2
 )
 
-// withheld stands for a whole text of the server's that repeats a secret in a spelling
+// withheld replaces the whole of a server's text when it repeats a secret in a spelling
 // that could not be cut out of it.
 const withheld = "[redacted: the server's text repeated a secret of the request]"
 
@@ -385,7 +386,8 @@ func unescapePercent(t string) string {
 	return b.String()
 }
 
-// message is text with, as a second line of defence, every long run of digits masked.
+// message returns the server's message t scrubbed, and with every long run of digits
+// masked as well, as a second line of defence.
 func (s *scrubber) message(t string) string { return mask.Digits(s.text(t)) }
 
 // snippet quotes the start of a body for an error, as the package-level snippet does,
