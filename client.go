@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -327,6 +328,7 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: err}
 	}
 	body, readErr := readBody(resp)
+	defer releaseBody(body)
 	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
 	var re *ResponseError
 	if errors.As(err, &re) {
@@ -344,20 +346,53 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 }
 
 // readBody reads at most maxBodySize bytes of the body, then drains a little more and
-// closes it so that the connection goes back to the pool.
+// closes it so that the connection goes back to the pool. The body is read into a buffer
+// sized from Content-Length when the response has one, taken from a pool: the caller
+// hands it back with releaseBody once nothing refers to it.
 func readBody(resp *http.Response) ([]byte, error) {
 	defer func() {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 	}()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
-	if err != nil {
-		return body, &cutBodyError{err: err}
+	body := bodyBuffer(resp.ContentLength)
+	for len(body) <= maxBodySize {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)] // grow as append does
+		}
+		n, err := resp.Body.Read(body[len(body):min(cap(body), maxBodySize+1)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			return body, nil
+		}
+		if err != nil {
+			return body, &cutBodyError{err: err}
+		}
 	}
-	if len(body) > maxBodySize {
-		return body, ErrResponseTooLarge
+	return body, ErrResponseTooLarge
+}
+
+// bodies holds the buffers of bodies already decoded, for the next ones.
+var bodies sync.Pool // *[]byte
+
+// bodyBuffer returns an empty buffer with room for a body of contentLength bytes (-1:
+// unknown) and the end of the stream after it.
+func bodyBuffer(contentLength int64) []byte {
+	want := 32 << 10
+	if contentLength >= 0 && contentLength <= maxBodySize {
+		want = int(contentLength) + 1
 	}
-	return body, nil
+	if b, ok := bodies.Get().(*[]byte); ok && cap(*b) >= want {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, want)
+}
+
+// releaseBody puts a body's buffer back in the pool. Nothing decoded from a body refers
+// to it: the decoder copies every string out.
+func releaseBody(body []byte) {
+	if cap(body) > 0 {
+		bodies.Put(&body)
+	}
 }
 
 // cutBodyError is a body that ended before its end: a connection cut, a Content-Length
@@ -367,12 +402,14 @@ type cutBodyError struct{ err error }
 func (e *cutBodyError) Error() string { return "body cut short: " + e.err.Error() }
 func (e *cutBodyError) Unwrap() error { return e.err }
 
-// frame is the envelope read first: the status decides, whatever shape data has.
-type frame struct {
-	Status  *Status  `json:"status" wire:"unique"`
-	Message string   `json:"message"`
-	SeqNum  string   `json:"seqNum"`
-	Data    wire.Raw `json:"data"`
+// frame is the whole of a response as it is read: the status decides, whatever shape
+// data has. Data is read in the same walk, before or after the status, and its error
+// kept aside (wire:"deferred") for the status to decide whether it matters.
+type frame[T any] struct {
+	Status  *Status `json:"status" wire:"unique"`
+	Message string  `json:"message"`
+	SeqNum  string  `json:"seqNum"`
+	Data    T       `json:"data" wire:"deferred"`
 }
 
 // The ways a 200 response can fail to be an answer.
@@ -395,8 +432,9 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if httpStatus != http.StatusOK {
 		return nil, respErr(nil)
 	}
-	var f frame
-	if err := wire.Decode(body, &f); err != nil {
+	var f frame[T]
+	data, err := wire.DecodeDeferred(body, &f, ep.requires)
+	if err != nil {
 		return nil, respErr(err)
 	}
 	if f.Status == nil {
@@ -406,14 +444,13 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if env.Status != StatusOK {
 		return env, &APIError{Endpoint: ep.name, Status: env.Status, Message: env.Message, SeqNum: env.SeqNum, HTTPStatus: httpStatus}
 	}
-	if ep.requires != "" && !wire.HasKey(f.Data, ep.requires) {
+	if ep.requires != "" && !data.HasKey {
 		return nil, respErr(ep.missing)
 	}
-	if len(f.Data) > 0 {
-		if err := wire.DecodeValidated(f.Data, &env.Data); err != nil {
-			return nil, respErr(within(err, "data"))
-		}
+	if data.Err != nil {
+		return nil, respErr(data.Err)
 	}
+	env.Data = f.Data
 	return env, nil
 }
 
@@ -435,19 +472,6 @@ func redirectHost(resp *http.Response) string {
 func looksJSON(body []byte) bool {
 	trimmed := bytes.TrimSpace(body)
 	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
-}
-
-// within puts err's JSON path under the data object's key.
-func within(err error, key string) error {
-	var we *wire.Error
-	if errors.As(err, &we) {
-		if we.Path == "" || we.Path[0] == '[' {
-			we.Path = key + we.Path
-		} else {
-			we.Path = key + "." + we.Path
-		}
-	}
-	return err
 }
 
 // snippetLen is how much of a body an error quotes, in bytes.
