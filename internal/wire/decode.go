@@ -98,7 +98,7 @@ func decode(data []byte, v any, key string) (Deferred, error) {
 	if d.next() != 0 {
 		err = c.dec(&d, rv.UnsafePointer())
 	}
-	if err == nil && d.next() != 0 {
+	if d.skipSpace(); err == nil && d.pos != len(data) {
 		err = errSyntax
 	}
 	if err == errSyntax || (err != nil && !validate(data)) {
