@@ -159,12 +159,51 @@ func decodeFen(d *decoder, p unsafe.Pointer) error {
 			return nil
 		}
 	}
-	fen, err := ParseFen(b)
-	if err != nil {
-		return &Error{Msg: "cannot read " + Snippet(b, 40) + " as an amount: " + err.Error()}
+	fen, ok := plainFen(b)
+	if !ok {
+		if fen, err = ParseFen(b); err != nil {
+			return &Error{Msg: "cannot read " + Snippet(b, 40) + " as an amount: " + err.Error()}
+		}
 	}
 	*(*int64)(p) = fen
 	return nil
+}
+
+// plainFen reads the common spelling of an amount, at most 15 digits of yuan and 2 of
+// fen ("-4391.67", "12", "0.5"), as ParseFen would; anything else is left to ParseFen.
+func plainFen(b []byte) (int64, bool) {
+	i, neg := 0, len(b) > 0 && b[0] == '-'
+	if neg {
+		i++
+	}
+	var n int64
+	whole := i
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n = n*10 + int64(b[i]-'0')
+	}
+	if i == whole || i-whole > 15 {
+		return 0, false
+	}
+	places := 0
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9' && places < 2; i++ {
+			n = n*10 + int64(b[i]-'0')
+			places++
+		}
+		if places == 0 {
+			return 0, false
+		}
+	}
+	if i != len(b) {
+		return 0, false
+	}
+	for ; places < 2; places++ {
+		n *= 10
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func (c *codec) decodeCustom(d *decoder, p unsafe.Pointer) error {
@@ -533,6 +572,7 @@ type field struct {
 	offset    uintptr
 	codec     *codec
 	canonical bool // the field an exact key sets: the last of those tagged with it
+	plainKey  bool // canonical, and its key needs no escape in JSON
 	lenient   bool // tagged wire:"lenient": a value that cannot be read leaves the field zero
 	unique    bool // tagged wire:"unique": a second key for the field is an error
 	nonblank  bool // tagged wire:"nonblank": null or a blank string is an error, not zero
@@ -568,9 +608,33 @@ func compileStruct(c *codec, building map[reflect.Type]*codec) func(*decoder, un
 		})
 	}
 	for _, i := range s.byKey {
-		s.fields[i].canonical = true
+		f := &s.fields[i]
+		f.canonical = true
+		f.plainKey = !strings.ContainsFunc(f.key, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' })
 	}
 	return s.decode
+}
+
+// key reads an object's key and the colon after it. The key of the field after the last
+// one found is checked for first, byte for byte, without scanning it as a string: servers
+// write keys in the order of their own declaration.
+func (s *structCodec) key(d *decoder, next int) ([]byte, error) {
+	if next < len(s.fields) && s.fields[next].plainKey {
+		want := s.fields[next].key
+		start, end := d.pos+1, d.pos+1+len(want)
+		if end < len(d.data) && d.data[end] == '"' && string(d.data[start:end]) == want {
+			d.pos = end + 1
+			if d.next() != ':' {
+				return nil, errSyntax
+			}
+			d.pos++
+			if d.next() == 0 {
+				return nil, errSyntax
+			}
+			return d.data[start:end], nil
+		}
+	}
+	return d.key()
 }
 
 // lookup finds the field that key names, and reports whether key is its exact spelling
@@ -617,7 +681,7 @@ func (s *structCodec) decode(d *decoder, p unsafe.Pointer) error {
 	var seen keysSeen
 	next := 0
 	for {
-		key, err := d.key()
+		key, err := s.key(d, next)
 		if err != nil {
 			return err
 		}

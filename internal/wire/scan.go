@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
@@ -270,6 +271,14 @@ func (d *decoder) stringBytes() (raw []byte, escaped bool, err error) {
 	data := d.data
 	start := d.pos + 1
 	for i := start; i < len(data); {
+		// Eight bytes at a time while none of them is a quote, a backslash or a
+		// control character.
+		for i+8 <= len(data) && !specialIn(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		switch strClass[data[i]] {
 		case strPlain, strHigh:
 			i++
@@ -288,6 +297,15 @@ func (d *decoder) stringBytes() (raw []byte, escaped bool, err error) {
 		}
 	}
 	return nil, false, errSyntax
+}
+
+// specialIn reports whether any of the eight bytes in w is a quote, a backslash or a
+// control character (below 0x20).
+func specialIn(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ (ones * '"')
+	backslash := w ^ (ones * '\\')
+	return ((quote-ones)&^quote|(backslash-ones)&^backslash|(w-ones*0x20)&^w)&highs != 0
 }
 
 // escapeLen returns the length of the escape that b starts (after its backslash), or 0
@@ -324,11 +342,15 @@ func (d *decoder) text(trim bool) ([]byte, error) {
 	if escaped || !utf8.Valid(raw) {
 		raw = []byte(unquote(raw))
 	}
-	if trim {
+	if trim && len(raw) > 0 && (!plainEdge(raw[0]) || !plainEdge(raw[len(raw)-1])) {
 		raw = bytes.TrimSpace(raw)
 	}
 	return raw, nil
 }
+
+// plainEdge reports whether a string that starts or ends with c has nothing there to
+// trim: c is ASCII and not white space.
+func plainEdge(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
 
 // unquote decodes the contents of a JSON string the way encoding/json does; raw has
 // passed stringBytes.
