@@ -234,6 +234,7 @@ type envelope[T any] struct {
 func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]string) (T, string, error) {
 	var zero T
 	form, scrub := c.form(ep, params)
+	scrub = scrubberFor(ctx, scrub)
 	for attempt := 1; ; attempt++ {
 		env, err := roundTrip[T](ctx, c, ep, form, scrub, attempt)
 		if err == nil {

@@ -62,7 +62,6 @@ type queryConfig struct {
 	minPoll   time.Duration
 	maxPoll   time.Duration
 	method    *LoginMethod
-	scrub     *scrubber // the login's secrets, kept out of what the task's answers say
 }
 
 // The default polling schedule of Wait: quick at first, then backing off.
@@ -146,7 +145,9 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	if err := c.validate(ctx, req, cfg.method); err != nil {
 		return nil, err
 	}
-	cfg.scrub = req.scrubber()
+	// Every call of this query keeps the login's secrets out of what it passes on: a
+	// task's later answers may repeat the login.
+	ctx = withQueryScrubber(ctx, req.scrubber())
 	tid, err := c.CreateTask(ctx, req)
 	if err != nil {
 		return nil, err
@@ -190,8 +191,6 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 			return t.result(tid), &QueryError{TID: tid, Err: err}
 		}
 		res, err := c.GetFund(ctx, tid)
-		cfg.scrub.err(err)
-		res.scrub(cfg.scrub)
 		if err != nil {
 			var te *TaskError
 			if errors.As(err, &te) {
@@ -253,7 +252,6 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 		return false, &QueryError{TID: res.TID, Err: err}
 	}
 	err = c.SubmitCode(ctx, res.TID, code)
-	t.cfg.scrub.err(err)
 	switch {
 	case err != nil && notTaken(err):
 		// The code never reached the API: the person is asked again if the task

@@ -80,10 +80,10 @@ func referenceSign(endpointURL, tokenID string, params map[string]string) string
 	return hex.EncodeToString(sum[:])
 }
 
-// referenceTrim drops from both ends of v every rune that is white space or a control
-// character, one at a time, keeping the other bytes as they are (invalid UTF-8 too).
+// referenceTrim drops from both ends of v every rune that is white space, a control or
+// a format character, one at a time, keeping the other bytes as they are (invalid UTF-8 too).
 func referenceTrim(v string) string {
-	cut := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+	cut := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf) }
 	for v != "" {
 		r, n := utf8.DecodeRuneInString(v)
 		if !cut(r) || (r == utf8.RuneError && n == 1) {

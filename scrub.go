@@ -1,12 +1,14 @@
 package tcredit
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"html"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tcredit-go/tcredit/internal/mask"
@@ -56,6 +58,54 @@ func requestScrubber(tokenID, tokenKey string, pairs []param) *scrubber {
 		}
 	}
 	return s
+}
+
+// include adds the spellings of another scrubber.
+func (s *scrubber) include(o *scrubber) {
+	if o == nil {
+		return
+	}
+	for _, f := range o.forms {
+		s.insert(f)
+	}
+}
+
+// queryScrubber gathers the secrets of every call of one query (the login, each call's
+// tokenKey), so that none comes back in a later answer: a task may repeat its login in
+// every answer about it.
+type queryScrubber struct {
+	mu sync.Mutex
+	s  scrubber
+}
+
+// join adds the secrets of one call's request to the query's, and returns a scrubber
+// of them all for that call.
+func (q *queryScrubber) join(call *scrubber) *scrubber {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.s.include(call)
+	all := &scrubber{forms: append([]string(nil), q.s.forms...)}
+	return all
+}
+
+// queryScrubberKey is the context key of a query's scrubber.
+type queryScrubberKey struct{}
+
+// withQueryScrubber returns ctx carrying a query's scrubber that starts with s, for
+// every call made with it.
+func withQueryScrubber(ctx context.Context, s *scrubber) context.Context {
+	q := &queryScrubber{}
+	q.s.include(s)
+	return context.WithValue(ctx, queryScrubberKey{}, q)
+}
+
+// scrubberFor returns the scrubber of a call made with ctx: the request's own, joined to
+// its query's when it is part of one.
+func scrubberFor(ctx context.Context, call *scrubber) *scrubber {
+	if q, ok := ctx.Value(queryScrubberKey{}).(*queryScrubber); ok {
+		return q.join(call)
+	}
+	return call
 }
 
 // add records v and its spellings.
@@ -133,26 +183,6 @@ func (s *scrubber) wireErr(err error) {
 	if s != nil && errors.As(err, &we) {
 		we.Msg = s.text(we.Msg)
 	}
-}
-
-// err scrubs, in place, the server's text that err and the errors it wraps carry.
-func (s *scrubber) err(err error) {
-	if s == nil || err == nil {
-		return
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		apiErr.Message, apiErr.SeqNum = s.message(apiErr.Message), s.text(apiErr.SeqNum)
-	}
-	var re *ResponseError
-	if errors.As(err, &re) {
-		re.Snippet = s.text(re.Snippet)
-	}
-	var te *TaskError
-	if errors.As(err, &te) {
-		te.Msg = s.message(te.Msg)
-	}
-	s.wireErr(err)
 }
 
 // scrubbable is a response's data with text a server wrote.

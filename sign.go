@@ -65,7 +65,8 @@ func signedParams(dst []param, params map[string]string) []param {
 	return dst
 }
 
-// trimValue returns v without the white space and control characters at its ends, the
+// trimValue returns v without the white space, control and format characters (a
+// zero-width space, a byte-order mark) at its ends, the
 // value that is signed and sent. The provider's own sample clients trim every value
 // before they sign it, and a server that trims what it receives then hashes the same
 // bytes. A value of nothing but such characters trims to "", and is not sent at all.
@@ -73,7 +74,9 @@ func trimValue(v string) string {
 	if v == "" || (isPlain(v[0]) && isPlain(v[len(v)-1])) {
 		return v // the common case, without decoding runes
 	}
-	return strings.TrimFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+	return strings.TrimFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	})
 }
 
 // isPlain reports whether b is a printable ASCII byte other than the space.
