@@ -1,7 +1,9 @@
 package tcredittest
 
 import (
+	"bytes"
 	"hash/fnv"
+	"sync"
 
 	"github.com/tcredit-go/tcredit/internal/fakefund"
 )
@@ -31,10 +33,21 @@ func (h *Handler) reportOf(t *task, partial bool) []byte {
 		if partial {
 			o.Omit = []string{"loanInfos"}
 		}
-		t.report = fakefund.Generate(p).AppendJSON(nil, o)
+		// Written into a pooled buffer and kept at its exact size, rather than grown by
+		// doubling for every task.
+		buf, _ := reportBuffers.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		*buf = fakefund.Generate(p).AppendJSON((*buf)[:0], o)
+		t.report = bytes.Clone(*buf)
+		reportBuffers.Put(buf)
 	})
 	return t.report
 }
+
+// reportBuffers holds the buffers reports are written into.
+var reportBuffers sync.Pool // *[]byte
 
 // holder returns the account holder as the login form gave it; what it did not give
 // is generated.
