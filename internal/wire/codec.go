@@ -616,25 +616,27 @@ func compileStruct(c *codec, building map[reflect.Type]*codec) func(*decoder, un
 }
 
 // key reads an object's key and the colon after it. The key of the field after the last
-// one found is checked for first, byte for byte, without scanning it as a string: servers
-// write keys in the order of their own declaration.
-func (s *structCodec) key(d *decoder, next int) ([]byte, error) {
+// one found is checked for first, byte for byte, without scanning it as a string:
+// servers write keys in the order of their own declaration. When it is that key, key
+// returns its field too.
+func (s *structCodec) key(d *decoder, next int) ([]byte, *field, error) {
 	if next < len(s.fields) && s.fields[next].plainKey {
-		want := s.fields[next].key
-		start, end := d.pos+1, d.pos+1+len(want)
-		if end < len(d.data) && d.data[end] == '"' && string(d.data[start:end]) == want {
+		f := &s.fields[next]
+		start, end := d.pos+1, d.pos+1+len(f.key)
+		if end < len(d.data) && d.data[end] == '"' && string(d.data[start:end]) == f.key {
 			d.pos = end + 1
 			if d.next() != ':' {
-				return nil, errSyntax
+				return nil, nil, errSyntax
 			}
 			d.pos++
 			if d.next() == 0 {
-				return nil, errSyntax
+				return nil, nil, errSyntax
 			}
-			return d.data[start:end], nil
+			return d.data[start:end], f, nil
 		}
 	}
-	return d.key()
+	key, err := d.key()
+	return key, nil, err
 }
 
 // lookup finds the field that key names, and reports whether key is its exact spelling
@@ -681,14 +683,20 @@ func (s *structCodec) decode(d *decoder, p unsafe.Pointer) error {
 	var seen keysSeen
 	next := 0
 	for {
-		key, err := s.key(d, next)
+		key, f, err := s.key(d, next)
 		if err != nil {
 			return err
 		}
 		if watched && !d.watchSeen && string(key) == d.watchKey {
 			d.watchSeen, d.watchSet = true, !d.emptyish() && !d.blankString()
 		}
-		if f, exact := s.lookup(key, &next); f != nil {
+		exact := f != nil
+		if exact {
+			next++
+		} else {
+			f, exact = s.lookup(key, &next)
+		}
+		if f != nil {
 			if err := s.field(d, p, f, seen.take(f, exact)); err != nil {
 				return err
 			}
