@@ -623,7 +623,7 @@ func (s *structCodec) key(d *decoder, next int) ([]byte, *field, error) {
 	if next < len(s.fields) && s.fields[next].plainKey {
 		f := &s.fields[next]
 		start, end := d.pos+1, d.pos+1+len(f.key)
-		if end < len(d.data) && d.data[end] == '"' && string(d.data[start:end]) == f.key {
+		if end < len(d.data) && d.data[d.pos] == '"' && d.data[end] == '"' && string(d.data[start:end]) == f.key {
 			d.pos = end + 1
 			if d.next() != ':' {
 				return nil, nil, errSyntax

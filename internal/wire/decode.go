@@ -1,3 +1,7 @@
+// Package wire is the SDK's codec for the API's JSON: Decode reads a document into Go
+// values with the tolerance real servers need (the list is Decode's), in one walk that
+// checks the syntax as it goes; DecodeDeferred reads a response whose data may come
+// before its status; ParseFen and FormatFen read and write money in fen, exactly.
 package wire
 
 import (
