@@ -389,7 +389,8 @@ func bodyBuffer(contentLength int64) []byte {
 }
 
 // releaseBody puts a body's buffer back in the pool. Nothing decoded from a body refers
-// to it: the decoder copies every string out.
+// to it: the decoder copies every string out, and no response type has a wire.Raw field,
+// the one kind of value that would alias it.
 func releaseBody(body []byte) {
 	if cap(body) > 0 {
 		bodies.Put(&body)
