@@ -21,6 +21,7 @@ import (
 func TestSameReport(t *testing.T) {
 	for _, s := range bodies() {
 		t.Run(s.name, func(t *testing.T) {
+			t.Logf("%d bytes with variance, %d plain", len(s.variance), len(s.plain))
 			client, err := tcredit.NewClient("APP", "TOKEN-123",
 				tcredit.WithHTTPClient(&http.Client{Transport: memoryTransport{body: s.variance}}))
 			require.NoError(t, err)

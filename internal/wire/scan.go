@@ -386,7 +386,7 @@ func (d *decoder) blankString() bool {
 // strings of one document, rather than one allocation each.
 const (
 	minArena = 256
-	maxArena = 64 << 10
+	maxArena = 8 << 10
 )
 
 // str returns b as a string of its own.
@@ -395,7 +395,7 @@ func (d *decoder) str(b []byte) string {
 		return ""
 	}
 	if len(b) > cap(d.arena)-len(d.arena) {
-		size := min(max(len(d.data)/8, minArena), maxArena)
+		size := min(max(len(d.data)/16, minArena), maxArena)
 		d.arena = make([]byte, 0, max(size, len(b)))
 	}
 	start := len(d.arena)
