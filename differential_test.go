@@ -16,7 +16,7 @@ type referenceFrame struct {
 	Status  *Status     `json:"status" wire:"unique"`
 	Message string      `json:"message"`
 	SeqNum  string      `json:"seqNum"`
-	Data    wireref.Raw `json:"data"`
+	Data    wireref.Raw `json:"data" wire:"unique"`
 }
 
 // referenceDecodeResponse is decodeResponse as it was with the former decoder: a

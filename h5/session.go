@@ -65,6 +65,12 @@ type Session struct {
 	Attempts  int              // the codes submitted in the whole session
 	Summary   *Summary         // at StepDone: what the result page shows
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause
+
+	// ConsentVersion and ConsentAt record the person's consent to Options.Consent when
+	// they posted the login of the query: the agreement's version and the time. Keep
+	// them with the result as evidence. Both are zero without Options.Consent.
+	ConsentVersion string
+	ConsentAt      time.Time
 }
 
 // String describes the session by its step, city and task, never by its id or CSRF

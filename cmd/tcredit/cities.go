@@ -12,7 +12,7 @@ import (
 )
 
 // cities lists the cities and whether each is up.
-func (c *cli) cities(ctx context.Context, _ string) error {
+func (c *cli) cities(ctx context.Context) error {
 	cities, err := c.client.Cities(ctx)
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(printableJSON(b), '\n'))
 	return err
 }
 

@@ -7,7 +7,8 @@
 // the real API. Log in to any city with a demo account: demo-success, or
 // demo-sms-challenge (SMS code 123456), demo-image-challenge, demo-wrong-password,
 // demo-site-down ... with any password (where a city asks for an ID card number, use
-// the demo account's: see go doc github.com/tcredit-go/tcredit/tcredittest).
+// the demo account's: see go doc github.com/tcredit-go/tcredit/tcredittest), and tick
+// the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
 package main
 
@@ -54,17 +55,20 @@ func main() {
 func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writer) error {
 	sandbox := tcredittest.NewServer(tcredittest.WithStep(step))
 	defer sandbox.Close()
-	client, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL))
+	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(out, nil))
 	flow := h5.NewHandler(client, h5.Options{
-		Logger: logger,
+		Logger:  logger,
+		Consent: &sampleAgreement,
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
+			// Keep the consent with the result: the evidence that the person agreed.
+			consent := slog.Group("consent", "version", s.ConsentVersion, "at", s.ConsentAt)
 			if err != nil {
-				logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err)
+				logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err, consent)
 				return
 			}
 			balance := "unknown" // a partial report (40002) may lack baseInfo
@@ -72,7 +76,7 @@ func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writ
 				balance = res.BaseInfo.HouseFundBalance.String()
 			}
 			logger.InfoContext(ctx, "query done", "tid", s.TID, "code", int(res.Code),
-				"balance", balance, "bills", len(res.BillInfos))
+				"balance", balance, "bills", len(res.BillInfos), consent)
 		},
 	})
 	defer flow.Close()
@@ -96,4 +100,16 @@ func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writ
 	}
 	fmt.Fprintln(out, "stopped")
 	return err
+}
+
+// sampleAgreement is the agreement the example asks the person to accept. A lender
+// writes its own, with its lawyers, and usually links it (Consent.URL).
+var sampleAgreement = h5.Consent{
+	Title:   "《个人公积金信息查询授权协议》",
+	Version: "sample-1",
+	Text: `本人授权本平台通过天创信用查询本人的住房公积金信息（包括账户状态、缴存记录、缴存单位和贷款记录），仅用于本次贷款申请的审核。
+
+本人理解：公积金账户信息属于敏感个人信息；本人的公积金网站登录信息仅用于本次查询，不会被保存；查询结果将依法保存与使用。
+
+本人可以随时撤回本授权，撤回不影响撤回前基于本授权已进行的处理。`,
 }
