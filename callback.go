@@ -199,9 +199,12 @@ func looksLikeJSON(body []byte) bool {
 // task nobody waits on yet is kept for a minute, for a wait that starts just after it
 // (the provider may call back before CreateTask's answer has arrived). A duplicate, or
 // one out of order, is harmless: it causes at most one extra GetFund, whose answer is
-// the truth.
+// the truth. With WithWakeRelay, the wake-up reaches the waits of other processes too.
 func (c *Client) Notify(cb Callback) {
 	c.waiters.wake(cb.TID)
+	if c.relay != nil {
+		c.relay.Relay(cb.TID)
+	}
 }
 
 // waiters holds a wake-up channel for each wait in progress, by tid, and remembers
