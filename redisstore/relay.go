@@ -67,7 +67,7 @@ func (r *WakeRelay) logger() *slog.Logger {
 func (r *WakeRelay) Subscribe(ctx context.Context, c *tcredit.Client, logger *slog.Logger) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed || r.sub != nil {
+	if r.closed || r.done != nil {
 		return errors.New("redisstore: relay closed or subscribed already")
 	}
 	if logger != nil {
@@ -99,6 +99,7 @@ func (r *WakeRelay) Close() error {
 	r.mu.Lock()
 	r.closed = true
 	sub, done := r.sub, r.done
+	r.sub = nil
 	r.mu.Unlock()
 	if sub == nil {
 		return nil

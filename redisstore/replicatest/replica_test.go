@@ -3,7 +3,6 @@ package replicatest_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -20,29 +19,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
-// redisURL returns TCREDIT_REDIS_URL with its database emptied. Without it the test
-// is skipped, or fails under CI=true.
+// redisURL returns TCREDIT_REDIS_URL with its database emptied (redistest.Client).
 func redisURL(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("TCREDIT_REDIS_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TCREDIT_REDIS_URL is not set: CI must start a redis-server (.ci/run does)")
-		}
-		t.Skip("no Redis: set TCREDIT_REDIS_URL=redis://127.0.0.1:6379/15 (a database the test may empty) to run this test")
-	}
-	opt, err := redis.ParseURL(u)
-	require.NoError(t, err)
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	require.NoError(t, rdb.FlushDB(context.Background()).Err())
+	_, u := redistest.Client(t)
 	return u
 }
 
