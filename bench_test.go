@@ -79,7 +79,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil); err != nil {
+				if _, err := decodeResponse[*FundResult](epGetFund, http.StatusOK, body, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

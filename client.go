@@ -103,7 +103,9 @@ func WithBaseURL(baseURL string) Option {
 }
 
 // WithHTTPClient sets the HTTP client used for every request, replacing the default
-// one and its timeouts entirely.
+// one and its timeouts entirely. Whatever hc's CheckRedirect says, the Client follows no
+// redirect: a signed request goes to the base URL and nowhere else (see
+// ResponseError.RedirectHost). hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -160,6 +162,19 @@ func defaultUserAgent() string {
 // each.
 const maxConnsPerHost = 64
 
+// do sends req through a copy of the client's HTTP client that hands every redirect
+// back as the response instead of following it. Following one would send the signed
+// form, with the person's login, to wherever a gateway points, and repeat a billed call.
+// The copy is made per request, so that a change to the HTTP client's fields still
+// takes effect.
+func (c *Client) do(req *http.Request) (*http.Response, error) {
+	hc := *c.hc
+	hc.CheckRedirect = refuseRedirect
+	return hc.Do(req)
+}
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // CloseIdleConnections closes the connections of the client's transport that are idle
 // now, as http.Client.CloseIdleConnections does; for example before a program's end.
 func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
@@ -192,16 +207,18 @@ type endpoint struct {
 	// unsafe marks a call that must not be repeated once it may have reached the server:
 	// createFundSearchTaskB is billed, fundUserCode spends one of the person's attempts.
 	unsafe bool
-	// requires names a key that the data of a successful answer must have.
+	// requires names a key that the data of a successful answer must have, and missing
+	// is the error of an answer without it.
 	requires string
+	missing  error
 }
 
 var (
 	epCities     = endpoint{name: "getFundCitysB"}
 	epCityParams = endpoint{name: "getFundCityParamB"}
 	epCreateTask = endpoint{name: "createFundSearchTaskB", unsafe: true}
-	epGetFund    = endpoint{name: "getFundB", requires: "code"}
-	epUserCode   = endpoint{name: "fundUserCode", unsafe: true}
+	epGetFund    = endpoint{name: "getFundB", requires: "code", missing: errNoTaskCode}
+	epUserCode   = endpoint{name: "fundUserCode", unsafe: true, requires: "status", missing: errNoCodeStatus}
 )
 
 // envelope is the frame of every response.
@@ -216,13 +233,16 @@ type envelope[T any] struct {
 // response's data into a T. It returns the data and the response's seqNum.
 func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]string) (T, string, error) {
 	var zero T
-	form := c.form(ep, params)
+	form, scrub := c.form(ep, params)
+	scrub = scrubberFor(ctx, scrub)
 	for attempt := 1; ; attempt++ {
-		env, err := roundTrip[T](ctx, c, ep, form, attempt)
+		env, err := roundTrip[T](ctx, c, ep, form, scrub, attempt)
 		if err == nil {
 			c.budget.refill()
+			scrubData(scrub, &env.Data)
 			return env.Data, env.SeqNum, nil
 		}
+		err = c.hint(err)
 		reason, retry, err := classify(ctx, ep, err)
 		delay := c.retry.backoff(attempt)
 		if retry && (attempt >= c.retry.MaxAttempts || pastDeadline(ctx, delay) || !c.budget.spend()) {
@@ -247,10 +267,31 @@ func pastDeadline(ctx context.Context, d time.Duration) bool {
 	return ok && time.Until(deadline) < d
 }
 
-// form builds the signed request body: the non-blank parameters, appId and tokenKey.
-func (c *Client) form(ep endpoint, params map[string]string) []byte {
+// scrubData scrubs the server's text in a response's data, if it has any.
+func scrubData[T any](s *scrubber, data *T) {
+	if sc, ok := any(data).(scrubbable); ok {
+		sc.scrub(s)
+	} else if sc, ok := any(*data).(scrubbable); ok {
+		sc.scrub(s)
+	}
+}
+
+// hint adds to a status 5 over https the advice to try the document's http URL: no
+// independent client of the API has signed over https.
+func (c *Client) hint(err error) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status == StatusTokenKey && strings.HasPrefix(c.baseURL, "https://") {
+		apiErr.hint = "the API's document gives an http URL (" + DefaultBaseURL + "), and no client is known to sign over https: try it"
+	}
+	return err
+}
+
+// form builds the signed request body: the non-blank parameters, appId and tokenKey. It
+// also returns the scrubber of what the body holds that must not come back.
+func (c *Client) form(ep endpoint, params map[string]string) ([]byte, *scrubber) {
 	var pairsBuf [16]param
 	pairs := signedParams(pairsBuf[:0], params)
+	tokenKey := signPairs(c.url(ep), c.tokenID, pairs)
 	var b bytes.Buffer
 	for _, p := range pairs {
 		b.WriteString(url.QueryEscape(p.key))
@@ -261,14 +302,14 @@ func (c *Client) form(ep endpoint, params map[string]string) []byte {
 	b.WriteString("appId=")
 	b.WriteString(url.QueryEscape(c.appID))
 	b.WriteString("&tokenKey=")
-	b.WriteString(signPairs(c.url(ep), c.tokenID, pairs))
-	return b.Bytes()
+	b.WriteString(tokenKey)
+	return b.Bytes(), requestScrubber(c.tokenID, tokenKey, pairs)
 }
 
 func (c *Client) url(ep endpoint) string { return c.baseURL + "/identity/" + ep.name }
 
 // roundTrip makes one attempt of a call and decodes its response.
-func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, attempt int) (*envelope[T], error) {
+func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, scrub *scrubber, attempt int) (*envelope[T], error) {
 	if err := ctx.Err(); err != nil { // over before it began: nothing was sent
 		return nil, &transportError{endpoint: ep.name, err: err}
 	}
@@ -283,12 +324,16 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	req.Header.Set("User-Agent", c.userAgent)
 
 	start := time.Now()
-	resp, err := c.hc.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(err), err: err}
+		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: err}
 	}
 	body, readErr := readBody(resp)
-	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr)
+	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
+	var re *ResponseError
+	if errors.As(err, &re) {
+		re.RedirectHost = redirectHost(resp)
+	}
 	attrs := []slog.Attr{
 		slog.String("endpoint", ep.name), slog.Int("attempt", attempt),
 		slog.Int("http_status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
@@ -308,15 +353,25 @@ func readBody(resp *http.Response) ([]byte, error) {
 		resp.Body.Close()
 	}()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
-	if err == nil && len(body) > maxBodySize {
-		err = ErrResponseTooLarge
+	if err != nil {
+		return body, &cutBodyError{err: err}
 	}
-	return body, err
+	if len(body) > maxBodySize {
+		return body, ErrResponseTooLarge
+	}
+	return body, nil
 }
+
+// cutBodyError is a body that ended before its end: a connection cut, a Content-Length
+// not met, a chunked stream broken off. A read that met it may be repeated.
+type cutBodyError struct{ err error }
+
+func (e *cutBodyError) Error() string { return "body cut short: " + e.err.Error() }
+func (e *cutBodyError) Unwrap() error { return e.err }
 
 // frame is the envelope read first: the status decides, whatever shape data has.
 type frame struct {
-	Status  *Status  `json:"status"`
+	Status  *Status  `json:"status" wire:"unique"`
 	Message string   `json:"message"`
 	SeqNum  string   `json:"seqNum"`
 	Data    wire.Raw `json:"data"`
@@ -324,14 +379,17 @@ type frame struct {
 
 // The ways a 200 response can fail to be an answer.
 var (
-	errNoStatus   = errors.New("no status in the response")
-	errNoTaskCode = errors.New("status 0 but no task code in data")
+	errNoStatus     = errors.New("no status in the response")
+	errNoTaskCode   = errors.New("status 0 but no task code in data")
+	errNoCodeStatus = errors.New("status 0 but no status in data: whether the code was taken is unknown")
 )
 
-// decodeResponse turns a response into its envelope or the error it stands for.
-func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr error) (*envelope[T], error) {
+// decodeResponse turns a response into its envelope or the error it stands for. Every
+// text of the server's that it passes on is scrubbed of what the request sent.
+func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr error, scrub *scrubber) (*envelope[T], error) {
 	respErr := func(err error) error {
-		return &ResponseError{Endpoint: ep.name, HTTPStatus: httpStatus, Snippet: snippet(body), Err: err}
+		scrub.wireErr(err)
+		return &ResponseError{Endpoint: ep.name, HTTPStatus: httpStatus, Snippet: scrub.snippet(body), Err: err, notAPI: !looksJSON(body)}
 	}
 	if readErr != nil {
 		return nil, respErr(readErr)
@@ -346,12 +404,12 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if f.Status == nil {
 		return nil, respErr(errNoStatus)
 	}
-	env := &envelope[T]{Status: *f.Status, Message: f.Message, SeqNum: f.SeqNum}
+	env := &envelope[T]{Status: *f.Status, Message: scrub.message(f.Message), SeqNum: scrub.text(f.SeqNum)}
 	if env.Status != StatusOK {
 		return env, &APIError{Endpoint: ep.name, Status: env.Status, Message: env.Message, SeqNum: env.SeqNum, HTTPStatus: httpStatus}
 	}
 	if ep.requires != "" && !wire.HasKey(f.Data, ep.requires) {
-		return nil, respErr(errNoTaskCode)
+		return nil, respErr(ep.missing)
 	}
 	if len(f.Data) > 0 {
 		if err := wire.DecodeValidated(f.Data, &env.Data); err != nil {
@@ -359,6 +417,26 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 		}
 	}
 	return env, nil
+}
+
+// redirectHost is the host a redirect's Location names, "" for a response that is no
+// redirect or names none. Only the host is kept: the rest may echo the request.
+func redirectHost(resp *http.Response) string {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return ""
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	return loc.Host
+}
+
+// looksJSON reports whether a body is, by its first byte, a JSON object or array: an
+// answer of the API rather than a gateway's page.
+func looksJSON(body []byte) bool {
+	trimmed := bytes.TrimSpace(body)
+	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }
 
 // within puts err's JSON path under the data object's key.
@@ -374,14 +452,17 @@ func within(err error, key string) error {
 	return err
 }
 
+// snippetLen is how much of a body an error quotes, in bytes.
+const snippetLen = 120
+
 // snippet quotes the start of a body for an error message, with digit runs masked.
 // A JSON body is never quoted: an API answer holds a person's data from its first
 // bytes, and the error's JSON path says what is wrong with it.
 func snippet(body []byte) string {
-	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' {
+	if len(bytes.TrimSpace(body)) == 0 || looksJSON(body) {
 		return ""
 	}
-	return wire.Snippet(body, 120)
+	return wire.Snippet(body, snippetLen)
 }
 
 // sendTrace follows a request through net/http's transport far enough to tell a
@@ -398,16 +479,12 @@ func (t *sendTrace) hooks() *httptrace.ClientTrace {
 	}
 }
 
-// notSent reports whether the request that failed with err certainly did not reach
-// the server: its connection failed to dial, or net/http's transport reported starting
-// the request but never got a connection or never wrote its headers. Through any other
-// RoundTripper nothing can be known, and the request may have been sent.
-func (t *sendTrace) notSent(err error) bool {
-	var opErr *net.OpError
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial") {
-		return true
-	}
+// notSent reports whether the failed request certainly did not reach the server, judged
+// only from what the transport reported of this request: it began to get a connection
+// and then got none, or got one and wrote no headers to it. An error's text or Op says
+// nothing of which request it is about. Through a RoundTripper that reports nothing,
+// nothing can be known, and the request may have been sent.
+func (t *sendTrace) notSent() bool {
 	return t.getConn.Load() && (!t.gotConn.Load() || !t.wroteHeaders.Load())
 }
 

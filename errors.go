@@ -94,6 +94,8 @@ type APIError struct {
 	Message    string // the server's message
 	SeqNum     string // the call's serial number, to quote to the provider
 	HTTPStatus int    // the HTTP status code of the response
+
+	hint string // advice on what to change, if any
 }
 
 // Error reports the endpoint, the status and its meaning, the server's message and
@@ -105,6 +107,9 @@ func (e *APIError) Error() string {
 	}
 	if e.SeqNum != "" {
 		msg += " (seqNum " + e.SeqNum + ")"
+	}
+	if e.hint != "" {
+		msg += "; " + e.hint
 	}
 	return msg
 }
@@ -239,19 +244,28 @@ func (e *TaskError) Is(target error) bool {
 var ErrResponseTooLarge = errors.New("tcredit: response body too large")
 
 // ResponseError is a response that is not a readable API answer: an HTTP status other
-// than 200, a body that is not JSON (a gateway's HTML page), a body too large, or a
-// value that cannot be read into its field. Snippet quotes the start of the body with
-// long digit runs masked.
+// than 200 (a redirect among them: the client follows none), a body that is not JSON (a
+// gateway's HTML page), a body cut short or too large, or a value that cannot be read
+// into its field. Snippet quotes the start of the body with every secret the request
+// sent removed and long digit runs masked.
 type ResponseError struct {
-	Endpoint   string // the endpoint's name, e.g. "getFundB"
-	HTTPStatus int    // the HTTP status code
-	Snippet    string // a short, masked quotation of the body
-	Err        error  // the cause, if any: ErrResponseTooLarge, a JSON error
+	Endpoint     string // the endpoint's name, e.g. "getFundB"
+	HTTPStatus   int    // the HTTP status code
+	RedirectHost string // for a 3xx, the host its Location names (the redirect was not followed)
+	Snippet      string // a short, scrubbed and masked quotation of the body
+	Err          error  // the cause, if any: ErrResponseTooLarge, a cut body, a JSON error
+
+	notAPI bool // the body is not JSON: a page of something in front of the API
 }
 
-// Error reports the endpoint, the HTTP status, the cause and the masked snippet.
+// Error reports the endpoint, the HTTP status (and a redirect's host), the cause and
+// the snippet.
 func (e *ResponseError) Error() string {
-	msg := "tcredit: " + e.Endpoint + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus) + ")"
+	msg := "tcredit: " + e.Endpoint + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
+	if e.RedirectHost != "" {
+		msg += " redirecting to " + e.RedirectHost + ", not followed"
+	}
+	msg += ")"
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -76,6 +77,13 @@ const (
 // error. The task is not polled while ask runs: a challenge left unanswered too long
 // fails at the provider (50008), which the first poll after ask returns reports. ask
 // should honour ctx.
+//
+// When a submission certainly did not reach the API (no connection could carry it, or
+// something in front of the API answered a 5xx or an HTML page of its own) and the next
+// poll shows the task still waiting, ask is called again for the same challenge: the
+// code was never taken, and the person must be asked again. When the submission may
+// have reached the API (the answer was lost, see ErrOutcomeUnknown), ask is not called
+// again for that challenge: the task's next state tells whether the code was taken.
 func WithCodeProvider(ask func(ctx context.Context, ch Challenge) (string, error)) QueryOption {
 	return func(c *queryConfig) { c.ask = ask }
 }
@@ -137,6 +145,9 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	if err := c.validate(ctx, req, cfg.method); err != nil {
 		return nil, err
 	}
+	// Every call of this query keeps the login's secrets out of what it passes on: a
+	// task's later answers may repeat the login.
+	ctx = withQueryScrubber(ctx, req.scrubber())
 	tid, err := c.CreateTask(ctx, req)
 	if err != nil {
 		return nil, err
@@ -242,6 +253,12 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 	}
 	err = c.SubmitCode(ctx, res.TID, code)
 	switch {
+	case err != nil && notTaken(err):
+		// The code never reached the API: the person is asked again if the task
+		// still waits at the next poll.
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "tcredit code not delivered, asking again",
+			slog.String("tid", res.TID), slog.String("error", err.Error()))
+		return false, nil
 	case err == nil, errors.Is(err, ErrOutcomeUnknown):
 		// Submitted, or perhaps: the next GetFund tells which.
 		t.markAnswered(ch)
@@ -268,6 +285,18 @@ func (e *refusedCode) Error() string {
 }
 
 func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }
+
+// notTaken reports whether a call certainly did not reach the API: no connection carried
+// it, or something in front of the API answered in its place with a 5xx or a page that
+// is not JSON.
+func notTaken(err error) bool {
+	var te *transportError
+	if errors.As(err, &te) {
+		return !te.sent
+	}
+	var re *ResponseError
+	return errors.As(err, &re) && (re.HTTPStatus >= 500 || (re.HTTPStatus >= 400 && re.notAPI))
+}
 
 // transient reports whether a failed GetFund may succeed if asked again later.
 func transient(ctx context.Context, err error) bool {

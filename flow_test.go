@@ -26,6 +26,10 @@ type flowServer struct {
 	creates int
 	codes   []string // codes submitted to fundUserCode
 	events  []string // "create", "poll", "code" in order
+	// codeFaults answer the first submissions of a code, one each, in place of success.
+	codeFaults []httpmock.Responder
+	// taken, when set, ends the task (40001) once this many codes were submitted.
+	taken int
 }
 
 func (s *flowServer) record(event string) {
@@ -63,6 +67,9 @@ func newFlowClient(t *testing.T, s *flowServer, opts ...Option) *Client {
 			i = len(s.script) - 1
 		}
 		s.polls++
+		if s.taken > 0 && len(s.codes) >= s.taken {
+			return httpmock.NewStringResponse(200, ok(`{"code":40001}`)), nil
+		}
 		return httpmock.NewStringResponse(200, ok(s.script[i])), nil
 	})
 	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/fundUserCode", func(req *http.Request) (*http.Response, error) {
@@ -72,7 +79,14 @@ func newFlowClient(t *testing.T, s *flowServer, opts ...Option) *Client {
 		}
 		s.mu.Lock()
 		s.codes = append(s.codes, req.PostForm.Get("code"))
+		var fault httpmock.Responder
+		if len(s.codeFaults) > 0 {
+			fault, s.codeFaults = s.codeFaults[0], s.codeFaults[1:]
+		}
 		s.mu.Unlock()
+		if fault != nil {
+			return fault(req)
+		}
 		return httpmock.NewStringResponse(200, ok(`{"status":0,"message":"成功"}`)), nil
 	})
 	base := []Option{
@@ -417,4 +431,46 @@ func TestRefusedCodeIsNotAFailedTask(t *testing.T) {
 	require.True(t, errors.As(err, &qe))
 	assert.Equal(t, "T1", qe.TID)
 	assert.ErrorIs(t, err, ErrSystem)
+}
+
+func TestQueryAsksAgainForACodeNeverTaken(t *testing.T) {
+	gatewayPage := httpmock.NewStringResponder(http.StatusBadGateway, "<html><h1>502 Bad Gateway</h1></html>")
+	wafPage := httpmock.NewStringResponder(http.StatusForbidden, "<html>blocked</html>")
+	lost := httpmock.NewErrorResponder(errors.New("connection reset by peer"))
+	for _, tt := range []struct {
+		name   string
+		faults []httpmock.Responder
+		asked  int // times the person is asked
+	}{
+		{"a gateway's 502 page: asked again", []httpmock.Responder{gatewayPage}, 2},
+		{"a WAF's page: asked again", []httpmock.Responder{wafPage}, 2},
+		{"503 twice: asked three times", []httpmock.Responder{httpmock.NewStringResponder(503, ""), gatewayPage}, 3},
+		{"an answer lost after sending: not asked again", []httpmock.Responder{lost}, 1},
+		{"an answer without data.status: not asked again", []httpmock.Responder{httpmock.NewStringResponder(200, ok(`{}`))}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The task waits for its code until one is taken, then finishes.
+			s := &flowServer{script: []string{`{"code":10003}`}, codeFaults: tt.faults, taken: len(tt.faults) + 1}
+			c := newFlowClient(t, s)
+			asked := 0
+			ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+			defer cancel()
+			_, err := c.Query(ctx, goodLogin, fastPolls,
+				WithCodeProvider(func(_ context.Context, ch Challenge) (string, error) {
+					asked++
+					assert.Equal(t, CodeWaitingSMS, ch.Code)
+					return "654321", nil
+				}))
+			assert.Equal(t, tt.asked, asked, "times the person was asked")
+			if tt.asked > len(tt.faults) { // the last code was taken
+				require.NoError(t, err)
+				assert.Len(t, s.codes, tt.asked)
+				return
+			}
+			// The outcome was unknown: the code is not asked for again, and the task,
+			// still waiting, runs into the caller's deadline.
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Len(t, s.codes, 1)
+		})
+	}
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -58,23 +60,45 @@ func fixture(t *testing.T, name string) []byte {
 	return b
 }
 
-// referenceSign computes a tokenKey from DESIGN.md's definition, independently of
-// Sign: MD5 of the URL, the tokenId and the non-blank key=value pairs sorted by key and
-// joined with ",", appId and tokenKey left out, in lower-case hex.
+// referenceSign computes a tokenKey from the definition, independently of Sign: MD5 of
+// the URL, the tokenId and the key=value pairs sorted by key and joined with ",", each
+// value trimmed of white space and control characters and left out when nothing is
+// left, appId and tokenKey left out, in lower-case hex.
 func referenceSign(endpointURL, tokenID string, params map[string]string) string {
 	keys := make([]string, 0, len(params))
 	for k, v := range params {
-		if k != "appId" && k != "tokenKey" && strings.TrimSpace(v) != "" {
+		if k != "appId" && k != "tokenKey" && referenceTrim(v) != "" {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	pairs := make([]string, len(keys))
 	for i, k := range keys {
-		pairs[i] = k + "=" + params[k]
+		pairs[i] = k + "=" + referenceTrim(params[k])
 	}
 	sum := md5.Sum([]byte(endpointURL + tokenID + strings.Join(pairs, ",")))
 	return hex.EncodeToString(sum[:])
+}
+
+// referenceTrim drops from both ends of v every rune that is white space, a control or
+// a format character, one at a time, keeping the other bytes as they are (invalid UTF-8 too).
+func referenceTrim(v string) string {
+	cut := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf) }
+	for v != "" {
+		r, n := utf8.DecodeRuneInString(v)
+		if !cut(r) || (r == utf8.RuneError && n == 1) {
+			break
+		}
+		v = v[n:]
+	}
+	for v != "" {
+		r, n := utf8.DecodeLastRuneInString(v)
+		if !cut(r) || (r == utf8.RuneError && n == 1) {
+			break
+		}
+		v = v[:len(v)-n]
+	}
+	return v
 }
 
 // wantForm is the form a request to endpoint with params must carry: the non-blank
@@ -82,7 +106,7 @@ func referenceSign(endpointURL, tokenID string, params map[string]string) string
 func wantForm(endpoint string, params map[string]string) url.Values {
 	form := url.Values{}
 	for k, v := range params {
-		if strings.TrimSpace(v) != "" {
+		if v = referenceTrim(v); v != "" {
 			form.Set(k, v)
 		}
 	}

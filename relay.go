@@ -27,6 +27,10 @@ func WithWakeRelay(r WakeRelay) Option {
 
 // Wake wakes the Wait or Query on tid in this process, as Notify does, but relays
 // nothing: it is what a WakeRelay calls for a wake-up relayed from another process.
+// Like Notify, it ignores a tid that is empty or longer than 64 bytes.
 func (c *Client) Wake(tid string) {
+	if tid == "" || len(tid) > maxNotifyTID {
+		return
+	}
 	c.waiters.wake(tid)
 }

@@ -14,7 +14,8 @@ import (
 // RetryPolicy says how a Client repeats a call that failed for a passing reason.
 //
 // Reads (Cities, CityParams, GetFund) are repeated after a network error, an HTTP 5xx
-// or 429, a body that is not JSON, and status 10 (busy). CreateTask, which is billed,
+// or 429, a body that is not JSON or was cut short, and status 10 (busy). A redirect is
+// never followed nor repeated. CreateTask, which is billed,
 // and SubmitCode, which spends one of the person's attempts, are repeated only when the
 // server certainly did not act: status 10, or a connection that failed before the
 // request was written. Otherwise they return an error matching ErrOutcomeUnknown.
@@ -127,7 +128,12 @@ func classify(ctx context.Context, ep endpoint, err error) (reason string, retry
 		if ep.unsafe {
 			return "", false, &UnknownOutcomeError{Endpoint: ep.name, Err: err}
 		}
+		var cut *cutBodyError
 		switch {
+		case ctx.Err() != nil: // the caller gave up: no retry
+			return "", false, err
+		case errors.As(re.Err, &cut):
+			return "body cut short", true, err
 		case re.HTTPStatus >= 500:
 			return "HTTP " + http.StatusText(re.HTTPStatus), true, err
 		case re.HTTPStatus == http.StatusTooManyRequests:

@@ -4,12 +4,14 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"strings"
+	"unicode"
 )
 
 // Sign returns the tokenKey for a call: the lower-case hex MD5 of endpointURL, tokenID
 // and the parameters written as key=value pairs joined with ",", sorted by key. Values
-// are taken as they are (UTF-8, not URL-encoded). A parameter whose value is empty or
-// only white space is left out, and so are appId and tokenKey themselves.
+// are trimmed of white space and control characters at their ends, as the provider's
+// own clients do, and then taken as they are (UTF-8, not URL-encoded). A parameter whose
+// value is empty after trimming is left out, and so are appId and tokenKey themselves.
 //
 // endpointURL must be the exact URL the request is sent to, for example
 // "http://api.tcredit.com/identity/getFundB". The Client signs every call itself;
@@ -42,10 +44,13 @@ func signPairs(endpointURL, tokenID string, pairs []param) string {
 type param struct{ key, value string }
 
 // signedParams appends to dst, sorted by key in byte order, the parameters that are
-// signed and sent: not blank, not appId or tokenKey.
+// signed and sent, their values trimmed: not blank, not appId or tokenKey.
 func signedParams(dst []param, params map[string]string) []param {
 	for k, v := range params {
-		if k == "appId" || k == "tokenKey" || isBlank(v) {
+		if k == "appId" || k == "tokenKey" {
+			continue
+		}
+		if v = trimValue(v); v == "" {
 			continue
 		}
 		// Insertion sort: a call has a handful of parameters.
@@ -60,11 +65,19 @@ func signedParams(dst []param, params map[string]string) []param {
 	return dst
 }
 
-// isBlank reports whether a parameter value is empty or only white space; such a
-// parameter is neither signed nor sent.
-func isBlank(v string) bool {
-	if v != "" && v[0] > ' ' && v[0] < 0x80 {
-		return false // the common case, without scanning
+// trimValue returns v without the white space, control and format characters (a
+// zero-width space, a byte-order mark) at its ends, the
+// value that is signed and sent. The provider's own sample clients trim every value
+// before they sign it, and a server that trims what it receives then hashes the same
+// bytes. A value of nothing but such characters trims to "", and is not sent at all.
+func trimValue(v string) string {
+	if v == "" || (isPlain(v[0]) && isPlain(v[len(v)-1])) {
+		return v // the common case, without decoding runes
 	}
-	return strings.TrimSpace(v) == ""
+	return strings.TrimFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	})
 }
+
+// isPlain reports whether b is a printable ASCII byte other than the space.
+func isPlain(b byte) bool { return b > ' ' && b < 0x7f }

@@ -97,7 +97,8 @@ func TestSignMatchesReference(t *testing.T) {
 
 	rng := rand.New(rand.NewSource(1))
 	keys := []string{"a", "a0", "a_b", "area", "area_code", "A", "Z", "tid", "code", "login_type", "appId", "tokenKey", "ñ"}
-	values := []string{"", " ", "\t\n", "1", "310000", "p@ss word", "张三", "a=b,c=d", "%20+&", " padded ", "x\u00a0"}
+	values := []string{"", " ", "\t\n", "1", "310000", "p@ss word", "张三", "a=b,c=d", "%20+&", " padded ", "x\u00a0",
+		"\u3000全角\u3000", "\x00\x1f", "\u2028", "a\x7f", "\ufeffbom", "in ner"}
 	for i := 0; i < 2000; i++ {
 		params := make(map[string]string)
 		for n := rng.Intn(len(keys) + 1); n > 0; n-- {

@@ -2,6 +2,7 @@ package tcredit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,8 +17,11 @@ import (
 // parameters of createFundSearchTaskB. Fill the fields the city's LoginMethod names;
 // empty fields are neither sent nor signed.
 //
-// Printed with %v or logged with log/slog, a request shows its password as
-// [redacted] and its ID card, mobile, name and account masked.
+// Printed with %v, logged with log/slog or encoded with encoding/json, a request shows
+// its password and every Extra value (a code, an answer to a security question) as
+// [redacted], never in part, and its ID card, mobile, name and accounts masked. Its
+// JSON is therefore a view for logs, not a way to store a request: it does not read
+// back into one that could be sent.
 type CreateTaskRequest struct {
 	AreaCode    string // area_code 城市编码 (required)
 	LoginType   int    // login_type 登录方式号码 (required, from LoginMethod.LoginType)
@@ -54,6 +58,17 @@ func (r CreateTaskRequest) params() map[string]string {
 	return p
 }
 
+// scrubber returns the scrubber of the request's secret values.
+func (r CreateTaskRequest) scrubber() *scrubber {
+	s := newScrubber()
+	for k, v := range r.params() {
+		if !publicParams[k] {
+			s.add(v)
+		}
+	}
+	return s
+}
+
 // reservedParams are the names Extra cannot use.
 var reservedParams = map[string]bool{
 	"area_code": true, "login_type": true, "id_card": true, "account": true, "password": true,
@@ -79,10 +94,10 @@ func (r CreateTaskRequest) check() error {
 
 // createData is the data of a createFundSearchTaskB response.
 type createData struct {
-	Success bool     `json:"success"` // 下发任务是否成功
-	TID     string   `json:"tid"`     // 任务id
-	Status  TaskCode `json:"status"`  // -1:接口调用异常 -2:参数错误
-	Message string   `json:"message"` // 异常 / 错误提示
+	Success bool     `json:"success"`              // 下发任务是否成功
+	TID     string   `json:"tid"`                  // 任务id
+	Status  TaskCode `json:"status" wire:"unique"` // -1:接口调用异常 -2:参数错误
+	Message string   `json:"message"`              // 异常 / 错误提示
 }
 
 // CreateTask starts a query task with a person's login and returns its tid, by which
@@ -144,6 +159,27 @@ func (r CreateTaskRequest) LogValue() slog.Value {
 		attrs[i] = slog.String(kv[0], kv[1])
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// MarshalJSON encodes the request as String shows it: an object of its non-empty
+// fields, by their Go names ("Extra.name" for Extra's), each value a masked string.
+func (r CreateTaskRequest) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, kv := range r.masked() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, kv[0])
+		b = append(b, ':')
+		b = appendJSONString(b, kv[1])
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s to b as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
 }
 
 // masked lists the non-empty fields as name, masked value pairs.

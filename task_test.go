@@ -3,6 +3,7 @@ package tcredit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -316,4 +317,45 @@ func TestCreateTaskErrorsHideSecrets(t *testing.T) {
 		assertNoSecrets(t, "error %+v", fmt.Sprintf("%+v", err))
 		assert.False(t, strings.Contains(err.Error(), "tokenKey="), err.Error())
 	}
+}
+
+func TestCreateTaskRequestJSONHidesSecrets(t *testing.T) {
+	t.Parallel()
+	req := fullLogin
+	codeLogin := CreateTaskRequest{AreaCode: "330100", LoginType: 3, Mobile: secretMobile, Extra: map[string]string{"code": "493817"}}
+	encode := func(v any) string {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return string(b)
+	}
+	tests := []struct {
+		name string
+		v    any // holds req
+	}{
+		{"value", req},
+		{"pointer", &req},
+		{"field of a struct", struct{ Req CreateTaskRequest }{req}},
+		{"pointer field", struct{ Req *CreateTaskRequest }{&req}},
+		{"slice", []CreateTaskRequest{req}},
+		{"map value", map[string]CreateTaskRequest{"a": req}},
+		{"in an interface", map[string]any{"a": req}},
+	}
+	want := `{"AreaCode":"310000","LoginType":"2","IDCard":"4301**********1234","Account":"zh****an",` +
+		`"Password":"[redacted]","SubArea":"1","RealName":"张**","Mobile":"138****8000","CorpAccount":"C-****00",` +
+		`"CorpName":"湖南医药","Extra.security_answer":"[redacted]","Extra.sms code\u0026x":"[redacted]"}`
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := encode(tt.v)
+			assertNoSecrets(t, tt.name, out)
+			assert.NotContains(t, out, "a=b, c+d%", "an Extra value")
+			assert.Contains(t, out, want)
+		})
+	}
+	t.Run("a code in Extra", func(t *testing.T) {
+		assert.JSONEq(t, `{"AreaCode":"330100","LoginType":"3","Mobile":"138****8000","Extra.code":"[redacted]"}`, encode(codeLogin))
+	})
+	t.Run("empty", func(t *testing.T) {
+		assert.Equal(t, `{"LoginType":"0"}`, encode(CreateTaskRequest{}))
+	})
 }

@@ -135,7 +135,7 @@ type Choice struct {
 // report.
 type FundResult struct {
 	TID        string     `json:"tid"`                               // 任务id
-	Code       TaskCode   `json:"code"`                              // 任务状态码
+	Code       TaskCode   `json:"code" wire:"unique,nonblank"`       // 任务状态码
 	Msg        string     `json:"msg"`                               // 接口内部调用错误的消息
 	Image      []byte     `json:"base64_image_bytes" wire:"lenient"` // 图片验证码 (decoded), when Code is 10003/10004; nil if not base64
 	Fail       []string   `json:"fail"`                              // 缺失数据项: baseInfo, billInfos, loanInfos

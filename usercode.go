@@ -8,8 +8,8 @@ import (
 
 // userCodeData is the data of a fundUserCode response.
 type userCodeData struct {
-	Status  TaskCode `json:"status"`  // 接口调用状态 -9:权限认证失败 0:成功 -1:接口异常 -2:参数错误
-	Message string   `json:"message"` // 接口返回描述
+	Status  TaskCode `json:"status" wire:"unique,nonblank"` // 接口调用状态 -9:权限认证失败 0:成功 -1:接口异常 -2:参数错误
+	Message string   `json:"message"`                       // 接口返回描述
 }
 
 // SubmitCode answers the challenge of task tid with the code the person typed: the SMS
@@ -18,7 +18,9 @@ type userCodeData struct {
 // A refusal inside the response (status -9, -1 or -2) is a *TaskError. Like CreateTask,
 // SubmitCode is not repeated once its request may have reached the server, since each
 // submission counts as one of the person's attempts: the error then matches
-// ErrOutcomeUnknown, and GetFund tells whether the code was taken.
+// ErrOutcomeUnknown, and GetFund tells whether the code was taken. So does an answer of
+// status 0 without data.status (no data, null, {} or a blank): it does not say whether
+// the code was taken.
 func (c *Client) SubmitCode(ctx context.Context, tid, code string) error {
 	if strings.TrimSpace(tid) == "" {
 		return &FieldError{Field: "tid", Err: errors.New("is empty")}

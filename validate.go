@@ -33,6 +33,10 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInp
 // type matches, every required parameter is present, and every select value is one of
 // its listed choices. It returns a *ValidationError naming each problem field, or nil.
 // Query calls it before the billed CreateTask.
+//
+// The error quotes no secret: of the values given, it shows only those of area_code,
+// login_type, sub_area and corp_name, never a password, code, ID card number, account,
+// mobile number, name, company account or Extra value.
 func (m LoginMethod) Validate(req CreateTaskRequest) error {
 	var problems []*FieldError
 	add := func(field, label string, err error) {
@@ -46,20 +50,30 @@ func (m LoginMethod) Validate(req CreateTaskRequest) error {
 	}
 	values := req.params()
 	for _, p := range m.LoginParams {
-		v := values[p.Name]
+		v := trimValue(values[p.Name])
 		switch {
-		case isBlank(v):
+		case v == "":
 			if p.Required {
 				add(p.Name, p.Label, errors.New("is required"))
 			}
 		case p.Type == "select" && len(p.List) > 0 && !hasChoice(p.List, v):
-			add(p.Name, p.Label, fmt.Errorf("is %q, not one of %s", v, choicesText(p.List)))
+			add(p.Name, p.Label, notAChoice(p, v))
 		}
 	}
 	if len(problems) > 0 {
 		return &ValidationError{Fields: problems}
 	}
 	return nil
+}
+
+// notAChoice says that v is none of p's choices, quoting v only when p is a public
+// parameter: a login form from the server may make a select of any field, the
+// password included.
+func notAChoice(p LoginParam, v string) error {
+	if publicParams[p.Name] {
+		return fmt.Errorf("is %q, not one of %s", v, choicesText(p.List))
+	}
+	return fmt.Errorf("is not one of %s", choicesText(p.List))
 }
 
 func hasChoice(list []Choice, v string) bool {

@@ -2,6 +2,8 @@ package tcredit
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,4 +68,54 @@ func TestValidationErrorText(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, `tcredit: login form: account (客户号) is required; password (密码) is required; `+
 		`sub_area (缴存网点) is "9", not one of 1 (市中心(含各县区)), 2 (马钢分中心)`, err.Error())
+}
+
+func TestValidateQuotesNoSecret(t *testing.T) {
+	choices := []Choice{{Value: "1", Key: "one"}, {Value: "2", Key: "two"}}
+	secrets := CreateTaskRequest{
+		AreaCode: "310000", LoginType: 1,
+		Password: "Pa55-w0rd-x9", IDCard: "430102199001011234", Account: "acct-zhang-77",
+		Mobile: "13800138000", RealName: "张三丰", CorpAccount: "corp-8841-22",
+		Extra: map[string]string{"code": "492817", "sms_code": "583920", "answer": "my-secret-answer"},
+	}
+	secretValues := []string{"Pa55-w0rd-x9", "430102199001011234", "acct-zhang-77", "13800138000", "张三丰",
+		"corp-8841-22", "492817", "583920", "my-secret-answer"}
+	// A server's form may declare any field a select, so that a value it does not list
+	// would be quoted.
+	names := []string{"password", "id_card", "account", "mobile", "real_name", "corp_account", "code", "sms_code", "answer"}
+	m := LoginMethod{AreaCode: "310000", LoginType: 1}
+	for _, name := range names {
+		m.LoginParams = append(m.LoginParams, LoginParam{Name: name, Label: name, Type: "select", Required: true, List: choices})
+	}
+	tests := []struct {
+		name string
+		m    LoginMethod
+		req  CreateTaskRequest
+	}{
+		{"every secret a select", m, secrets},
+		{"other login type too", m, func() CreateTaskRequest { r := secrets; r.LoginType = 2; return r }()},
+		{"the secrets with spaces", m, func() CreateTaskRequest { r := secrets; r.Password = " Pa55-w0rd-x9 "; return r }()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.m.Validate(tt.req)
+			require.Error(t, err)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve))
+			var printed []string
+			for _, format := range []string{"%s", "%v", "%+v", "%#v", "%q"} {
+				printed = append(printed, fmt.Sprintf(format, err))
+				for _, f := range ve.Fields {
+					printed = append(printed, fmt.Sprintf(format, f), fmt.Sprintf(format, *f))
+				}
+			}
+			text := strings.Join(printed, "\n")
+			for _, v := range secretValues {
+				assert.NotContains(t, text, v)
+			}
+			for _, name := range names {
+				assert.Contains(t, err.Error(), name+" ("+name+") is not one of 1 (one), 2 (two)", "the field is still named")
+			}
+		})
+	}
 }

@@ -49,16 +49,16 @@ func (c *cli) params(ctx context.Context, areaCode string) error {
 		return writeJSON(c.stdout, methods)
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "%s %s (%s)\n", city.AreaCode, city.AreaName, city.AreaStatus)
+	fmt.Fprintf(w, "%s %s (%s)\n", printable(city.AreaCode), printable(city.AreaName), city.AreaStatus)
 	if city.AreaTips != "" {
-		fmt.Fprintln(w, city.AreaTips)
+		fmt.Fprintln(w, printable(city.AreaTips))
 	}
 	if len(methods) == 0 {
 		_, err := fmt.Fprintln(w, "\nno login methods")
 		return err
 	}
 	for _, m := range methods {
-		fmt.Fprintf(w, "\nlogin type %d  %s\n", m.LoginType, m.LoginName)
+		fmt.Fprintf(w, "\nlogin type %d  %s\n", m.LoginType, printable(m.LoginName))
 		var rows [][]string
 		for _, p := range m.LoginParams {
 			rows = append(rows, []string{"", p.Name, p.Label, p.Type, requiredWord(p.Required), choicesList(p.List)})

@@ -11,10 +11,12 @@ import (
 	"github.com/tcredit-go/tcredit"
 )
 
-// fail prints err as one line a person understands and returns its exit code.
+// fail prints err as one line a person understands and returns its exit code. The
+// line breaks of a message fold into spaces, and what else a server's text holds that
+// a terminal would act on is shown escaped (printable).
 func (c *cli) fail(err error) int {
 	msg, code := describe(err)
-	fmt.Fprintln(c.stderr, "tcredit: "+oneLine(msg))
+	fmt.Fprintln(c.stderr, "tcredit: "+printable(oneLine(msg)))
 	return code
 }
 

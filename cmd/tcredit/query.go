@@ -71,9 +71,9 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 	if err != nil {
 		return tcredit.LoginMethod{}, err
 	}
-	fmt.Fprintf(c.stderr, "%s %s, login type %d %s\n", city.AreaCode, city.AreaName, m.LoginType, m.LoginName)
+	fmt.Fprintf(c.stderr, "%s %s, login type %d %s\n", printable(city.AreaCode), printable(city.AreaName), m.LoginType, printable(m.LoginName))
 	if city.AreaTips != "" {
-		fmt.Fprintln(c.stderr, city.AreaTips)
+		fmt.Fprintln(c.stderr, printable(city.AreaTips))
 	}
 	return m, nil
 }
@@ -86,7 +86,7 @@ func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcred
 	opts := []tcredit.QueryOption{
 		tcredit.WithLoginMethod(m),
 		tcredit.OnTaskCreated(func(_ context.Context, tid string) error {
-			fmt.Fprintf(c.stderr, "task %s created\n", tid)
+			fmt.Fprintf(c.stderr, "task %s created\n", printable(tid))
 			status.begin()
 			return nil
 		}),
@@ -120,9 +120,9 @@ func (c *cli) chooseMethod(ctx context.Context, city tcredit.City, methods []tcr
 	if len(methods) == 1 {
 		return methods[0], nil
 	}
-	fmt.Fprintf(c.stderr, "Login methods of %s %s:\n", city.AreaCode, city.AreaName)
+	fmt.Fprintf(c.stderr, "Login methods of %s %s:\n", printable(city.AreaCode), printable(city.AreaName))
 	for _, m := range methods {
-		fmt.Fprintf(c.stderr, "  %d  %s\n", m.LoginType, m.LoginName)
+		fmt.Fprintf(c.stderr, "  %d  %s\n", m.LoginType, printable(m.LoginName))
 	}
 	for {
 		answer, err := c.ask(ctx, "login type", "")
@@ -135,7 +135,7 @@ func (c *cli) chooseMethod(ctx context.Context, city tcredit.City, methods []tcr
 				return m, nil
 			}
 		}
-		fmt.Fprintf(c.stderr, "  choose one of %s\n", loginTypes(methods))
+		fmt.Fprintf(c.stderr, "  choose one of %s\n", printable(loginTypes(methods)))
 	}
 }
 
@@ -162,7 +162,7 @@ func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMeth
 			if !ok {
 				return req, err
 			}
-			fmt.Fprintf(c.stderr, "  %s (%s) %v\n", p.Label, p.Name, f.Err)
+			fmt.Fprintf(c.stderr, "  %s (%s) %s\n", printable(p.Label), printable(p.Name), printable(f.Err.Error()))
 			if values[p.Name], err = c.askParam(ctx, p); err != nil {
 				return req, err
 			}
@@ -194,9 +194,9 @@ func (c *cli) askParam(ctx context.Context, p tcredit.LoginParam) (string, error
 	case p.Type == "password":
 		return c.askSecret(ctx, label)
 	case p.Type == "select" && len(p.List) > 0:
-		fmt.Fprintln(c.stderr, label+":")
+		fmt.Fprintln(c.stderr, printable(label)+":")
 		for i, ch := range p.List {
-			fmt.Fprintf(c.stderr, "  %d) %s\n", i+1, ch.Key)
+			fmt.Fprintf(c.stderr, "  %d) %s\n", i+1, printable(ch.Key))
 		}
 		answer, err := c.ask(ctx, fmt.Sprintf("choose 1-%d", len(p.List)), "")
 		if err != nil {
@@ -216,7 +216,7 @@ func (c *cli) askParam(ctx context.Context, p tcredit.LoginParam) (string, error
 // when the input has ended. Input that is not a terminal does not show the line
 // ending of the answer, so ask ends the prompt's line itself.
 func (c *cli) ask(ctx context.Context, prompt, field string) (string, error) {
-	fmt.Fprint(c.stderr, prompt+": ")
+	fmt.Fprint(c.stderr, printable(prompt)+": ")
 	answer, err := c.in.line(ctx)
 	if c.env.echoOff == nil {
 		fmt.Fprintln(c.stderr)
@@ -289,11 +289,11 @@ func (c *cli) codeProvider(status *statusLine) func(ctx context.Context, ch tcre
 				if err != nil {
 					return "", err
 				}
-				fmt.Fprintf(c.stderr, "captcha image saved to %s\n", path)
+				fmt.Fprintf(c.stderr, "captcha image saved to %s\n", printable(path))
 			}
 		}
 		if ch.Msg != "" && ch.Msg != ch.Code.String() {
-			fmt.Fprintln(c.stderr, ch.Msg)
+			fmt.Fprintln(c.stderr, printable(ch.Msg))
 		}
 		for {
 			code, err := c.ask(ctx, prompt, prompt)

@@ -35,7 +35,7 @@ func (c *cli) get(ctx context.Context, tid string) error {
 		return c.printSummary(res)
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "task %s: %d %s\n", res.TID, int(res.Code), res.Code)
+	fmt.Fprintf(w, "task %s: %d %s\n", printable(res.TID), int(res.Code), res.Code)
 	switch {
 	case res.Code.NeedsSMS():
 		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone")
@@ -46,7 +46,7 @@ func (c *cli) get(ctx context.Context, tid string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "captcha image saved to %s\n", path)
+			fmt.Fprintf(w, "captcha image saved to %s\n", printable(path))
 		}
 	case res.Code.InProgress():
 		fmt.Fprintln(w, "it is running")

@@ -8,11 +8,12 @@ import (
 
 // writeTable writes rows as columns two spaces apart, aligned for a terminal, where a
 // Chinese character takes two columns (text/tabwriter counts it as one). The last
-// column is not padded.
+// column is not padded. Every cell is written as printable shows it.
 func writeTable(w io.Writer, rows [][]string) error {
 	var widths []int
 	for _, row := range rows {
 		for i, cell := range row {
+			cell = printable(cell)
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
@@ -23,6 +24,7 @@ func writeTable(w io.Writer, rows [][]string) error {
 	for _, row := range rows {
 		var line strings.Builder
 		for i, cell := range row {
+			cell = printable(cell)
 			line.WriteString(cell)
 			if i < len(row)-1 {
 				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))

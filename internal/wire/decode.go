@@ -41,12 +41,18 @@ func (e *Error) Error() string {
 //   - a slice takes an array, a single object (one element), "" or null (nil), and a
 //     []string takes comma-separated text;
 //   - a struct takes an object, or the first element of an array; "" and null leave it
-//     zero; keys match the json tag exactly, else without regard to case; unknown keys
-//     are skipped;
+//     zero; keys match the json tag exactly, else without regard to case, and an exact
+//     key wins over a case-insensitive one whatever their order; unknown keys are
+//     skipped;
+//   - a pointer is left nil by null and by a string of white space alone;
 //   - a non-struct type that implements json.Unmarshaler (an amount, a raw message)
 //     receives the raw value;
 //   - a field tagged `wire:"lenient"` is left zero when its value cannot be read,
-//     instead of failing the document.
+//     instead of failing the document;
+//   - a field tagged `wire:"unique"` fails the document when two keys set it (two exact
+//     spellings, or two case-insensitive ones), rather than the last one winning;
+//   - a field tagged `wire:"nonblank"` fails the document when its value is null or a
+//     string of white space alone, rather than being left zero.
 //
 // A value that cannot be read is an *Error naming its path; a document that is not
 // JSON is an *Error with an empty path.
@@ -88,7 +94,7 @@ type Raw []byte
 var rawType = reflect.TypeOf(Raw(nil))
 
 // HasKey reports whether data, valid JSON, is an object with key set to something
-// other than null or a blank string.
+// other than null or a string of white space alone.
 func HasKey(data []byte, key string) bool {
 	d := decoder{data: data}
 	d.skipSpace()
@@ -112,10 +118,12 @@ func HasKey(data []byte, key string) bool {
 		d.skipSpace()
 		d.pos++ // ':'
 		d.skipSpace()
-		v := d.skipValue()
 		if string(k) == key {
-			return string(v) != "null" && strings.Trim(string(v), "\" \t\r\n") != ""
+			present := !d.emptyish() && !d.blankString()
+			d.skipValue()
+			return present
 		}
+		d.skipValue()
 	}
 }
 
@@ -183,8 +191,10 @@ func (d *decoder) value(v reflect.Value, custom bool) error {
 	}
 }
 
+// pointer leaves a pointer nil for null and for a string of white space alone, so that a
+// field that must be present (a *Status) cannot be given by a blank.
 func (d *decoder) pointer(v reflect.Value) error {
-	if d.emptyish() {
+	if d.emptyish() || d.blankString() {
 		d.skipValue()
 		v.SetZero()
 		return nil
@@ -202,6 +212,18 @@ func (d *decoder) emptyish() bool {
 	return bytes.HasPrefix(rest, []byte("null")) || bytes.HasPrefix(rest, []byte(`""`))
 }
 
+// blankString reports whether the value at d.pos is a string of white space alone
+// ("\t", " ", "\u3000"), without moving past it.
+func (d *decoder) blankString() bool {
+	if d.data[d.pos] != '"' {
+		return false
+	}
+	start := d.pos
+	blank := strings.TrimSpace(d.stringValue()) == ""
+	d.pos = start
+	return blank
+}
+
 func (d *decoder) structure(v reflect.Value) error {
 	switch d.data[d.pos] {
 	case '{':
@@ -215,6 +237,7 @@ func (d *decoder) structure(v reflect.Value) error {
 		return d.mismatch(v.Type())
 	}
 	info := structInfoOf(v.Type())
+	var seen keysSeen
 	d.pos++ // '{'
 	for {
 		d.skipSpace()
@@ -233,10 +256,22 @@ func (d *decoder) structure(v reflect.Value) error {
 		d.skipSpace()
 		d.pos++ // ':'
 		d.skipSpace()
-		f, ok := info.field(key)
+		f, exact, ok := info.field(key)
 		if !ok {
 			d.skipValue()
 			continue
+		}
+		switch seen.take(f, exact) {
+		case keySkip:
+			d.skipValue()
+			continue
+		case keyDuplicate:
+			return within(&Error{Msg: "key appears more than once"}, f.key)
+		case keyReplace:
+			v.Field(f.index).SetZero()
+		}
+		if f.nonblank && (d.emptyish() || d.blankString()) {
+			return within(&Error{Msg: "blank value"}, f.key)
 		}
 		start := d.pos
 		if err := d.value(v.Field(f.index), f.custom); err != nil {
@@ -628,22 +663,68 @@ type structInfo struct {
 }
 
 type fieldInfo struct {
-	key     string // the JSON key, which also names the field in a path
-	index   int    // field index in the struct
-	custom  bool   // the field's type decodes itself (see customType)
-	lenient bool   // tagged wire:"lenient": a value that cannot be read leaves the field zero
+	key      string // the JSON key, which also names the field in a path
+	index    int    // field index in the struct
+	custom   bool   // the field's type decodes itself (see customType)
+	lenient  bool   // tagged wire:"lenient": a value that cannot be read leaves the field zero
+	unique   bool   // tagged wire:"unique": a second key for the field is an error
+	nonblank bool   // tagged wire:"nonblank": null or a blank string is an error, not zero
 }
 
-func (s *structInfo) field(key []byte) (fieldInfo, bool) {
+// field finds the field that key names, and reports whether key is its exact spelling
+// rather than a match without regard to case.
+func (s *structInfo) field(key []byte) (f fieldInfo, exact, ok bool) {
 	if i, ok := s.byKey[string(key)]; ok {
-		return s.fields[i], true
+		return s.fields[i], true, true
 	}
 	for _, f := range s.fields {
 		if bytes.EqualFold([]byte(f.key), key) {
-			return f, true
+			return f, false, true
 		}
 	}
-	return fieldInfo{}, false
+	return fieldInfo{}, false, false
+}
+
+// keysSeen remembers, within one object, which fields a key has already set and whether
+// by its exact spelling, for the first 64 fields of a struct.
+type keysSeen struct {
+	any, exact uint64
+}
+
+// keyAction is what to do with a key whose field an earlier key may have set.
+type keyAction int
+
+const (
+	keyDecode    keyAction = iota // the field's first key: decode the value
+	keyReplace                    // an exact key after a case-insensitive one: it wins
+	keySkip                       // a case-insensitive key after an exact one: it loses
+	keyDuplicate                  // a second key for a field tagged wire:"unique"
+)
+
+// take records a key for f and says what to do with its value. An exact key wins over a
+// case-insensitive one whatever their order; between two keys of the same kind the last
+// wins, except for a field tagged wire:"unique", which no document may set twice.
+func (k *keysSeen) take(f fieldInfo, exact bool) keyAction {
+	if f.index >= 64 {
+		return keyDecode
+	}
+	bit := uint64(1) << f.index
+	seenAny, seenExact := k.any&bit != 0, k.exact&bit != 0
+	k.any |= bit
+	if exact {
+		k.exact |= bit
+	}
+	switch {
+	case !seenAny:
+		return keyDecode
+	case f.unique && exact == seenExact:
+		return keyDuplicate
+	case exact && !seenExact:
+		return keyReplace
+	case !exact && seenExact:
+		return keySkip
+	}
+	return keyReplace
 }
 
 var structInfos sync.Map // reflect.Type → *structInfo
@@ -668,9 +749,14 @@ func structInfoOf(t reflect.Type) *structInfo {
 				key = name
 			}
 		}
-		lenient := sf.Tag.Get("wire") == "lenient"
+		opts := "," + sf.Tag.Get("wire") + ","
 		s.byKey[key] = len(s.fields)
-		s.fields = append(s.fields, fieldInfo{key: key, index: i, custom: customType(sf.Type), lenient: lenient})
+		s.fields = append(s.fields, fieldInfo{
+			key: key, index: i, custom: customType(sf.Type),
+			lenient:  strings.Contains(opts, ",lenient,"),
+			unique:   strings.Contains(opts, ",unique,"),
+			nonblank: strings.Contains(opts, ",nonblank,"),
+		})
 	}
 	actual, _ := structInfos.LoadOrStore(t, s)
 	return actual.(*structInfo)

@@ -389,3 +389,95 @@ func randomJSON(rng *rand.Rand, depth int) string {
 		return b.String()
 	}
 }
+
+// keyed has a field of each tag that governs repeated and blank keys.
+type keyed struct {
+	Status *int   `json:"status" wire:"unique"`
+	Code   int    `json:"code" wire:"unique,nonblank"`
+	Msg    string `json:"msg"`
+	One    *item  `json:"one"`
+}
+
+func TestDecodeRepeatedKeys(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     keyed
+		errPath  string // the path of the error, when the document must fail
+	}{
+		{"exact key after other case wins", `{"code":1,"MSG":"upper","msg":"exact"}`, keyed{Code: 1, Msg: "exact"}, ""},
+		{"exact key before other case wins", `{"code":1,"msg":"exact","Msg":"title"}`, keyed{Code: 1, Msg: "exact"}, ""},
+		{"last exact key of a plain field wins", `{"code":1,"msg":"a","msg":"b"}`, keyed{Code: 1, Msg: "b"}, ""},
+		{"exact unique key beats other case", `{"CODE":7,"code":1}`, keyed{Code: 1}, ""},
+		{"other case after exact unique key loses", `{"code":1,"Code":7}`, keyed{Code: 1}, ""},
+		{"a later object replaces, not merges", `{"code":1,"ONE":{"name":"x","n":2},"one":{"name":"y"}}`, keyed{Code: 1, One: &item{Name: "y"}}, ""},
+		{"duplicate exact unique int", `{"code":1,"code":0}`, keyed{}, "code"},
+		{"duplicate exact unique pointer", `{"status":2,"code":1,"status":0}`, keyed{}, "status"},
+		{"two other-case spellings of a unique key", `{"Code":1,"CODE":0}`, keyed{}, "code"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got keyed
+			err := Decode([]byte(tt.in), &got)
+			if tt.errPath != "" {
+				var we *Error
+				require.ErrorAs(t, err, &we)
+				assert.Equal(t, tt.errPath, we.Path)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestDecodeBlankIsNoValue(t *testing.T) {
+	for _, tt := range []struct {
+		name, in  string
+		nilStatus bool   // status left nil
+		errPath   string // the path of the error, when the document must fail
+	}{
+		{"tab status", `{"status":"\t","code":1}`, true, ""},
+		{"space status", `{"status":" ","code":1}`, true, ""},
+		{"ideographic space status", `{"status":"\u3000","code":1}`, true, ""},
+		{"empty status", `{"status":"","code":1}`, true, ""},
+		{"null status", `{"status":null,"code":1}`, true, ""},
+		{"zero status", `{"status":"0","code":1}`, false, ""},
+		{"tab code", `{"code":"\t"}`, false, "code"},
+		{"space code", `{"code":" "}`, false, "code"},
+		{"empty code", `{"code":""}`, false, "code"},
+		{"null code", `{"code":null}`, false, "code"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got keyed
+			err := Decode([]byte(tt.in), &got)
+			if tt.errPath != "" {
+				var we *Error
+				require.ErrorAs(t, err, &we)
+				assert.Equal(t, tt.errPath, we.Path)
+				assert.Contains(t, we.Msg, "blank")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.nilStatus, got.Status == nil)
+		})
+	}
+}
+
+func TestHasKeyBlank(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"code":0}`:                true,
+		`{"code":"40001"}`:          true,
+		`{"code":"\t"}`:             false,
+		`{"code":" \u3000 "}`:       false,
+		`{"code":""}`:               false,
+		`{"code":null}`:             false,
+		`{"CODE":1}`:                false,
+		`{"msg":"x","code":{}}`:     true,
+		`{"c":"\"code\"","code":1}`: true,
+		`[]`:                        false,
+		``:                          false,
+	} {
+		t.Run(in, func(t *testing.T) {
+			assert.Equal(t, want, HasKey([]byte(in), "code"))
+		})
+	}
+}
