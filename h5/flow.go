@@ -304,9 +304,11 @@ func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, id st
 			return nil
 		})
 		switch {
-		case errors.Is(err, errLeaseLost), errors.Is(err, ErrNoSession):
+		case errors.Is(err, errLeaseLost):
 			lose(errLeaseLost)
 			return
+		case errors.Is(err, ErrNoSession):
+			return // the session expired: its deadline ends the query
 		case err != nil && ctx.Err() == nil:
 			h.log.ErrorContext(ctx, "h5: session store", "err", err)
 		}

@@ -378,7 +378,7 @@ func flipped(token string) string {
 }
 
 func TestExpiredSession(t *testing.T) {
-	e := newEnv(t, func(o *h5.Options) { o.SessionTTL = 300 * time.Millisecond })
+	e := newEnv(t, func(o *h5.Options) { o.SessionTTL = time.Second })
 	b := e.browser()
 	b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	require.Equal(t, "sms", b.waitStep())

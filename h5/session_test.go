@@ -94,7 +94,9 @@ func TestMemoryStoreCap(t *testing.T) {
 
 func TestStoreFullPage(t *testing.T) {
 	e := newEnv(t, func(o *h5.Options) { o.Store = h5.NewMemoryStore(1) })
-	e.browser().login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	first := e.browser()
+	first.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, "done", first.waitStep())
 	p := e.browser().login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
 	assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
 	assert.Contains(t, p.body, "当前访问人数过多")
