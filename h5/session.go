@@ -135,8 +135,8 @@ type SessionStore interface {
 	// Update changes the session id atomically: it reads the session, calls change
 	// on it, and stores the result, unless the session changed in between; then it
 	// reads it again and calls change again, so that two replicas never overwrite
-	// each other. An error from change stores nothing and is returned as it is. It
-	// returns the session as stored, or ErrNoSession.
+	// each other. It returns the session as stored, or ErrNoSession. An error from
+	// change stores nothing and is returned as it is, with the session as read.
 	Update(ctx context.Context, id string, change func(s *Session) error) (Session, error)
 
 	// Delete drops the session id, if it is held.
