@@ -176,7 +176,7 @@ func BenchmarkRoundTripBaseline(b *testing.B) {
 func BenchmarkQueryParallel(b *testing.B) {
 	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
 	defer srv.Close()
-	client, err := NewClient(srv.AppID, srv.TokenID, WithBaseURL(srv.URL))
+	client, err := NewClient(srv.AppID(), srv.TokenID(), WithBaseURL(srv.URL))
 	if err != nil {
 		b.Fatal(err)
 	}

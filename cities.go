@@ -21,6 +21,9 @@ func (c *Client) Cities(ctx context.Context) ([]City, error) {
 // CityParams lists the ways of logging in to the fund website of the city areaCode,
 // each with the form fields it needs. It calls getFundCityParamB, which is not billed.
 // Answers are kept for the client's cache TTL (see WithCache).
+//
+// For an area code that the city list (Cities) does not have, the error matches
+// ErrUnknownCity.
 func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod, error) {
 	if strings.TrimSpace(areaCode) == "" {
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
@@ -29,7 +32,31 @@ func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod
 		methods, _, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
 		return methods, err
 	})
+	if err == nil && len(methods) == 0 {
+		// No login method: is the city listed at all?
+		if _, err := c.city(ctx, areaCode); err != nil {
+			return nil, err
+		}
+	}
 	return cloneMethods(methods), err
+}
+
+// city returns the city areaCode from the city list, or an error matching
+// ErrUnknownCity (and ErrCityUnavailable) when the list does not have it.
+func (c *Client) city(ctx context.Context, areaCode string) (City, error) {
+	cities, err := c.Cities(ctx)
+	if err != nil {
+		return City{}, err
+	}
+	for _, city := range cities {
+		if city.AreaCode == areaCode {
+			return city, nil
+		}
+	}
+	return City{}, &FieldError{Field: "area_code", Err: &cityError{
+		msg: areaCode + " is not in the city list",
+		is:  []error{ErrUnknownCity, ErrCityUnavailable},
+	}}
 }
 
 // cloneMethods copies login methods deeply, so that a caller cannot change the cache.

@@ -114,3 +114,32 @@ func TestCityParamsEmptyAreaCode(t *testing.T) {
 		assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent")
 	}
 }
+
+func TestCityParamsUnknownCity(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	recordBody(mt, "getFundCitysB", http.StatusOK, fixture(t, "getFundCitysB.json"))
+	recordBody(mt, "getFundCityParamB", http.StatusOK, envelopeJSON(0, "成功", "1", `[]`))
+
+	methods, err := c.CityParams(context.Background(), "999999")
+	assert.Nil(t, methods)
+	require.ErrorIs(t, err, ErrUnknownCity)
+	assert.Equal(t, "tcredit: area_code 999999 is not in the city list", err.Error())
+	var fe *FieldError
+	require.True(t, errors.As(err, &fe), "%T", err)
+	assert.Equal(t, "area_code", fe.Field)
+
+	methods, err = c.CityParams(context.Background(), "310000S")
+	assert.NoError(t, err, "a listed city without login methods is no error")
+	assert.Empty(t, methods)
+}
+
+func TestCityParamsUnknownCityListFails(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	recordBody(mt, "getFundCitysB", http.StatusOK, envelopeJSON(7, "无权限", "1", "null"))
+	recordBody(mt, "getFundCityParamB", http.StatusOK, envelopeJSON(0, "成功", "1", `[]`))
+	_, err := c.CityParams(context.Background(), "999999")
+	assert.ErrorIs(t, err, ErrNoPermission, "the city list's error, not a guess")
+	assert.NotErrorIs(t, err, ErrUnknownCity)
+}

@@ -15,15 +15,29 @@
 //     While it waits for an SMS or captcha code, Client.SubmitCode passes the person's
 //     answer on (fundUserCode).
 //
-// Create one Client per process and share it: it is safe for concurrent use.
+// Create one Client per process and share it: it is safe for concurrent use. Query
+// runs steps 3 and 4 for you, polling until the task ends and asking for the codes it
+// needs. With appID and tokenID from the provider (or a sandbox's, with its URL as
+// baseURL: see package tcredittest; DefaultBaseURL is the real API), the login a person
+// typed into 杭州's first form, and askCode, which asks them for an SMS code:
 //
-//	client, err := tcredit.NewClient(appID, tokenID)
-//	...
-//	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{
-//		AreaCode: "310000", LoginType: 1, Account: account, Password: password,
-//	})
-//	...
-//	res, err := client.GetFund(ctx, tid)
+//	client, err := tcredit.NewClient(appID, tokenID, tcredit.WithBaseURL(baseURL))
+//	if err != nil {
+//		return err
+//	}
+//	methods, err := client.CityParams(ctx, "330100") // 杭州's login forms
+//	if err != nil {
+//		return err
+//	}
+//	req, err := methods[0].NewRequest(map[string]string{"account": account, "password": password, "sub_area": "1"})
+//	if err != nil {
+//		return err // a *ValidationError: the fields to correct
+//	}
+//	res, err := client.Query(ctx, req, tcredit.WithCodeProvider(askCode))
+//	if err != nil {
+//		return err
+//	}
+//	fmt.Println(res.BaseInfo.HouseFundBalance)
 //
 // # Money and decoding
 //

@@ -54,7 +54,7 @@ func newSandbox(t *testing.T, callbacks bool, clientOpts ...tcredit.Option) *san
 		tcredit.WithHTTPClient(sb.hc),
 		tcredit.WithRetry(tcredit.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}),
 	}
-	client, err := tcredit.NewClient(sb.srv.AppID, sb.srv.TokenID, append(base, clientOpts...)...)
+	client, err := tcredit.NewClient(sb.srv.AppID(), sb.srv.TokenID(), append(base, clientOpts...)...)
 	require.NoError(t, err)
 	sb.client = client
 	t.Cleanup(sb.hc.CloseIdleConnections)
@@ -140,7 +140,7 @@ func TestEveryScenarioThroughQuery(t *testing.T) {
 					assert.Equal(t, res.TID, te.TID)
 				}
 				assert.Len(t, sb.srv.Tasks(), 1, "one task per Query")
-				assert.Equal(t, billed, sb.srv.Billed(sb.srv.AppID), "billed, or rolled back for a failed task")
+				assert.Equal(t, billed, sb.srv.Billed(sb.srv.AppID()), "billed, or rolled back for a failed task")
 				if callbacks {
 					assert.Positive(t, sb.callbacks.Load())
 					// About one GetFund at the end, plus one per challenge.
@@ -177,7 +177,7 @@ func TestResumeAfterCancelledQuery(t *testing.T) {
 	res, err := sb.client.Wait(context.Background(), saved, tcredit.WithPollInterval(2*time.Millisecond, 5*time.Millisecond), sb.answer(t))
 	require.NoError(t, err)
 	assert.Equal(t, tcredit.CodeDone, res.Code)
-	assert.Equal(t, 1, sb.srv.Billed(sb.srv.AppID))
+	assert.Equal(t, 1, sb.srv.Billed(sb.srv.AppID()))
 }
 
 func TestBillingUnderFaults(t *testing.T) {
@@ -217,13 +217,13 @@ func TestBillingUnderFaults(t *testing.T) {
 				require.ErrorIs(t, err, tcredit.ErrOutcomeUnknown)
 				assert.Nil(t, res)
 				assert.LessOrEqual(t, len(sb.srv.Tasks()), 1, "never a second task")
-				assert.Equal(t, len(sb.srv.Tasks()), sb.srv.Billed(sb.srv.AppID))
+				assert.Equal(t, len(sb.srv.Tasks()), sb.srv.Billed(sb.srv.AppID()))
 				return
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tcredit.CodeDone, res.Code)
 			assert.Len(t, sb.srv.Tasks(), 1)
-			assert.Equal(t, 1, sb.srv.Billed(sb.srv.AppID), "exactly one billed task")
+			assert.Equal(t, 1, sb.srv.Billed(sb.srv.AppID()), "exactly one billed task")
 		})
 	}
 }

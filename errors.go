@@ -278,6 +278,28 @@ func (e *ResponseError) Error() string {
 // Unwrap returns the cause.
 func (e *ResponseError) Unwrap() error { return e.Err }
 
+// ErrUnknownCity is matched by the error of CityParams, and of Query's validation, for
+// an area code that the city list does not have.
+var ErrUnknownCity = errors.New("tcredit: unknown city")
+
+// cityError is what is wrong with an area code, told inside a *FieldError: it matches
+// its sentinels but does not repeat their "tcredit:" prefix.
+type cityError struct {
+	msg string
+	is  []error
+}
+
+func (e *cityError) Error() string { return e.msg }
+
+func (e *cityError) Is(target error) bool {
+	for _, err := range e.is {
+		if err == target {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrInvalidInput is matched by every error for an argument refused before any request
 // is sent: a *FieldError or a *ValidationError.
 var ErrInvalidInput = errors.New("tcredit: invalid input")

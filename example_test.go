@@ -202,6 +202,14 @@ func ExampleAmount_String() {
 	// 4391.67
 }
 
+func ExampleAmount_Grouped() {
+	fmt.Println("¥" + tcredit.Amount(3088659).Grouped())
+	fmt.Println(tcredit.Amount(-123456789).Grouped())
+	// Output:
+	// ¥30,886.59
+	// -1,234,567.89
+}
+
 func ExampleAPIError() {
 	client := exampleClient(map[string]string{
 		"getFundCitysB": `{"status":5,"message":"TokenKey验证失败","seqNum":"0951507659400005","data":null}`,
@@ -229,4 +237,10 @@ func ExampleTaskError() {
 	}
 	// Output:
 	// true 登录失败,用户名密码输入错误 true
+}
+
+func ExampleMaskIDCard() {
+	fmt.Println(tcredit.MaskIDCard("430102198001011234"), tcredit.MaskMobile("13812348000"), tcredit.MaskName("张三"))
+	// Output:
+	// 4301**********1234 138****8000 张*
 }

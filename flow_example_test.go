@@ -19,7 +19,7 @@ import (
 func ExampleClient_Query() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -54,7 +54,7 @@ func ExampleClient_Query() {
 func ExampleClient_Wait() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -84,16 +84,19 @@ func ExampleClient_Wait() {
 	// true
 }
 
+// hangzhouByAccount is a login method of 330100 as CityParams lists it.
+var hangzhouByAccount = tcredit.LoginMethod{
+	AreaCode: "330100", LoginName: "客户号", LoginType: 1,
+	LoginParams: []tcredit.LoginParam{
+		{Name: "account", Label: "客户号", Type: "text", Required: true},
+		{Name: "password", Label: "密码", Type: "password", Required: true},
+		{Name: "sub_area", Label: "缴存网点", Type: "select", Required: true,
+			List: []tcredit.Choice{{Value: "1", Key: "市中心"}, {Value: "2", Key: "分中心"}}},
+	},
+}
+
 func ExampleLoginMethod_Validate() {
-	method := tcredit.LoginMethod{
-		AreaCode: "330100", LoginName: "客户号", LoginType: 1,
-		LoginParams: []tcredit.LoginParam{
-			{Name: "account", Label: "客户号", Type: "text", Required: true},
-			{Name: "password", Label: "密码", Type: "password", Required: true},
-			{Name: "sub_area", Label: "缴存网点", Type: "select", Required: true,
-				List: []tcredit.Choice{{Value: "1", Key: "市中心"}, {Value: "2", Key: "分中心"}}},
-		},
-	}
+	method := hangzhouByAccount // as CityParams lists it
 	err := method.Validate(tcredit.CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan", SubArea: "9"})
 	var ve *tcredit.ValidationError
 	if errors.As(err, &ve) {
@@ -104,6 +107,22 @@ func ExampleLoginMethod_Validate() {
 	// Output:
 	// 密码 (password): is required
 	// 缴存网点 (sub_area): is "9", not one of 1 (市中心), 2 (分中心)
+}
+
+func ExampleLoginMethod_NewRequest() {
+	method := hangzhouByAccount // as CityParams lists it
+	// What the person typed, by the form's parameter names (for example r.PostForm).
+	req, err := method.NewRequest(map[string]string{"account": "zhangsan", "password": "p@ss word", "sub_area": "2"})
+	if err != nil {
+		panic(err) // a *ValidationError naming each field to correct
+	}
+	fmt.Println(req.AreaCode, req.LoginType, req.SubArea)
+
+	_, err = method.NewRequest(map[string]string{"account": "zhangsan", "sub_area": "2"})
+	fmt.Println(err)
+	// Output:
+	// 330100 1 2
+	// tcredit: login form: password (密码) is required
 }
 
 func ExampleCallbackURL() {

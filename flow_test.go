@@ -253,6 +253,7 @@ func TestQueryRefusesBeforeBilling(t *testing.T) {
 		{"login type the city lacks", CreateTaskRequest{AreaCode: "310000", LoginType: 3, Account: "a", Password: "b"}, ErrInvalidInput},
 		{"city under maintenance", CreateTaskRequest{AreaCode: "320100", LoginType: 1, Account: "a", Password: "b"}, ErrCityUnavailable},
 		{"city not listed", CreateTaskRequest{AreaCode: "999999", LoginType: 1, Account: "a", Password: "b"}, ErrCityUnavailable},
+		{"city not listed is unknown", CreateTaskRequest{AreaCode: "999999", LoginType: 1, Account: "a", Password: "b"}, ErrUnknownCity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,6 +264,20 @@ func TestQueryRefusesBeforeBilling(t *testing.T) {
 			assert.ErrorIs(t, err, ErrInvalidInput)
 			assert.Zero(t, s.creates, "nothing billed")
 		})
+	}
+}
+
+func TestQueryCityErrorText(t *testing.T) {
+	tests := map[string]string{
+		"320100": "tcredit: area_code 南京 (320100) is not available for queries: 系统维护",
+		"999999": "tcredit: area_code 999999 is not in the city list",
+	}
+	for code, want := range tests {
+		s := &flowServer{script: []string{`{"code":40001}`}}
+		c := newFlowClient(t, s)
+		_, err := c.Query(context.Background(), CreateTaskRequest{AreaCode: code, LoginType: 1, Account: "a", Password: "b"})
+		require.Error(t, err)
+		assert.Equal(t, want, err.Error(), "one tcredit: prefix")
 	}
 }
 

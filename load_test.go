@@ -33,7 +33,10 @@ func TestLoadOneClient(t *testing.T) {
 	}
 	baseline := goleak.IgnoreCurrent()
 
-	h := tcredittest.NewHandler(tcredittest.WithStep(5 * time.Millisecond))
+	// The reports end in 2017-07, as fakefund's do by default.
+	start, day := time.Now(), time.Date(2017, 8, 15, 10, 0, 0, 0, time.UTC)
+	h := tcredittest.NewHandler(tcredittest.WithStep(5*time.Millisecond),
+		tcredittest.WithClock(func() time.Time { return day.Add(time.Since(start)) }))
 	var accepted atomic.Int32
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -50,7 +53,7 @@ func TestLoadOneClient(t *testing.T) {
 		})
 	}
 
-	client, err := tcredit.NewClient(h.AppID, h.TokenID, tcredit.WithBaseURL(ts.URL))
+	client, err := tcredit.NewClient(h.AppID(), h.TokenID(), tcredit.WithBaseURL(ts.URL))
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -74,7 +77,7 @@ func TestLoadOneClient(t *testing.T) {
 		want := fakefund.Generate(fakefund.Profile{Seed: int64(i + 1), Months: 24}).Truth
 		require.Equal(t, tcredit.Amount(want.FinalBalance), results[i].BaseInfo.HouseFundBalance, "query %d got its own report", i)
 	}
-	assert.Equal(t, loadQueries, h.Billed(h.AppID))
+	assert.Equal(t, loadQueries, h.Billed(h.AppID()))
 	assert.LessOrEqual(t, int(accepted.Load()), 64, "connections reused: no more than the transport's pool")
 	t.Logf("%d queries, %d TCP connections, %d requests", loadQueries, accepted.Load(), len(h.Requests()))
 

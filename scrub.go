@@ -15,12 +15,21 @@ import (
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
-// publicParams are the request parameters whose values are not secret: a server may
-// repeat them in its messages. Every other value a request carries (password, code,
-// id_card, account, mobile, real_name, corp_account, any extra field) and the tokenKey
-// and tokenId are scrubbed from whatever the server sends back.
-var publicParams = map[string]bool{
-	"area_code": true, "login_type": true, "sub_area": true, "corp_name": true, "tid": true,
+// publicParam reports whether the value of a request parameter is not secret, so that
+// a server may repeat it: a login field marked public in loginFields, the login type, a
+// task's tid. Every other value a request carries (password, code, id_card, account,
+// mobile, real_name, corp_account, any extra field), the tokenKey and the tokenId are
+// scrubbed from whatever the server sends back.
+func publicParam(name string) bool {
+	if name == "login_type" || name == "tid" {
+		return true
+	}
+	for _, f := range loginFields {
+		if f.param == name {
+			return f.public
+		}
+	}
+	return false
 }
 
 // scrubbed stands in a server's text for a value the client sent that must not be shown.
@@ -53,7 +62,7 @@ func newScrubber(secrets ...string) *scrubber {
 func requestScrubber(tokenID, tokenKey string, pairs []param) *scrubber {
 	s := newScrubber(tokenID, tokenKey)
 	for _, p := range pairs {
-		if !publicParams[p.key] {
+		if !publicParam(p.key) {
 			s.add(p.value)
 		}
 	}

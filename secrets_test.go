@@ -65,7 +65,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 	defer srv.Close()
 	rec := &keyRecorder{next: http.DefaultTransport}
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL), tcredit.WithLogger(logger),
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL), tcredit.WithLogger(logger),
 		tcredit.WithHTTPClient(&http.Client{Transport: rec}),
 		tcredit.WithRetry(tcredit.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}))
 	require.NoError(t, err)
@@ -105,7 +105,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	everything := logText + printed.String()
 
 	// Secrets never appear, in any form.
-	assert.NotContains(t, everything, srv.TokenID)
+	assert.NotContains(t, everything, srv.TokenID())
 	assert.NotContains(t, everything, password)
 	rec.mu.Lock()
 	for _, k := range rec.keys {

@@ -7,15 +7,28 @@ import (
 	"unicode"
 )
 
-// Sign returns the tokenKey for a call: the lower-case hex MD5 of endpointURL, tokenID
-// and the parameters written as key=value pairs joined with ",", sorted by key. Values
-// are trimmed of white space and control characters at their ends, as the provider's
-// own clients do, and then taken as they are (UTF-8, not URL-encoded). A parameter whose
-// value is empty after trimming is left out, and so are appId and tokenKey themselves.
+// Sign returns the tokenKey for a call: the lower-case hex MD5 of one string, written
+// with nothing between its parts:
+//
+//	endpointURL + tokenID + "k1=v1,k2=v2,..."
+//
+// The key=value pairs are the call's parameters sorted by key in byte order and joined
+// with ",". Values are trimmed of white space and control characters at their ends, as
+// the provider's own clients do, and then written as they are (UTF-8, not URL-encoded).
+// A parameter whose value is empty after trimming is left out, and so are appId and
+// tokenKey themselves; with no parameters left, the string ends with the tokenId.
 //
 // endpointURL must be the exact URL the request is sent to, for example
-// "http://api.tcredit.com/identity/getFundB". The Client signs every call itself;
-// Sign is exported for servers and tests that check a signature.
+// "http://api.tcredit.com/identity/getFundB". With tokenId TOKEN-123, the call of
+// getFundCityParamB for area_code 310000 hashes
+//
+//	http://api.tcredit.com/identity/getFundCityParamBTOKEN-123area_code=310000
+//
+// to a12fb33411dd4034bef8954f7d5815dc. The parameter names of each endpoint are in
+// docs/fields.md; docs/signing.md shows the same in curl and Python.
+//
+// The Client signs every call itself; Sign is exported for servers and tests that
+// check a signature, and for clients in other languages to compare with.
 func Sign(endpointURL, tokenID string, params map[string]string) string {
 	var pairsBuf [16]param
 	return signPairs(endpointURL, tokenID, signedParams(pairsBuf[:0], params))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,22 +40,53 @@ type CreateTaskRequest struct {
 	Extra map[string]string
 }
 
+// loginFields is the one table of the login parameters that have a field of their own
+// in CreateTaskRequest: their wire names, the fields' names as String shows them, the
+// fields, how they are masked, and whether their values are public. params, the names
+// Extra cannot use, String and LogValue, LoginMethod.NewRequest and Validate, and the
+// scrubbing of what a server echoes all read it: a new field is one line here.
+var loginFields = [...]struct {
+	param  string                           // the parameter's name on the wire
+	name   string                           // the Go field's name
+	field  func(*CreateTaskRequest) *string // the field
+	mask   func(string) string              // how String and LogValue show it
+	public bool                             // not secret: quoted in errors, never scrubbed
+}{
+	{"area_code", "AreaCode", func(r *CreateTaskRequest) *string { return &r.AreaCode }, keep, true},
+	{"id_card", "IDCard", func(r *CreateTaskRequest) *string { return &r.IDCard }, mask.IDCard, false},
+	{"account", "Account", func(r *CreateTaskRequest) *string { return &r.Account }, mask.Account, false},
+	{"password", "Password", func(r *CreateTaskRequest) *string { return &r.Password }, mask.Secret, false},
+	{"sub_area", "SubArea", func(r *CreateTaskRequest) *string { return &r.SubArea }, keep, true},
+	{"real_name", "RealName", func(r *CreateTaskRequest) *string { return &r.RealName }, mask.Name, false},
+	{"mobile", "Mobile", func(r *CreateTaskRequest) *string { return &r.Mobile }, mask.Mobile, false},
+	{"corp_account", "CorpAccount", func(r *CreateTaskRequest) *string { return &r.CorpAccount }, mask.Account, false},
+	{"corp_name", "CorpName", func(r *CreateTaskRequest) *string { return &r.CorpName }, keep, true},
+}
+
+// keep shows a value as it is.
+func keep(s string) string { return s }
+
+// loginField returns the field of r for the parameter name, or nil when the parameter
+// has no field of its own.
+func (r *CreateTaskRequest) loginField(name string) *string {
+	for _, f := range loginFields {
+		if f.param == name {
+			return f.field(r)
+		}
+	}
+	return nil
+}
+
 // params returns the request's parameters by their wire names, blank ones included.
 func (r CreateTaskRequest) params() map[string]string {
-	p := make(map[string]string, 10+len(r.Extra))
+	p := make(map[string]string, len(loginFields)+1+len(r.Extra))
 	for k, v := range r.Extra {
 		p[k] = v
 	}
-	p["area_code"] = r.AreaCode
+	for _, f := range loginFields {
+		p[f.param] = *f.field(&r)
+	}
 	p["login_type"] = strconv.Itoa(r.LoginType)
-	p["id_card"] = r.IDCard
-	p["account"] = r.Account
-	p["password"] = r.Password
-	p["sub_area"] = r.SubArea
-	p["real_name"] = r.RealName
-	p["mobile"] = r.Mobile
-	p["corp_account"] = r.CorpAccount
-	p["corp_name"] = r.CorpName
 	return p
 }
 
@@ -62,18 +94,66 @@ func (r CreateTaskRequest) params() map[string]string {
 func (r CreateTaskRequest) scrubber() *scrubber {
 	s := newScrubber()
 	for k, v := range r.params() {
-		if !publicParams[k] {
+		if !publicParam(k) {
 			s.add(v)
 		}
 	}
 	return s
 }
 
-// reservedParams are the names Extra cannot use.
-var reservedParams = map[string]bool{
-	"area_code": true, "login_type": true, "id_card": true, "account": true, "password": true,
-	"sub_area": true, "real_name": true, "mobile": true, "corp_account": true, "corp_name": true,
-	"appId": true, "tokenKey": true,
+// NewRequest fills a request from what a person typed into the login form of m, keyed
+// by the form's parameter names (LoginParam.Name): each value goes to the field of
+// that parameter, or to Extra when the form names a parameter that has no field of its
+// own. AreaCode and LoginType come from m (a method listed without its area code gives
+// none: set m.AreaCode first). Values are kept as typed; a blank one is neither signed
+// nor sent.
+//
+// It returns the request and, as Validate does, a *ValidationError naming each
+// problem field: a required parameter left blank, a select value that is not one of
+// its choices, and a name that is not a parameter of the form.
+func (m LoginMethod) NewRequest(values map[string]string) (CreateTaskRequest, error) {
+	req := CreateTaskRequest{AreaCode: m.AreaCode, LoginType: m.LoginType}
+	var unknown []*FieldError
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := values[name]
+		switch f := req.loginField(name); {
+		case !m.has(name):
+			unknown = append(unknown, &FieldError{Field: name,
+				Err: fmt.Errorf("is not a parameter of login method %d (%s)", m.LoginType, m.LoginName)})
+		case f != nil:
+			*f = v
+		default:
+			if req.Extra == nil {
+				req.Extra = make(map[string]string)
+			}
+			req.Extra[name] = v
+		}
+	}
+	if problems := append(m.problems(req), unknown...); len(problems) > 0 {
+		return req, &ValidationError{Fields: problems}
+	}
+	return req, nil
+}
+
+// has reports whether the login form of m has the parameter name.
+func (m LoginMethod) has(name string) bool {
+	return slices.ContainsFunc(m.LoginParams, func(p LoginParam) bool { return p.Name == name })
+}
+
+// reserved reports whether Extra cannot use the parameter name: it has a field of its
+// own, or it is login_type, appId or tokenKey.
+func reserved(name string) bool {
+	switch name {
+	case "login_type", "appId", "tokenKey":
+		return true
+	}
+	var r CreateTaskRequest
+	return r.loginField(name) != nil
 }
 
 // check rejects a request that the server could only refuse, before anything is sent.
@@ -85,7 +165,7 @@ func (r CreateTaskRequest) check() error {
 		return &FieldError{Field: "login_type", Err: fmt.Errorf("is %d, must be at least 1", r.LoginType)}
 	}
 	for k := range r.Extra {
-		if reservedParams[k] || strings.TrimSpace(k) == "" {
+		if reserved(k) || strings.TrimSpace(k) == "" {
 			return &FieldError{Field: "Extra[" + strconv.Quote(k) + "]", Err: errors.New("names a parameter that has its own field or is reserved")}
 		}
 	}
@@ -190,17 +270,12 @@ func (r CreateTaskRequest) masked() [][2]string {
 			out = append(out, [2]string{name, hide(v)})
 		}
 	}
-	keep := func(s string) string { return s }
-	add("AreaCode", r.AreaCode, keep)
-	add("LoginType", strconv.Itoa(r.LoginType), keep)
-	add("IDCard", r.IDCard, mask.IDCard)
-	add("Account", r.Account, mask.Account)
-	add("Password", r.Password, mask.Secret)
-	add("SubArea", r.SubArea, keep)
-	add("RealName", r.RealName, mask.Name)
-	add("Mobile", r.Mobile, mask.Mobile)
-	add("CorpAccount", r.CorpAccount, mask.Account)
-	add("CorpName", r.CorpName, keep)
+	for _, f := range loginFields {
+		add(f.name, *f.field(&r), f.mask)
+		if f.param == "area_code" {
+			add("LoginType", strconv.Itoa(r.LoginType), keep) // in the order of the struct's fields
+		}
+	}
 	keys := make([]string, 0, len(r.Extra))
 	for k := range r.Extra {
 		keys = append(keys, k)

@@ -45,6 +45,26 @@ func (a Amount) Yuan() float64 { return float64(a) / 100 }
 // String returns the amount in yuan with two decimal places: "4391.67", "-0.05".
 func (a Amount) String() string { return wire.FormatFen(int64(a)) }
 
+// Grouped returns the amount in yuan with two decimal places and its thousands
+// separated by commas, for people to read: "30,886.59", "-1,200.00", "0.05".
+func (a Amount) Grouped() string {
+	s := a.String()
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	whole, frac := s[:len(s)-3], s[len(s)-3:]
+	b := make([]byte, 0, len(s)+len(s)/3+1)
+	b = append(b, sign...)
+	for i := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, whole[i])
+	}
+	return string(append(b, frac...))
+}
+
 // MarshalJSON writes the amount as a JSON number in yuan with two decimal places.
 func (a Amount) MarshalJSON() ([]byte, error) {
 	return wire.AppendFen(nil, int64(a)), nil
@@ -170,7 +190,7 @@ type BaseInfo struct {
 	InYearAddPayAmount     Amount `json:"inYearAddPayAmount"`     // 本年补缴
 	Gender                 string `json:"gender"`                 // 性别
 	InYearInterest         Amount `json:"inYearInterest"`         // 本年利息
-	InYearTranerin         Amount `json:"inYearTranerin"`         // 本年转入
+	InYearTransferIn       Amount `json:"inYearTranerin"`         // 本年转入 (the key keeps the document's spelling)
 	InYearReceiveAmount    Amount `json:"inYearReceiveAmount"`    // 本年支取
 	OpenAccountDate        string `json:"openAccountDate"`        // 开户日期
 	IDCard                 string `json:"idCard"`                 // 身份证号

@@ -180,3 +180,13 @@ func TestCityStatus(t *testing.T) {
 	assert.False(t, City{AreaStatus: CityInDevelopment}.Available())
 	assert.False(t, City{AreaStatus: 3}.Available())
 }
+
+func TestAmountGrouped(t *testing.T) {
+	for fen, want := range map[Amount]string{
+		0: "0.00", 5: "0.05", -5: "-0.05", 99999: "999.99", 100000: "1,000.00", 3088659: "30,886.59",
+		-120000: "-1,200.00", 12345678901: "123,456,789.01", 1<<63 - 1: "92,233,720,368,547,758.07",
+		-1 << 63: "-92,233,720,368,547,758.08",
+	} {
+		assert.Equal(t, want, fen.Grouped(), "%d fen", int64(fen))
+	}
+}

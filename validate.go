@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// ErrCityUnavailable is wrapped by the error of a Query for a city that is under
-// maintenance or in development, or that the city list does not have.
+// ErrCityUnavailable is matched by the error of a Query for a city that is under
+// maintenance or in development, or that the city list does not have (which matches
+// ErrUnknownCity too).
 var ErrCityUnavailable = errors.New("tcredit: city not available for queries")
 
 // ValidationError lists every problem of a login form, each naming its field by its
@@ -38,6 +39,14 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInp
 // login_type, sub_area and corp_name, never a password, code, ID card number, account,
 // mobile number, name, company account or Extra value.
 func (m LoginMethod) Validate(req CreateTaskRequest) error {
+	if problems := m.problems(req); len(problems) > 0 {
+		return &ValidationError{Fields: problems}
+	}
+	return nil
+}
+
+// problems lists what Validate finds wrong with req.
+func (m LoginMethod) problems(req CreateTaskRequest) []*FieldError {
 	var problems []*FieldError
 	add := func(field, label string, err error) {
 		problems = append(problems, &FieldError{Field: field, Label: label, Err: err})
@@ -60,17 +69,14 @@ func (m LoginMethod) Validate(req CreateTaskRequest) error {
 			add(p.Name, p.Label, notAChoice(p, v))
 		}
 	}
-	if len(problems) > 0 {
-		return &ValidationError{Fields: problems}
-	}
-	return nil
+	return problems
 }
 
 // notAChoice says that v is none of p's choices, quoting v only when p is a public
 // parameter: a login form from the server may make a select of any field, the
 // password included.
 func notAChoice(p LoginParam, v string) error {
-	if publicParams[p.Name] {
+	if publicParam(p.Name) {
 		return fmt.Errorf("is %q, not one of %s", v, choicesText(p.List))
 	}
 	return fmt.Errorf("is not one of %s", choicesText(p.List))
@@ -122,18 +128,12 @@ func (c *Client) validate(ctx context.Context, req CreateTaskRequest, m *LoginMe
 
 // checkCity reports a city that the city list lacks or marks unavailable.
 func (c *Client) checkCity(ctx context.Context, areaCode string) error {
-	cities, err := c.Cities(ctx)
-	if err != nil {
+	city, err := c.city(ctx, areaCode)
+	if err != nil || city.Available() {
 		return err
 	}
-	for _, city := range cities {
-		if city.AreaCode != areaCode {
-			continue
-		}
-		if !city.Available() {
-			return &FieldError{Field: "area_code", Err: fmt.Errorf("%w: %s (%s) is %s", ErrCityUnavailable, city.AreaName, areaCode, city.AreaStatus)}
-		}
-		return nil
-	}
-	return &FieldError{Field: "area_code", Err: fmt.Errorf("%w: %s is not in the city list", ErrCityUnavailable, areaCode)}
+	return &FieldError{Field: "area_code", Err: &cityError{
+		msg: fmt.Sprintf("%s (%s) is not available for queries: %s", city.AreaName, areaCode, city.AreaStatus),
+		is:  []error{ErrCityUnavailable},
+	}}
 }

@@ -3,6 +3,7 @@ package tcredit
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -70,6 +71,90 @@ func TestValidationErrorText(t *testing.T) {
 		`sub_area (缴存网点) is "9", not one of 1 (市中心(含各县区)), 2 (马钢分中心)`, err.Error())
 }
 
+func TestLoginMethodNewRequest(t *testing.T) {
+	tests := []struct {
+		name   string
+		values map[string]string
+		want   CreateTaskRequest
+		errs   []string // the fields named by the *ValidationError, in its order
+	}{
+		{
+			name:   "every field of the form",
+			values: map[string]string{"account": "zhangsan", "password": " p@ss ", "sub_area": "2", "branch_code": "07"},
+			want: CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: " p@ss ", SubArea: "2",
+				Extra: map[string]string{"branch_code": "07"}},
+		},
+		{
+			name:   "optional parameter left out",
+			values: map[string]string{"account": "zhangsan", "password": "p@ss", "sub_area": "1"},
+			want:   CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: "p@ss", SubArea: "1"},
+		},
+		{
+			name:   "names the form does not have",
+			values: map[string]string{"account": "zhangsan", "password": "p@ss", "sub_area": "1", "mobile": "13812348000", "pin": "1"},
+			want:   CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: "p@ss", SubArea: "1"},
+			errs:   []string{"mobile", "pin"},
+		},
+		{
+			name:   "required blank and a select value not listed",
+			values: map[string]string{"account": " ", "sub_area": "9"},
+			want:   CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: " ", SubArea: "9"},
+			errs:   []string{"account", "password", "sub_area"},
+		},
+		{
+			name:   "nothing typed",
+			values: nil,
+			want:   CreateTaskRequest{AreaCode: "310000", LoginType: 1},
+			errs:   []string{"account", "password", "sub_area"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := hefeiMethod.NewRequest(tt.values)
+			assert.Equal(t, tt.want, req)
+			if tt.errs == nil {
+				assert.NoError(t, err)
+				assert.NoError(t, hefeiMethod.Validate(req), "what NewRequest accepts, Validate accepts")
+				return
+			}
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve), "%T", err)
+			var got []string
+			for _, f := range ve.Fields {
+				got = append(got, f.Field)
+			}
+			assert.Equal(t, tt.errs, got)
+		})
+	}
+}
+
+func TestLoginMethodNewRequestErrorText(t *testing.T) {
+	_, err := hefeiMethod.NewRequest(map[string]string{"account": "a", "password": "b", "sub_area": "1", "pin": "1"})
+	require.Error(t, err)
+	assert.Equal(t, "tcredit: login form: pin is not a parameter of login method 1 (客户号)", err.Error())
+}
+
+// TestLoginFieldsCoverRequest checks that the table of login fields has every string
+// field of CreateTaskRequest once, each with its own accessor, so that NewRequest,
+// params and String see them all.
+func TestLoginFieldsCoverRequest(t *testing.T) {
+	typ := reflect.TypeOf(CreateTaskRequest{})
+	inTable := map[string]bool{}
+	for _, f := range loginFields {
+		assert.False(t, inTable[f.name], "%s twice", f.name)
+		inTable[f.name] = true
+		var r CreateTaskRequest
+		*r.loginField(f.param) = "x"
+		assert.Equal(t, "x", reflect.ValueOf(r).FieldByName(f.name).String(), "the accessor of %s", f.param)
+		assert.True(t, reserved(f.param), "%s is reserved for its field", f.param)
+	}
+	for i := 0; i < typ.NumField(); i++ {
+		if typ.Field(i).Type.Kind() == reflect.String {
+			assert.True(t, inTable[typ.Field(i).Name], "%s is not in loginFields", typ.Field(i).Name)
+		}
+	}
+}
 func TestValidateQuotesNoSecret(t *testing.T) {
 	choices := []Choice{{Value: "1", Key: "one"}, {Value: "2", Key: "two"}}
 	secrets := CreateTaskRequest{

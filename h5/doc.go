@@ -4,6 +4,7 @@
 // A Handler is mounted under a path of its own:
 //
 //	h := h5.NewHandler(client, h5.Options{
+//		Consent:  &h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: agreementURL, Version: "2024-03"},
 //		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) { … },
 //	})
 //	defer h.Close()
@@ -32,7 +33,7 @@
 //
 // # Flow
 //
-// The posted form is checked with tcredit.LoginMethod.Validate, and its problems shown
+// The posted form is read with tcredit.LoginMethod.NewRequest, and its problems shown
 // next to their fields, before anything is billed. A valid form creates the session
 // and then the task, once: a second submission of the same form, however close, and
 // on whichever replica, joins the first. The handler then follows the task with
@@ -40,6 +41,16 @@
 // the SMS or captcha page asks for it, and the replica the person posts it to submits
 // it to the provider. After a failure the person may start again from the form.
 // Options.OnResult is called once for each query, when it ends.
+//
+// # Consent
+//
+// A fund account's data is sensitive personal information: under the Personal
+// Information Protection Law a lender processes it only with the person's separate
+// consent. With Options.Consent the login form shows the agreement beside an unticked
+// checkbox (inputs for mobile numbers, ID cards and codes also ask phones for the
+// fitting keyboard), a login posted without the tick gets the form again with a
+// message and creates no task, and the agreement's version and the time of the
+// consent are kept in the Session that OnResult receives.
 //
 // # Security
 //

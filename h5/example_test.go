@@ -15,7 +15,7 @@ import (
 func ExampleNewHandler() {
 	sandbox := tcredittest.NewServer() // a lender's service uses the real API instead
 	defer sandbox.Close()
-	client, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL))
+	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -86,8 +86,8 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req := requestFrom(f.city.AreaCode, f.method, r.PostForm)
-	if err := f.method.Validate(req); err != nil {
+	req, err := requestFrom(f.city.AreaCode, f.method, r.PostForm)
+	if err = h.checkConsent(r.PostForm, err); err != nil {
 		var ve *tcredit.ValidationError
 		if !errors.As(err, &ve) {
 			ve = &tcredit.ValidationError{}
@@ -143,6 +143,9 @@ func (h *Handler) newSession(r *http.Request, id string, old Session) (Session, 
 	if h.opts.User != nil {
 		s.User = h.opts.User(r)
 	}
+	if h.opts.Consent != nil { // checked by submitLogin
+		s.ConsentVersion, s.ConsentAt = h.opts.Consent.Version, now
+	}
 	return s, nil
 }
 
@@ -154,30 +157,47 @@ func (h *Handler) enter(w http.ResponseWriter, r *http.Request, s Session) {
 	seeOther(w, pageOf(s))
 }
 
-// requestFrom reads a login form posted for method m of city areaCode. Each login
-// parameter is posted as "f_" and its name.
-func requestFrom(areaCode string, m tcredit.LoginMethod, form url.Values) tcredit.CreateTaskRequest {
-	req := tcredit.CreateTaskRequest{AreaCode: areaCode, LoginType: m.LoginType}
-	fields := map[string]*string{
-		"id_card": &req.IDCard, "account": &req.Account, "password": &req.Password,
-		"sub_area": &req.SubArea, "real_name": &req.RealName, "mobile": &req.Mobile,
-		"corp_account": &req.CorpAccount, "corp_name": &req.CorpName,
-	}
+// requestFrom reads a login form posted for method m of city areaCode, with
+// LoginMethod.NewRequest. Each login parameter is posted as "f_" and its name.
+func requestFrom(areaCode string, m tcredit.LoginMethod, form url.Values) (tcredit.CreateTaskRequest, error) {
+	m.AreaCode = areaCode
+	values := make(map[string]string, len(m.LoginParams))
 	for _, p := range m.LoginParams {
 		v := form.Get("f_" + p.Name)
 		if p.Type != "password" {
 			v = strings.TrimSpace(v) // a password is taken as typed
 		}
-		if f, ok := fields[p.Name]; ok {
-			*f = v
-			continue
-		}
-		if req.Extra == nil {
-			req.Extra = make(map[string]string)
-		}
-		req.Extra[p.Name] = v
+		values[p.Name] = v
 	}
-	return req
+	return m.NewRequest(values)
+}
+
+// consentField is the name of the consent checkbox, in the form and in its problems.
+const consentField = "consent"
+
+// errNoConsent is the problem of a login posted without the consent's tick.
+var errNoConsent = errors.New("h5: the agreement was not accepted")
+
+// checkConsent adds to err, the problems of a posted login form, the missing tick of
+// Options.Consent: the checkbox must come back with the version the form showed.
+func (h *Handler) checkConsent(form url.Values, err error) error {
+	if h.opts.Consent == nil || form.Get(consentField) == consentValue(h.opts.Consent) {
+		return err
+	}
+	ve := &tcredit.ValidationError{}
+	if err != nil && !errors.As(err, &ve) {
+		return err
+	}
+	ve.Fields = append(ve.Fields, &tcredit.FieldError{Field: consentField, Label: h.opts.Consent.Title, Err: errNoConsent})
+	return ve
+}
+
+// consentValue is the value of the ticked consent checkbox: the agreement's version.
+func consentValue(c *Consent) string {
+	if c.Version == "" {
+		return "yes"
+	}
+	return c.Version
 }
 
 // create creates the task of session s and follows it. The creation is billed: it
@@ -422,7 +442,7 @@ func (h *Handler) end(s Session, res *tcredit.FundResult, err error) {
 // report logs the end of a query and calls OnResult.
 func (h *Handler) report(ctx context.Context, s Session, res *tcredit.FundResult, err error) {
 	h.log.InfoContext(ctx, "h5: query ended", "tid", s.TID, "area_code", s.AreaCode,
-		"step", s.Step.String(), "code", int(s.Failure), "cause", cause(err))
+		"step", s.Step.String(), "code", int(s.Code), "cause", cause(err))
 	if h.opts.OnResult != nil {
 		h.onResult(ctx, s, res, err)
 	}
@@ -448,7 +468,7 @@ func finish(s *Session, res *tcredit.FundResult, err error, now time.Time) {
 	s.Step, s.Failure = StepFailed, 0
 	var te *tcredit.TaskError
 	if errors.As(err, &te) {
-		s.Failure = te.Code
+		s.Failure, s.Code = te.Code, te.Code
 	}
 }
 

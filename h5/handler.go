@@ -78,6 +78,22 @@ type Options struct {
 	// QueryOptions are passed to every Client.Wait that follows a task, after the
 	// handler's own, for example tcredit.WithPollInterval.
 	QueryOptions []tcredit.QueryOption
+
+	// Consent, when set, is the agreement a person must accept before their login is
+	// sent. The login form shows it beside an unticked checkbox, a login posted without
+	// the tick is refused (the form again, and no task), and the time and version of
+	// the consent are kept in the Session that OnResult receives. Set it: a fund
+	// account's data is sensitive personal information, which the Personal Information
+	// Protection Law lets a lender process only with the person's separate consent.
+	Consent *Consent
+}
+
+// Consent is an agreement (授权协议) that a person accepts on the login form.
+type Consent struct {
+	Title   string // its name, shown as a link to URL, such as 《个人公积金信息查询授权协议》
+	URL     string // where it is read in full; when empty, Text is shown on the form
+	Text    string // the agreement itself, for a form that shows it in place
+	Version string // its version, kept with each consent as evidence, such as "2024-03"
 }
 
 // Handler serves the pages of the H5 flow: the city list, a city's login form, the

@@ -137,7 +137,7 @@ func TestValidationBeforeBilling(t *testing.T) {
 	assert.Contains(t, fieldDiv(t, bad.body, "f_account"), `value="demo-success"`, "what was typed is kept")
 
 	assert.Empty(t, e.sandbox.Tasks(), "no task for an invalid form")
-	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID()))
 	assert.Empty(t, e.outcomes())
 }
 
@@ -165,7 +165,7 @@ func TestSMSFlow(t *testing.T) {
 	res := b.get("result")
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, res.body, "查询成功")
-	assert.Regexp(t, `<dt>公积金余额</dt><dd>¥[0-9]+\.[0-9]{2}</dd>`, res.body)
+	assert.Regexp(t, `<dt>公积金余额</dt><dd>¥[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}</dd>`, res.body, "thousands separated")
 	assert.Regexp(t, `<dt>缴存月数</dt><dd>[1-9][0-9]* 个月</dd>`, res.body)
 	assert.Contains(t, res.body, "<dt>缴存单位</dt>")
 
@@ -176,8 +176,9 @@ func TestSMSFlow(t *testing.T) {
 	assert.NotEmpty(t, out[0].session.TID)
 	assert.Equal(t, h5.StepDone, out[0].session.Step)
 	assert.Equal(t, 1, out[0].session.Attempts)
-	assert.Contains(t, res.body, out[0].res.BaseInfo.HouseFundBalance.String())
-	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Contains(t, res.body, "¥"+out[0].res.BaseInfo.HouseFundBalance.Grouped())
+	assert.Contains(t, e.logs.String(), "code=40001", "the log of the query's end has the task's code")
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 
 	// Pages of other steps lead to the result now.
 	again := b.get("progress")
@@ -264,7 +265,7 @@ func TestFailures(t *testing.T) {
 			require.ErrorAs(t, out[0].err, &te)
 			assert.Equal(t, tc.failure, te.Code)
 			assert.Equal(t, tc.failure, out[0].session.Failure)
-			assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID), "a failed task is rolled back")
+			assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID()), "a failed task is rolled back")
 		})
 	}
 }
@@ -288,7 +289,7 @@ func TestTryAgainAfterFailure(t *testing.T) {
 	_, err := e.store.Get(context.Background(), out[0].session.ID)
 	assert.ErrorIs(t, err, h5.ErrNoSession, "the session it replaced is gone")
 	assert.Equal(t, "user:Go-http-client/1.1", out[1].session.User, "Options.User's answer")
-	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 }
 
 func TestDoubleSubmit(t *testing.T) {
@@ -322,7 +323,7 @@ func TestDoubleSubmit(t *testing.T) {
 	require.Equal(t, "done", b.waitStep())
 	e.waitOutcomes(1)
 	assert.Len(t, e.sandbox.Tasks(), 1, "one task for the session")
-	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 
 	assert.Len(t, e.waitOutcomes(1), 1, "OnResult once") // a late repeat: TestLateRepeatAfterDoneCreatesNoTask
 }
@@ -421,7 +422,7 @@ func TestCodeAttemptLimit(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, p.StatusCode)
 	assert.Contains(t, p.body, "验证码尝试次数过多")
 	assert.Len(t, e.sandbox.Tasks(), 1, "no second task")
-	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID), "the failed task was rolled back, nothing else billed")
+	assert.Zero(t, e.sandbox.Billed(e.sandbox.AppID()), "the failed task was rolled back, nothing else billed")
 	assert.Contains(t, b.get("result").body, "验证码尝试次数过多", "the result page offers no new code")
 	require.Len(t, e.waitOutcomes(1), 1)
 }
@@ -437,7 +438,7 @@ func TestLateRepeatAfterDoneCreatesNoTask(t *testing.T) {
 	p := b.login("110100", "1", fields)
 	assert.Equal(t, e.url("result"), p.Request.URL.String())
 	assert.Len(t, e.sandbox.Tasks(), 1)
-	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID))
+	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 	assert.Len(t, e.waitOutcomes(1), 1)
 }
 
@@ -851,7 +852,7 @@ func TestSlowFormGetsAWholeTTL(t *testing.T) {
 func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	client, err := tcredit.NewClient(e.sandbox.AppID, e.sandbox.TokenID, tcredit.WithBaseURL(e.sandbox.URL))
+	client, err := tcredit.NewClient(e.sandbox.AppID(), e.sandbox.TokenID(), tcredit.WithBaseURL(e.sandbox.URL))
 	require.NoError(t, err)
 	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-sms-challenge", Password: "pw"})
 	require.NoError(t, err)

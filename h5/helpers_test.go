@@ -61,7 +61,7 @@ func newEnvStep(t *testing.T, step time.Duration, opts ...func(*h5.Options)) *en
 func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Options)) *env {
 	t.Helper()
 	e := &env{t: t, logs: &syncBuffer{}, sandbox: sandbox, store: h5.NewMemoryStore(0)}
-	client, err := tcredit.NewClient(e.sandbox.AppID, e.sandbox.TokenID, tcredit.WithBaseURL(e.sandbox.URL))
+	client, err := tcredit.NewClient(e.sandbox.AppID(), e.sandbox.TokenID(), tcredit.WithBaseURL(e.sandbox.URL))
 	require.NoError(t, err)
 	o := h5.Options{
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {

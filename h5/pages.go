@@ -204,13 +204,31 @@ type tab struct {
 }
 
 type field struct {
-	Name     string // the input's name: "f_" and the parameter's
-	Label    string
-	Type     string // text, password or select
-	Required bool
-	Value    string
-	Choices  []choice
-	Error    string
+	Name         string // the input's name: "f_" and the parameter's
+	Label        string
+	Type         string // text, password or select
+	InputMode    string // the keyboard a phone shows, "" for the default
+	AutoComplete string // what a browser may fill in, "" for the form's "off"
+	Required     bool
+	Value        string
+	Choices      []choice
+	Error        string
+}
+
+// inputHints are the keyboard (inputmode) and the autofill (autocomplete) of the login
+// parameters that have them. An ID card number may end in X, which a numeric keyboard
+// lacks: it gets the text keyboard, in capitals.
+var inputHints = map[string]struct{ mode, complete string }{
+	"mobile":    {"tel", "tel-national"},
+	"id_card":   {"text", "off"},
+	"real_name": {"text", "name"},
+}
+
+// consentView is the consent checkbox of the login form.
+type consentView struct {
+	*Consent
+	Value string // the checkbox's value: the agreement's version
+	Error string
 }
 
 type choice struct {
@@ -240,7 +258,8 @@ func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f
 	}
 	var fields []field
 	for _, p := range f.method.LoginParams {
-		fd := field{Name: "f_" + p.Name, Label: p.Label, Type: inputType(p), Required: p.Required}
+		hint := inputHints[p.Name]
+		fd := field{Name: "f_" + p.Name, Label: p.Label, Type: inputType(p), InputMode: hint.mode, AutoComplete: hint.complete, Required: p.Required}
 		if fd.Label == "" {
 			fd.Label = p.Name
 		}
@@ -256,6 +275,14 @@ func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f
 		}
 		fields = append(fields, fd)
 	}
+	var consent *consentView
+	if c := h.opts.Consent; c != nil {
+		consent = &consentView{Consent: c, Value: consentValue(c)}
+		if _, bad := errs[consentField]; bad {
+			consent.Error = "请阅读并勾选同意" + c.Title + "后再登录。"
+			delete(errs, consentField)
+		}
+	}
 	if len(errs) > 0 || (problems != nil && len(problems.Fields) == 0) {
 		general = append(general, "登录信息有误，请检查后重新提交。")
 	}
@@ -264,9 +291,10 @@ func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f
 		Tabs     []tab
 		Method   tcredit.LoginMethod
 		Fields   []field
+		Consent  *consentView
 		Problems []string
 		CSRF     string
-	}{f.city, tabs, f.method, fields, general, token}, 0)
+	}{f.city, tabs, f.method, fields, consent, general, token}, 0)
 }
 
 // inputType is the HTML input type of a login parameter.

@@ -80,6 +80,12 @@ type Session struct {
 	// another may take it over: the owner renews it while it lives.
 	Lease      string
 	LeaseUntil time.Time
+
+	// ConsentVersion and ConsentAt record the person's consent to Options.Consent when
+	// they posted the login of the query: the agreement's version and the time. Keep
+	// them with the result as evidence. Both are zero without Options.Consent.
+	ConsentVersion string
+	ConsentAt      time.Time
 }
 
 // String describes the session by its step, city and task, never by its id or CSRF

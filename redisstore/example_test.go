@@ -24,7 +24,7 @@ func ExampleNew() {
 	mux := http.NewServeMux()
 	onResult := func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {}
 
-	// BEGIN README replicas
+	// BEGIN README.md replicas
 	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
 	relay := redisstore.NewWakeRelay(rdb)
 	client, err := tcredit.NewClient(appID, tokenID, tcredit.WithWakeRelay(relay))
@@ -39,10 +39,10 @@ func ExampleNew() {
 	defer h.Close()
 	mux.Handle("/fund/", http.StripPrefix("/fund", h))
 	mux.Handle("POST /tcredit/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
-		client.Notify(cb) // wakes the replica that follows the task
+		client.Notify(cb)
 		return nil
 	}))
-	// END README replicas
+	// END README.md replicas
 }
 
 // TestReadmesShowTheExample keeps the "Several replicas" sections of both READMEs
@@ -50,9 +50,9 @@ func ExampleNew() {
 func TestReadmesShowTheExample(t *testing.T) {
 	src, err := os.ReadFile("example_test.go")
 	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(src), "// BEGIN README replicas\n")
+	_, rest, ok := strings.Cut(string(src), "// BEGIN README.md replicas\n")
 	require.True(t, ok)
-	snippet, _, ok := strings.Cut(rest, "\t// END README replicas")
+	snippet, _, ok := strings.Cut(rest, "\t// END README.md replicas")
 	require.True(t, ok)
 	var lines []string
 	for _, l := range strings.Split(strings.TrimRight(snippet, "\n"), "\n") {

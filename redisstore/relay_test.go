@@ -21,7 +21,7 @@ import (
 func replica(t *testing.T, rdb redis.UniversalClient, sandbox *tcredittest.Server) *tcredit.Client {
 	t.Helper()
 	relay := redisstore.NewWakeRelay(rdb, redisstore.WithPrefix("relaytest:"))
-	c, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithBaseURL(sandbox.URL), tcredit.WithWakeRelay(relay))
+	c, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL), tcredit.WithWakeRelay(relay))
 	require.NoError(t, err)
 	require.NoError(t, relay.Subscribe(context.Background(), c, nil))
 	t.Cleanup(func() { relay.Close() })
@@ -92,7 +92,7 @@ func TestRelaySubscribesOnceAndCloses(t *testing.T) {
 	sandbox := tcredittest.NewServer()
 	defer sandbox.Close()
 	relay := redisstore.NewWakeRelay(rdb)
-	c, err := tcredit.NewClient(sandbox.AppID, sandbox.TokenID, tcredit.WithWakeRelay(relay))
+	c, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithWakeRelay(relay))
 	require.NoError(t, err)
 	require.NoError(t, relay.Subscribe(context.Background(), c, nil))
 	assert.Error(t, relay.Subscribe(context.Background(), c, nil), "once")

@@ -25,12 +25,12 @@ func TestBillingPerAppWithRollBack(t *testing.T) {
 	second.create(login("demo-crawl-failure"))
 	second.create(login("demo-partial"))
 
-	assert.Equal(t, 3, s.h.Billed(s.h.AppID), "every task created is billed")
+	assert.Equal(t, 3, s.h.Billed(s.h.AppID()), "every task created is billed")
 	assert.Equal(t, 2, s.h.Billed("app-2"))
 	assert.Equal(t, 0, s.h.Billed("app-3"))
 
 	s.clock.Advance(10 * testStep)
-	assert.Equal(t, 2, s.h.Billed(s.h.AppID), "the failed task is rolled back, without anyone polling it")
+	assert.Equal(t, 2, s.h.Billed(s.h.AppID()), "the failed task is rolled back, without anyone polling it")
 	assert.Equal(t, 1, s.h.Billed("app-2"))
 
 	tasks := s.h.Tasks()
@@ -70,7 +70,7 @@ func TestRequestLogMasksSecrets(t *testing.T) {
 	reqs := s.h.Requests()
 	require.Len(t, reqs, 3)
 	assert.Equal(t, epCreateTask, reqs[0].Endpoint)
-	assert.Equal(t, s.h.AppID, reqs[0].AppID)
+	assert.Equal(t, s.h.AppID(), reqs[0].AppID)
 	assert.Equal(t, "demo-sms-challenge", reqs[0].Form.Get("account"))
 	assert.Equal(t, "******", reqs[0].Form.Get("password"))
 	assert.Equal(t, "******", reqs[1].Form.Get("code"))
@@ -192,7 +192,7 @@ func TestConcurrentClients(t *testing.T) {
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
-	c := &rawClient{t: t, hc: &http.Client{Transport: tr}, base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	c := &rawClient{t: t, hc: &http.Client{Transport: tr}, base: srv.URL, appID: srv.AppID(), tokenID: srv.TokenID()}
 
 	var wg sync.WaitGroup
 	codes := make([]int, clients)
@@ -230,7 +230,7 @@ func TestConcurrentClients(t *testing.T) {
 	for i, code := range codes {
 		assert.Equal(t, 40001, code, "client %d", i)
 	}
-	assert.Equal(t, clients, srv.Billed(srv.AppID))
+	assert.Equal(t, clients, srv.Billed(srv.AppID()))
 	assert.Len(t, srv.Tasks(), clients)
 }
 
@@ -241,7 +241,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	defer cb.Close()
 
 	srv := NewServer(WithStep(time.Millisecond), WithCallbackURL(cb.URL))
-	c := &rawClient{t: t, hc: srv.Client(), base: srv.URL, appID: srv.AppID, tokenID: srv.TokenID}
+	c := &rawClient{t: t, hc: srv.Client(), base: srv.URL, appID: srv.AppID(), tokenID: srv.TokenID()}
 	c.create(login("demo-sms-challenge"))
 	c.create(login("demo-wrong-password"))
 	srv.InjectFault(Fault{Kind: FaultLatency, Delay: time.Hour, Endpoint: epCities})

@@ -8,7 +8,7 @@
 //
 //	srv := tcredittest.NewServer(tcredittest.WithStep(2 * time.Millisecond))
 //	defer srv.Close()
-//	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+//	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 //
 // NewHandler gives the same sandbox as an http.Handler, to mount on a server of one's
 // own; cmd/tcredit-sandbox serves it on a port for programs in other languages.
@@ -72,9 +72,13 @@
 // of their own with AddAccount, each with a Scenario and a Report size; Task tells the
 // answer to a task's challenge (Task.Answer).
 //
-// A finished task's report is generated from a seed: the same seed, the same report,
-// byte for byte. The holder's name, ID card number and mobile are taken from the login
-// form where it gives them.
+// A finished task's report is generated from a seed: the same seed and the same month,
+// the same report, byte for byte. It ends in the month before the sandbox's clock
+// (WithClock; time.Now by default), so that its contributions, loans and summary look
+// current, and its employer, address and ID card prefix are those of the task's city.
+// The holder's name, ID card number and mobile are taken from the login form where it
+// gives them. Task ids differ from one sandbox to the next unless WithSeed is given, so
+// that a restarted sandbox repeats none a database may hold.
 //
 // # Billing
 //

@@ -17,7 +17,7 @@ func ExampleNewServer() {
 	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
 	defer srv.Close()
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func ExampleNewServer() {
 		log.Fatal(err)
 	}
 	fmt.Println(int(res.Code), res.Msg)
-	fmt.Println("billed:", srv.Billed(srv.AppID))
+	fmt.Println("billed:", srv.Billed(srv.AppID()))
 	// Output:
 	// 40001 爬取结束
 	// billed: 1
@@ -49,7 +49,7 @@ func ExampleHandler_AddAccount() {
 		Report:   tcredittest.Report{Seed: 42, Months: 120, Loans: 2},
 	})
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,15 +71,39 @@ func ExampleHandler_InjectFault() {
 	defer srv.Close()
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
 
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = client.CreateTask(context.Background(),
 		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "any"})
 	fmt.Println(errors.Is(err, tcredit.ErrOutcomeUnknown))
-	fmt.Println("tasks:", len(srv.Tasks()), "billed:", srv.Billed(srv.AppID))
+	fmt.Println("tasks:", len(srv.Tasks()), "billed:", srv.Billed(srv.AppID()))
 	// Output:
 	// true
 	// tasks: 1 billed: 1
+}
+
+// A test that pins the date of the reports: the sandbox's clock starts on 15 March 2024
+// and runs, so tasks move on and their reports end in February 2024.
+func ExampleWithClock() {
+	start := time.Now()
+	day := time.Date(2024, 3, 15, 10, 0, 0, 0, time.FixedZone("CST", 8*60*60))
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond),
+		tcredittest.WithClock(func() time.Time { return day.Add(time.Since(start)) }))
+	defer srv.Close()
+
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.Query(context.Background(),
+		tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "any"},
+		tcredit.WithPollInterval(time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.BaseInfo.PayUntilDate, res.CreateTime[:10])
+	// Output:
+	// 2024-02 2024-03-15
 }

@@ -54,7 +54,7 @@ func TestFaults(t *testing.T) {
 			assert.Equal(t, 0, s.c.call(epCities, nil).Status, "another endpoint is not hit")
 			tt.check(t, s.c.call(epCreateTask, login("demo-success")))
 			assert.Len(t, s.h.Tasks(), tt.wantTasks)
-			assert.Equal(t, tt.wantTasks, s.h.Billed(s.h.AppID), "a task that exists is billed")
+			assert.Equal(t, tt.wantTasks, s.h.Billed(s.h.AppID()), "a task that exists is billed")
 			reqs := s.h.Requests()
 			require.Len(t, reqs, 2)
 			assert.Equal(t, tt.wantLogged, reqs[1].Status)

@@ -55,12 +55,11 @@ type sandbox struct {
 // newSandbox starts a sandbox with a step of testStep on a fake clock.
 func newSandbox(t *testing.T, opts ...Option) *sandbox {
 	t.Helper()
-	h := NewHandler(append([]Option{WithStep(testStep)}, opts...)...)
 	clock := &fakeClock{t: time.Date(2017, 7, 28, 10, 0, 0, 0, chinaTime)}
-	h.now = clock.Now
+	h := NewHandler(append([]Option{WithStep(testStep), WithClock(clock.Now)}, opts...)...)
 	ts := httptest.NewServer(h)
 	t.Cleanup(func() { h.Close(); ts.Close() })
-	return &sandbox{h: h, clock: clock, ts: ts, c: newRawClient(t, ts, ts.URL, h.AppID, h.TokenID)}
+	return &sandbox{h: h, clock: clock, ts: ts, c: newRawClient(t, ts, ts.URL, h.AppID(), h.TokenID())}
 }
 
 // rawClient calls the sandbox with plain net/http and its own signature code, not the

@@ -2,6 +2,7 @@ package tcredittest
 
 import (
 	"hash/fnv"
+	"time"
 
 	"github.com/tcredit-go/tcredit/internal/fakefund"
 )
@@ -21,6 +22,8 @@ func (h *Handler) reportOf(t *task, partial bool) []byte {
 			NoLoans:    r.NoLoans,
 			Repayments: r.Repayments,
 			Holder:     h.holder(t),
+			End:        lastMonth(t.Created),
+			City:       reportCity(t.AreaCode),
 		}
 		if p.Seed == 0 {
 			f := fnv.New64a()
@@ -36,18 +39,35 @@ func (h *Handler) reportOf(t *task, partial bool) []byte {
 	return t.report
 }
 
+// lastMonth returns the month before the month of created, in China time: the last
+// month a report of a task created then covers.
+func lastMonth(created time.Time) fakefund.Month {
+	y, m, _ := created.In(chinaTime).Date()
+	return fakefund.Month{Year: y, Month: int(m)}.Add(-1)
+}
+
+// reportCity returns the city whose employers, addresses and ID cards fill the reports
+// of the city areaCode: the city list's own name, or the capital for a provincial fund
+// centre.
+func reportCity(areaCode string) string {
+	if areaCode == "310000S" { // 浙江省直
+		return "杭州"
+	}
+	if ct := findCity(areaCode); ct != nil {
+		return ct.name
+	}
+	return ""
+}
+
 // holder returns the account holder as the login form gave it; what it did not give
-// is generated.
+// is generated, in the task's city.
 func (h *Handler) holder(t *task) fakefund.Holder {
 	var ho fakefund.Holder
 	if !blank(t.holder["real_name"]) {
 		ho.Name = t.holder["real_name"]
 	}
-	for _, id := range []string{t.holder["id_card"], t.account.IDCard} {
-		if fakefund.ValidIDCard(id) {
-			ho.IDCard = id
-			break
-		}
+	if id := t.holder["id_card"]; fakefund.ValidIDCard(id) {
+		ho.IDCard = id
 	}
 	if m := t.holder["mobile"]; len(m) == 11 && m[0] == '1' {
 		ho.Mobile = m

@@ -21,7 +21,7 @@ import (
 
 func newClient(t *testing.T, srv *tcredittest.Server) *tcredit.Client {
 	t.Helper()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL), tcredit.WithHTTPClient(srv.Client()),
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL), tcredit.WithHTTPClient(srv.Client()),
 		tcredit.WithRetry(tcredit.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
 	require.NoError(t, err)
 	return client
@@ -73,7 +73,7 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 				assert.NoError(t, err, "the SDK decodes the captcha to a PNG")
 			}
 		}
-		assert.Equal(t, wantBilled, srv.Billed(srv.AppID), "failed tasks are rolled back")
+		assert.Equal(t, wantBilled, srv.Billed(srv.AppID()), "failed tasks are rolled back")
 		srv.Close()
 	}
 }

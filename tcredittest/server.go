@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -57,15 +58,14 @@ func (s *Server) Close() {
 // Handler is the sandbox as an http.Handler, to mount on a server of one's own, for
 // example behind http.StripPrefix. It answers the five endpoints under /identity/ and
 // 404 elsewhere. Its methods are safe for concurrent use.
-//
-// AppID and TokenID are the credentials of the sandbox's first client; they must not
-// be changed.
 type Handler struct {
-	AppID   string
-	TokenID string
+	appID   string
+	tokenID string
 
 	step       time.Duration
 	seed       int64
+	seeded     bool   // WithSeed was given
+	tidSeed    uint64 // the seed of task ids: the seed given, or a random one
 	baseURL    string // pinned public base URL, or "" to read it from each request
 	callback   string
 	requestLog func(Request) // called with each call answered, if set
@@ -102,8 +102,14 @@ type Option func(*Handler)
 
 // WithCredentials sets the appId and tokenId of the sandbox's client.
 func WithCredentials(appID, tokenID string) Option {
-	return func(h *Handler) { h.AppID, h.TokenID = appID, tokenID }
+	return func(h *Handler) { h.appID, h.tokenID = appID, tokenID }
 }
+
+// AppID returns the appId of the sandbox's first client (see WithCredentials).
+func (h *Handler) AppID() string { return h.appID }
+
+// TokenID returns the tokenId of the sandbox's first client (see WithCredentials).
+func (h *Handler) TokenID() string { return h.tokenID }
 
 // WithStep sets how long each step of a task's life takes (default 10ms): a task
 // created now is logged in after one step and done after four or five. Use a few
@@ -118,9 +124,27 @@ func WithStep(d time.Duration) Option {
 
 // WithSeed sets the seed of everything the sandbox draws (task ids, reports, response
 // variance, faults given by rate), so that a sequence of calls gets the same answers
-// every run.
+// every run. Without it, task ids differ from one sandbox to the next, so that a
+// restarted sandbox never repeats one that a database may hold.
 func WithSeed(seed int64) Option {
-	return func(h *Handler) { h.seed = seed }
+	return func(h *Handler) { h.seed, h.seeded = seed, true }
+}
+
+// WithClock sets the sandbox's clock (default time.Now). It decides when a task moves
+// on, the createTime of its report, and the month the report ends in: the month before
+// the clock's month, in China time, when the task was created. A clock that stands
+// still stops tasks at their first step; to pin the date of the reports and let tasks
+// run, start a clock at that date:
+//
+//	start := time.Now()
+//	day := time.Date(2024, 3, 15, 10, 0, 0, 0, time.Local)
+//	tcredittest.WithClock(func() time.Time { return day.Add(time.Since(start)) })
+func WithClock(now func() time.Time) Option {
+	return func(h *Handler) {
+		if now != nil {
+			h.now = now
+		}
+	}
 }
 
 // WithBaseURL pins the public base URL the sandbox checks signatures against, for a
@@ -173,8 +197,8 @@ func WithChallengeTimeout(d time.Duration) Option {
 // finished, which stops its callbacks and timers.
 func NewHandler(opts ...Option) *Handler {
 	h := &Handler{
-		AppID:     defaultAppID,
-		TokenID:   defaultTokenID,
+		appID:     defaultAppID,
+		tokenID:   defaultTokenID,
 		step:      defaultStep,
 		variance:  true,
 		challenge: time.Minute,
@@ -194,7 +218,11 @@ func NewHandler(opts ...Option) *Handler {
 		h.challenge = floor
 	}
 	h.faultRNG = uint64(h.seed)*0x9E3779B97F4A7C15 + 1
-	h.apps[h.AppID] = h.TokenID
+	h.tidSeed = uint64(h.seed)
+	if !h.seeded {
+		h.tidSeed = rand.Uint64()
+	}
+	h.apps[h.appID] = h.tokenID
 	for _, a := range DemoAccounts() {
 		h.register(a)
 	}

@@ -37,8 +37,8 @@ func TestTokenKeyVectors(t *testing.T) {
 func TestProtocolStatuses(t *testing.T) {
 	s := newSandbox(t)
 	good := s.c
-	other := newRawClient(t, s.ts, s.ts.URL, "nobody", s.h.TokenID)
-	badToken := newRawClient(t, s.ts, s.ts.URL, s.h.AppID, "not-the-token")
+	other := newRawClient(t, s.ts, s.ts.URL, "nobody", s.h.TokenID())
+	badToken := newRawClient(t, s.ts, s.ts.URL, s.h.AppID(), "not-the-token")
 	tests := []struct {
 		name       string
 		c          *rawClient
@@ -74,23 +74,23 @@ func TestProtocolStatuses(t *testing.T) {
 
 	t.Run("missing appId or tokenKey", func(t *testing.T) {
 		u := s.ts.URL + "/identity/" + epCities
-		assert.Equal(t, 2, good.post(u, url.Values{"tokenKey": {sign(u, s.h.TokenID, nil)}}).Status)
-		assert.Equal(t, 2, good.post(u, url.Values{"appId": {s.h.AppID}}).Status)
+		assert.Equal(t, 2, good.post(u, url.Values{"tokenKey": {sign(u, s.h.TokenID(), nil)}}).Status)
+		assert.Equal(t, 2, good.post(u, url.Values{"appId": {s.h.AppID()}}).Status)
 	})
 	t.Run("parameters in the query string do not count", func(t *testing.T) {
 		u := s.ts.URL + "/identity/" + epCities
-		r := good.post(u+"?appId="+s.h.AppID+"&tokenKey="+sign(u, s.h.TokenID, nil), nil)
+		r := good.post(u+"?appId="+s.h.AppID()+"&tokenKey="+sign(u, s.h.TokenID(), nil), nil)
 		assert.Equal(t, 2, r.Status, "%s", r.Body)
 	})
 	t.Run("signed parameter changed", func(t *testing.T) {
 		u := s.ts.URL + "/identity/" + epCityParams
-		form := url.Values{"appId": {s.h.AppID}, "area_code": {"110100"},
-			"tokenKey": {sign(u, s.h.TokenID, map[string]string{"area_code": "310000"})}}
+		form := url.Values{"appId": {s.h.AppID()}, "area_code": {"110100"},
+			"tokenKey": {sign(u, s.h.TokenID(), map[string]string{"area_code": "310000"})}}
 		assert.Equal(t, 5, good.post(u, form).Status)
 	})
 	t.Run("body too large", func(t *testing.T) {
 		u := s.ts.URL + "/identity/" + epCityParams
-		r := good.post(u, url.Values{"appId": {s.h.AppID}, "area_code": {strings.Repeat("1", maxFormBody)}})
+		r := good.post(u, url.Values{"appId": {s.h.AppID()}, "area_code": {strings.Repeat("1", maxFormBody)}})
 		assert.Equal(t, 2, r.Status, "%.100s", r.Body)
 	})
 	t.Run("GET", func(t *testing.T) {
@@ -111,11 +111,11 @@ func TestSignedURLBehindStripPrefix(t *testing.T) {
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 
-	c := newRawClient(t, ts, ts.URL+"/sandbox", h.AppID, h.TokenID)
+	c := newRawClient(t, ts, ts.URL+"/sandbox", h.AppID(), h.TokenID())
 	assert.Equal(t, 0, c.call(epCities, nil).Status, "signed with the URL the client sent to")
 
 	u := ts.URL + "/sandbox/identity/" + epCities
-	form := url.Values{"appId": {h.AppID}, "tokenKey": {sign(ts.URL+"/identity/"+epCities, h.TokenID, nil)}}
+	form := url.Values{"appId": {h.AppID()}, "tokenKey": {sign(ts.URL+"/identity/"+epCities, h.TokenID(), nil)}}
 	assert.Equal(t, 5, c.post(u, form).Status, "signed with the stripped URL")
 }
 
@@ -126,16 +126,16 @@ func TestWithBaseURLPinsTheSignedURL(t *testing.T) {
 	defer ts.Close()
 
 	u := ts.URL + "/identity/" + epCities
-	c := newRawClient(t, ts, ts.URL, h.AppID, h.TokenID)
-	pinned := url.Values{"appId": {h.AppID}, "tokenKey": {sign("https://fund.example.com/api/identity/"+epCities, h.TokenID, nil)}}
+	c := newRawClient(t, ts, ts.URL, h.AppID(), h.TokenID())
+	pinned := url.Values{"appId": {h.AppID()}, "tokenKey": {sign("https://fund.example.com/api/identity/"+epCities, h.TokenID(), nil)}}
 	assert.Equal(t, 0, c.post(u, pinned).Status)
 	assert.Equal(t, 5, c.call(epCities, nil).Status, "the URL reached is not the one pinned")
 }
 
 func TestWithCredentialsAndAddApp(t *testing.T) {
 	s := newSandbox(t, WithCredentials("app-1", "token-1"))
-	assert.Equal(t, "app-1", s.h.AppID)
-	assert.Equal(t, "token-1", s.h.TokenID)
+	assert.Equal(t, "app-1", s.h.AppID())
+	assert.Equal(t, "token-1", s.h.TokenID())
 	assert.Equal(t, 0, s.c.call(epCities, nil).Status)
 
 	second := newRawClient(t, s.ts, s.ts.URL, "app-2", "token-2")

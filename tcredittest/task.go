@@ -69,7 +69,7 @@ func (s Scenario) String() string {
 // take the defaults; out-of-range values are clamped.
 type Report struct {
 	Seed       int64 // drives every value of the report; 0 draws one from the sandbox's seed and the login
-	Months     int   // months of contributions, ending 2017-07 (default 36; 1 to 600)
+	Months     int   // months of contributions, ending the month before the task's (default 36; 1 to 600)
 	Loans      int   // housing loans (default 1; up to 64)
 	NoLoans    bool  // no loan at all
 	Repayments int   // repayments made on each loan (default 24; 1 to 360)
@@ -315,10 +315,10 @@ func (h *Handler) lookup(form map[string]string) (Account, string) {
 	return Account{Login: login, Scenario: WrongPassword}, login
 }
 
-// newTID returns the n-th task id: 32 hex digits drawn from the seed.
+// newTID returns the n-th task id: 32 hex digits drawn from the seed of task ids.
 func (h *Handler) newTID(n uint64) string {
 	var b [32]byte
-	src := strconv.AppendUint(append(strconv.AppendInt(b[:0], h.seed, 10), ':'), n, 10)
+	src := strconv.AppendUint(append(strconv.AppendUint(b[:0], h.tidSeed, 10), ':'), n, 10)
 	sum := md5.Sum(append([]byte("tid:"), src...))
 	return hex.EncodeToString(sum[:])
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit/internal/fakefund"
 )
 
 // walk polls a task once a step until it ends, answering its first challenge with
@@ -81,7 +83,7 @@ func TestScenariosOfDemoAccounts(t *testing.T) {
 			if final < 50000 {
 				wantBilled = 1
 			}
-			assert.Equal(t, wantBilled, s.h.Billed(s.h.AppID), "billed, less roll-backs")
+			assert.Equal(t, wantBilled, s.h.Billed(s.h.AppID()), "billed, less roll-backs")
 		})
 	}
 }
@@ -134,7 +136,7 @@ func TestCreateTaskRefusals(t *testing.T) {
 		})
 	}
 	assert.Empty(t, s.h.Tasks())
-	assert.Equal(t, 0, s.h.Billed(s.h.AppID))
+	assert.Equal(t, 0, s.h.Billed(s.h.AppID()))
 }
 
 func TestRegisteredAccounts(t *testing.T) {
@@ -168,7 +170,7 @@ func TestChallengeTimeout(t *testing.T) {
 	s.clock.Advance(time.Millisecond)
 	assert.Equal(t, 50008, codeOf(t, s.c.fund(tid)))
 	assert.Equal(t, -1, s.c.submit(tid, SMSCode), "too late")
-	assert.Equal(t, 0, s.h.Billed(s.h.AppID))
+	assert.Equal(t, 0, s.h.Billed(s.h.AppID()))
 
 	timeout := s.c.create(login("demo-input-timeout"))
 	s.clock.Advance(10 * testStep)
@@ -252,6 +254,55 @@ func readDigits(t *testing.T, pic image.Image) string {
 		out = append(out, digit)
 	}
 	return string(out)
+}
+
+func TestReportsAreCurrent(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2024, 3, 1, 0, 30, 0, 0, chinaTime)}
+	s := newSandbox(t, WithVariance(false), WithClock(clock.Now))
+	s.clock = clock
+	tid := s.c.create(map[string]string{"area_code": "330100", "login_type": "1", "account": "demo-success",
+		"password": "x", "sub_area": "1"})
+	clock.Advance(10 * testStep)
+	d := s.c.fund(tid)
+	require.Equal(t, 40001, codeOf(t, d))
+	assert.Equal(t, "2024-03-01 00:30:00", d["createTime"])
+	base := d["baseInfo"].(map[string]any)
+	assert.Equal(t, "2024-02", base["payUntilDate"], "the report ends in the month before the clock's, in China time")
+	last := ""
+	for _, bill := range d["billInfos"].([]any) {
+		if m, ok := bill.(map[string]any)["payMonth"].(string); ok && m > last {
+			last = m
+		}
+	}
+	assert.Equal(t, "2024-02", last, "the latest contribution")
+	require.NotEmpty(t, d["loanInfos"])
+	for _, loan := range d["loanInfos"].([]any) {
+		date, _ := loan.(map[string]any)["detailInfo"].(map[string]any)["loanDate"].(string)
+		assert.True(t, date > "2021" && date < "2024-03", "a loan taken out two years before the report's end: %s", date)
+	}
+
+	// 杭州's report: its employer, address and ID card prefix.
+	assert.Regexp(t, `^杭州市`, base["companyName"])
+	assert.Regexp(t, `^浙江省杭州市`, base["homeAddress"])
+	assert.Regexp(t, `^3301`, base["idCard"], "the account login gives no ID card: one of the city's")
+	assert.Equal(t, "杭州市住房公积金管理中心", base["depositManageDept"])
+}
+
+func TestReportCities(t *testing.T) {
+	for _, ct := range cityList {
+		assert.True(t, fakefund.KnownCity(reportCity(ct.code)), "%s %s has no report city", ct.code, ct.name)
+	}
+}
+
+func TestTaskIDsDifferAcrossSandboxes(t *testing.T) {
+	first := newSandbox(t).c.create(login("demo-success"))
+	second := newSandbox(t).c.create(login("demo-success"))
+	assert.NotEqual(t, first, second, "a restarted sandbox gives new task ids")
+	assert.Regexp(t, `^[0-9a-f]{32}$`, first)
+
+	a := newSandbox(t, WithSeed(42)).c.create(login("demo-success"))
+	b := newSandbox(t, WithSeed(42)).c.create(login("demo-success"))
+	assert.Equal(t, a, b, "with a seed, the same task ids")
 }
 
 func TestReports(t *testing.T) {

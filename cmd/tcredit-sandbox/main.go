@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	appID := fs.String("app-id", "sandbox-app", "the appId clients use")
 	tokenID := fs.String("token-id", "sandbox-token", "the tokenId clients use")
 	step := fs.Duration("step", 500*time.Millisecond, "how long each step of a task takes")
-	seed := fs.Int64("seed", 1, "seed of task ids, reports and response variance")
+	seed := fs.Int64("seed", 0, "seed of task ids, reports and response variance (without it, task ids are new on each start)")
 	callback := fs.String("callback-url", "", "URL to post task callbacks (tid, status, msg) to")
 	baseURL := fs.String("base-url", "", "public base URL clients sign, when behind a proxy (default: the URL printed)")
 	logCalls := fs.Bool("log", false, "write one JSON line per call to stderr: endpoint, status, tid, and at a bad tokenKey the string expected to be signed")
@@ -76,8 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := []tcredittest.Option{
 		tcredittest.WithCredentials(*appID, *tokenID),
 		tcredittest.WithStep(*step),
-		tcredittest.WithSeed(*seed),
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" { // task ids repeat across restarts only when asked to
+			opts = append(opts, tcredittest.WithSeed(*seed))
+		}
+	})
 	if *callback != "" {
 		opts = append(opts, tcredittest.WithCallbackURL(*callback))
 	}
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		URL     string `json:"url"`
 		AppID   string `json:"appId"`
 		TokenID string `json:"tokenId"`
-	}{url, h.AppID, h.TokenID})
+	}{url, h.AppID(), h.TokenID()})
 	if err != nil {
 		ln.Close()
 		return err

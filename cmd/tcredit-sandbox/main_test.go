@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit"
 )
 
 func TestMain(m *testing.M) {
@@ -145,4 +147,36 @@ func TestLogWritesOneLinePerCall(t *testing.T) {
 	require.NoError(t, <-errc)
 	for range logLines {
 	}
+}
+
+// TestTaskIDsNewOnEachStart starts the command twice without -seed and twice with the
+// same -seed, creates a task on each, and compares the tids: a restarted sandbox must
+// not repeat the ids a development database holds, unless a seed asks it to.
+func TestTaskIDsNewOnEachStart(t *testing.T) {
+	firstTID := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		out, w := io.Pipe()
+		errc := make(chan error, 1)
+		go func() {
+			errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-step", "1ms"}, args...), w, io.Discard)
+			w.Close()
+		}()
+		defer func() {
+			cancel()
+			require.NoError(t, <-errc)
+		}()
+		line, err := bufio.NewReader(out).ReadString('\n')
+		require.NoError(t, err)
+		var info struct{ URL, AppID, TokenID string }
+		require.NoError(t, json.Unmarshal([]byte(line), &info))
+		hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		client, err := tcredit.NewClient(info.AppID, info.TokenID, tcredit.WithBaseURL(info.URL), tcredit.WithHTTPClient(hc))
+		require.NoError(t, err)
+		tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "pw"})
+		require.NoError(t, err)
+		return tid
+	}
+	assert.NotEqual(t, firstTID(), firstTID(), "without -seed")
+	assert.Equal(t, firstTID("-seed", "7"), firstTID("-seed", "7"), "with the same -seed")
 }

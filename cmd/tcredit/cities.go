@@ -12,7 +12,7 @@ import (
 )
 
 // cities lists the cities and whether each is up.
-func (c *cli) cities(ctx context.Context, _ string) error {
+func (c *cli) cities(ctx context.Context) error {
 	cities, err := c.client.Cities(ctx)
 	if err != nil {
 		return err

@@ -92,7 +92,7 @@ func TestQuerySuccess(t *testing.T) {
 	assert.Regexp(t, `(?m)^As of\s+2017-08-15$`, o.stdout)
 	assert.Regexp(t, `(?m)^Holder\s+\p{Han}\*+  \d{4}\*{10}[\dX]{4}$`, o.stdout)
 	assert.Regexp(t, `(?m)^Account\s+Active`, o.stdout)
-	assert.Regexp(t, `(?m)^Balance\s+¥\d+\.\d\d$`, o.stdout)
+	assert.Regexp(t, `(?m)^Balance\s+¥\d{1,3}(,\d{3})*\.\d\d$`, o.stdout, "thousands separated")
 	assert.Regexp(t, `(?m)^Contributions\s+latest 2017-07 \(1 month ago\), \d+ months in a row$`, o.stdout)
 	assert.Regexp(t, `(?m)^Loans\s+\d+ \(\d+ settled\), outstanding ¥`, o.stdout)
 	assert.Regexp(t, `(?m)^Data\s+complete, \d+ statement rows$`, o.stdout)
@@ -146,7 +146,7 @@ func TestQueryOutIsDirectory(t *testing.T) {
 	assert.Equal(t, "tcredit: --out "+dir+" is a directory: give a file name", o.lastLine())
 	assert.NotRegexp(t, tidLine, o.stderr)
 	assert.Empty(t, srv.Tasks(), "no task is created")
-	assert.Equal(t, 0, srv.Billed(srv.AppID))
+	assert.Equal(t, 0, srv.Billed(srv.AppID()))
 }
 
 // TestQueryOutKeptOnFailure leaves an --out file as it was when the query gives no
@@ -243,7 +243,7 @@ func TestQueryWrongPassword(t *testing.T) {
 	tid := tidLine.FindStringSubmatch(o.stderr)[1]
 	assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
 	assert.Empty(t, o.stdout)
-	assert.Equal(t, 0, srv.Billed(srv.AppID), "a failed task is not billed")
+	assert.Equal(t, 0, srv.Billed(srv.AppID()), "a failed task is not billed")
 }
 
 func TestQueryFailedJSON(t *testing.T) {
@@ -257,7 +257,7 @@ func TestQueryFailedJSON(t *testing.T) {
 
 func TestQueryCityUnavailable(t *testing.T) {
 	o := runCLI(t, testEnv(t), nil, "--sandbox", "query", "650100")
-	assert.Equal(t, exitError, o.code)
+	assert.Equal(t, exitUsage, o.code)
 	assert.Equal(t, "tcredit: 650100 乌鲁木齐 is not available now: 系统维护 (系统维护中，请稍后再试)\n", o.stderr)
 }
 
@@ -296,7 +296,7 @@ func TestQueryOutcomeUnknown(t *testing.T) {
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitUnknown, o.code)
 	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(.+\): a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
-	assert.Equal(t, 1, srv.Billed(srv.AppID))
+	assert.Equal(t, 1, srv.Billed(srv.AppID()))
 }
 
 func TestQueryInterrupted(t *testing.T) {
@@ -319,7 +319,7 @@ func TestQueryInterrupted(t *testing.T) {
 // a code for which stop is true.
 func startTask(t *testing.T, srv *tcredittest.Server, account string, stop func(tcredit.TaskCode) bool) string {
 	t.Helper()
-	client, err := tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	ctx := context.Background()
 	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: account, Password: "pw"})
@@ -354,10 +354,10 @@ func TestGet(t *testing.T) {
 			assert.NotEmpty(t, res.BillInfos)
 		}},
 		{"waiting for SMS", "demo-sms-challenge", tcredit.TaskCode.NeedsSMS, false, exitOK, func(t *testing.T, tid string, o outcome) {
-			assert.Equal(t, "task "+tid+": 10003 登录中，等待用户输入短信\nit waits for the SMS code sent to the person's phone\n", o.stdout)
+			assert.Equal(t, "task "+tid+": 10003 登录中，等待用户输入短信\nit waits for the SMS code sent to the person's phone: send it with 'tcredit code "+tid+" CODE'\n", o.stdout)
 		}},
 		{"waiting for captcha", "demo-image-challenge", tcredit.TaskCode.NeedsCaptcha, false, exitOK, func(t *testing.T, tid string, o outcome) {
-			assert.Regexp(t, `^task `+tid+`: 10004 登录中，等待用户输入图片码\nit waits for the text of a captcha image\ncaptcha image saved to \S+\.png\n$`, o.stdout)
+			assert.Regexp(t, `^task `+tid+`: 10004 登录中，等待用户输入图片码\nit waits for the text of a captcha image: send it with 'tcredit code `+tid+` TEXT'\ncaptcha image saved to \S+\.png\n$`, o.stdout)
 		}},
 		{"failed", "demo-wrong-password", tcredit.TaskCode.Failed, false, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
 			assert.Empty(t, o.stdout)
@@ -384,8 +384,61 @@ func TestGet(t *testing.T) {
 	}
 }
 
-func TestGetUnknownTask(t *testing.T) {
-	o := runCLI(t, testEnv(t), nil, "--sandbox", "get", "no-such-task")
-	assert.Equal(t, exitTaskFailed, o.code)
-	assert.Equal(t, "tcredit: task no-such-task: -2 参数错误\n", o.stderr)
+func TestUnknownTask(t *testing.T) {
+	for _, args := range [][]string{{"get", "no-such-task"}, {"code", "no-such-task", "123456"}, {"get", "no-such-task", "--json"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, append([]string{"--sandbox"}, args...)...)
+			assert.Equal(t, exitUsage, o.code, "a task that never existed is no failed task")
+			assert.Equal(t, "tcredit: no task no-such-task for this appId (-2 参数错误): check the tid\n", o.stderr)
+			assert.Empty(t, o.stdout)
+		})
+	}
+}
+
+func TestCode(t *testing.T) {
+	tests := []struct {
+		name    string
+		account string
+		answer  func(srv *tcredittest.Server, tid string) string
+		input   []string // the answers to the prompts that follow
+		code    int
+		check   func(t *testing.T, tid string, o outcome)
+	}{
+		{"SMS code", "demo-sms-challenge", func(*tcredittest.Server, string) string { return tcredittest.SMSCode }, nil, exitOK,
+			func(t *testing.T, tid string, o outcome) {
+				assert.Contains(t, o.stderr, "task "+tid+": code submitted\n")
+				assert.Regexp(t, plainStatus, o.stderr)
+				assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
+				assert.Regexp(t, `(?m)^Balance\s+¥\d{1,3}(,\d{3})*\.\d\d$`, o.stdout)
+			}},
+		{"captcha text", "demo-image-challenge", func(srv *tcredittest.Server, tid string) string {
+			task, _ := srv.Task(tid)
+			return task.Answer
+		}, nil, exitOK, func(t *testing.T, tid string, o outcome) {
+			assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
+		}},
+		{"wrong code", "demo-wrong-code", func(*tcredittest.Server, string) string { return "000000" }, nil, exitTaskFailed,
+			func(t *testing.T, tid string, o outcome) {
+				assert.Equal(t, "tcredit: task "+tid+": 50009 登录失败,验证码输入错误 — the code was wrong: run the query again", o.lastLine())
+			}},
+		{"no code awaited", "demo-success", func(*tcredittest.Server, string) string { return "123456" }, nil, exitError,
+			func(t *testing.T, tid string, o outcome) {
+				assert.Equal(t, "tcredit: task "+tid+" waits for no code: it is 40001 爬取结束 (see 'tcredit get "+tid+"')", o.lastLine())
+				assert.Empty(t, o.stdout)
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			stop := func(c tcredit.TaskCode) bool { return c.NeedsSMS() || c.NeedsCaptcha() }
+			if tt.account == "demo-success" {
+				stop = tcredit.TaskCode.Done
+			}
+			tid := startTask(t, srv, tt.account, stop)
+			o := runCLI(t, withCredentials(testEnv(t), srv), lines(tt.input...), "code", tid, tt.answer(srv, tid))
+			assert.Equal(t, tt.code, o.code, o.stderr)
+			tt.check(t, tid, o)
+			assert.LessOrEqual(t, srv.Billed(srv.AppID()), 1, "code creates no task")
+		})
+	}
 }

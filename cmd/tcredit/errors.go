@@ -15,14 +15,14 @@ import (
 // line breaks of a message fold into spaces, and what else a server's text holds that
 // a terminal would act on is shown escaped (printable).
 func (c *cli) fail(err error) int {
-	msg, code := describe(err)
+	msg, code := c.describe(err)
 	fmt.Fprintln(c.stderr, "tcredit: "+printable(oneLine(msg)))
 	return code
 }
 
 // describe returns the message for err, without the "tcredit: " prefix, and the exit
 // code it calls for.
-func describe(err error) (string, int) {
+func (c *cli) describe(err error) (string, int) {
 	var (
 		usage   *usageError
 		query   *tcredit.QueryError
@@ -35,7 +35,7 @@ func describe(err error) (string, int) {
 	case errors.As(err, &usage):
 		return usage.msg, exitUsage
 	case errors.As(err, &query):
-		return describeQuery(query)
+		return c.describeQuery(query)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "interrupted", exitInterrupted
 	case errors.As(err, &unknown):
@@ -43,21 +43,21 @@ func describe(err error) (string, int) {
 	case errors.As(err, &task):
 		return describeTask(task), exitTaskFailed
 	case errors.As(err, &api):
-		return describeAPI(api), exitError
+		return describeAPI(api, c.sources), exitError
 	case errors.Is(err, tcredit.ErrInvalidInput):
 		return trimPrefix(err), exitUsage
 	case errors.As(err, &network):
-		return trimPrefix(err) + " — check TCREDIT_BASE_URL and the network", exitError
+		return trimPrefix(err) + " — check " + c.sources.baseURL + " and the network", exitError
 	}
 	return trimPrefix(err), exitError
 }
 
 // describeQuery describes an error of a task that exists, naming its tid.
-func describeQuery(e *tcredit.QueryError) (string, int) {
+func (c *cli) describeQuery(e *tcredit.QueryError) (string, int) {
 	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
 		return "task " + e.TID + ": interrupted; the task may still be running: follow it with 'tcredit get " + e.TID + "'", exitInterrupted
 	}
-	msg, code := describe(e.Err)
+	msg, code := c.describe(e.Err)
 	if !strings.HasPrefix(msg, "task ") {
 		msg = "task " + e.TID + ": " + msg
 	}
@@ -105,12 +105,13 @@ func describeTask(e *tcredit.TaskError) string {
 	return b.String()
 }
 
-// statusHints tell what to do about a refused call.
+// statusHints tell what to do about a refused call; {appId}, {tokenId} and {baseURL}
+// stand for the flag or variable each setting came from.
 var statusHints = map[tcredit.Status]string{
 	tcredit.StatusSystemError:         "try again; if it goes on, quote the seqNum to the provider",
 	tcredit.StatusInvalidParams:       "quote the seqNum to the provider",
-	tcredit.StatusUnknownUser:         "check TCREDIT_APP_ID",
-	tcredit.StatusTokenKey:            "check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)",
+	tcredit.StatusUnknownUser:         "check {appId}",
+	tcredit.StatusTokenKey:            "check {tokenId} (and {baseURL}: the signature covers the URL)",
 	tcredit.StatusNoPermission:        "ask the provider to enable this endpoint, quoting the seqNum",
 	tcredit.StatusSuspended:           "ask the provider why, quoting the seqNum",
 	tcredit.StatusInsufficientBalance: "top up the account with the provider",
@@ -119,11 +120,12 @@ var statusHints = map[tcredit.Status]string{
 }
 
 // describeAPI describes a refused call in the form
-// "getFundB: status 5 TokenKey验证失败 (seqNum 095…) — check TCREDIT_TOKEN_ID".
-func describeAPI(e *tcredit.APIError) string {
+// "getFundB: status 5 TokenKey验证失败 (seqNum 095…) — check TCREDIT_TOKEN_ID", each
+// setting named by src.
+func describeAPI(e *tcredit.APIError, src sources) string {
 	msg := trimPrefix(e)
 	if hint, ok := statusHints[e.Status]; ok {
-		msg += " — " + hint
+		msg += " — " + strings.NewReplacer("{appId}", src.appID, "{tokenId}", src.tokenID, "{baseURL}", src.baseURL).Replace(hint)
 	}
 	return msg
 }

@@ -12,6 +12,18 @@ import (
 	"github.com/tcredit-go/tcredit"
 )
 
+// TestDescribeNamesTheFlagsUsed checks that a hint names the flag that gave a
+// setting, not the variable it would otherwise come from.
+func TestDescribeNamesTheFlagsUsed(t *testing.T) {
+	var stderr syncBuffer
+	c := &cli{stderr: &stderr, sources: sources{appID: "--app-id", tokenID: "TCREDIT_TOKEN_ID", baseURL: "--base-url"}}
+	c.fail(fmt.Errorf("tcredit: getFundCitysB: %w", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/identity/getFundCitysB", Err: errors.New("connection refused")}))
+	c.fail(&tcredit.APIError{Endpoint: "getFundCitysB", Status: tcredit.StatusUnknownUser})
+	assert.Equal(t, `tcredit: getFundCitysB: Post "http://127.0.0.1:1/identity/getFundCitysB": connection refused — check --base-url and the network
+tcredit: getFundCitysB: status 4 用户不存在或配置错误 — check --app-id
+`, stderr.String())
+}
+
 // TestDescribe covers the errors that the sandbox runs do not reach.
 func TestDescribe(t *testing.T) {
 	tests := []struct {
@@ -72,7 +84,7 @@ func TestDescribe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr syncBuffer
-			c := &cli{stderr: &stderr}
+			c := &cli{stderr: &stderr, sources: defaultSources}
 			assert.Equal(t, tt.code, c.fail(tt.err))
 			assert.Equal(t, "tcredit: "+tt.msg+"\n", stderr.String())
 		})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -89,32 +90,44 @@ func usagef(format string, args ...any) error {
 // command is one subcommand.
 type command struct {
 	name  string
-	arg   string // the positional argument's name, "" when it takes none
-	query bool   // takes --login-type and --out
-	run   func(c *cli, ctx context.Context, arg string) error
+	args  []string // the positional arguments' names
+	query bool     // takes --login-type and --out
+	help  string   // what it does, for 'tcredit help NAME'
+	run   func(c *cli, ctx context.Context, args []string) error
 }
 
 var commands = []command{
-	{name: "cities", run: (*cli).cities},
-	{name: "params", arg: "AREA_CODE", run: (*cli).params},
-	{name: "query", arg: "AREA_CODE", query: true, run: (*cli).query},
-	{name: "get", arg: "TID", run: (*cli).get},
+	{name: "cities", help: cityHelp, run: func(c *cli, ctx context.Context, _ []string) error { return c.cities(ctx) }},
+	{name: "params", args: []string{"AREA_CODE"}, help: paramsHelp,
+		run: func(c *cli, ctx context.Context, a []string) error { return c.params(ctx, a[0]) }},
+	{name: "query", args: []string{"AREA_CODE"}, query: true, help: queryHelp,
+		run: func(c *cli, ctx context.Context, a []string) error { return c.query(ctx, a[0]) }},
+	{name: "get", args: []string{"TID"}, help: getHelp,
+		run: func(c *cli, ctx context.Context, a []string) error { return c.get(ctx, a[0]) }},
+	{name: "code", args: []string{"TID", "CODE"}, help: codeHelp,
+		run: func(c *cli, ctx context.Context, a []string) error { return c.code(ctx, a[0], a[1]) }},
+}
+
+// synopsis returns the command's usage line: "code TID CODE".
+func (cmd command) synopsis() string {
+	return strings.Join(append([]string{cmd.name}, cmd.args...), " ")
 }
 
 // cli is one run of the program.
 type cli struct {
-	env    env
-	opts   options
-	in     *input
-	stdout io.Writer // results: tables and JSON
-	stderr io.Writer // the conversation: prompts, progress, messages
-	client *tcredit.Client
-	srv    *tcredittest.Server
+	env     env
+	opts    options
+	in      *input
+	stdout  io.Writer // results: tables and JSON
+	stderr  io.Writer // the conversation: prompts, progress, messages
+	client  *tcredit.Client
+	srv     *tcredittest.Server
+	sources sources // where the credentials and the base URL came from
 }
 
 // run runs the command line args and returns the exit code.
 func run(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{env: e, stdout: stdout, stderr: stderr}
+	c := &cli{env: e, stdout: stdout, stderr: stderr, sources: defaultSources}
 	if c.env.getenv == nil {
 		c.env.getenv = func(string) string { return "" }
 	}
@@ -128,8 +141,9 @@ func run(ctx context.Context, args []string, e env, stdin io.Reader, stdout, std
 	defer c.in.close()
 	defer c.disconnect()
 	if err := c.dispatch(ctx, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout)
+		var help *helpRequest
+		if errors.As(err, &help) {
+			printUsage(stdout, help.cmd)
 			return exitOK
 		}
 		return c.fail(err)
@@ -137,18 +151,24 @@ func run(ctx context.Context, args []string, e env, stdin io.Reader, stdout, std
 	return exitOK
 }
 
+// helpRequest is a request for the help of a command, or of the program when cmd is
+// nil.
+type helpRequest struct{ cmd *command }
+
+func (*helpRequest) Error() string { return "help requested" }
+
 // dispatch parses the command line and runs its command.
 func (c *cli) dispatch(ctx context.Context, args []string) error {
 	top := c.flagSet("tcredit", false)
 	if err := top.Parse(args); err != nil {
-		return flagError(err)
+		return flagError(err, nil)
 	}
 	rest := top.Args()
 	if len(rest) == 0 {
 		return usagef("no command given (run 'tcredit help')")
 	}
 	if rest[0] == "help" {
-		return flag.ErrHelp
+		return helpFor(rest[1:])
 	}
 	cmd, ok := findCommand(rest[0])
 	if !ok {
@@ -157,24 +177,59 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	fs := c.flagSet("tcredit "+cmd.name, cmd.query)
 	pos, err := parseInterspersed(fs, rest[1:])
 	if err != nil {
-		return flagError(err)
+		return flagError(err, &cmd)
 	}
 	switch {
-	case cmd.arg == "" && len(pos) > 0:
+	case len(cmd.args) == 0 && len(pos) > 0:
 		return usagef("%s takes no argument, got %q", cmd.name, strings.Join(pos, " "))
-	case cmd.arg != "" && len(pos) == 0:
-		return usagef("%s needs %s (usage: tcredit %s %s)", cmd.name, cmd.arg, cmd.name, cmd.arg)
-	case cmd.arg != "" && len(pos) > 1:
-		return usagef("%s takes one %s, got %q", cmd.name, cmd.arg, strings.Join(pos, " "))
+	case len(pos) < len(cmd.args):
+		return usagef("%s needs %s (usage: tcredit %s)", cmd.name, strings.Join(cmd.args[len(pos):], " "), cmd.synopsis())
+	case len(pos) > len(cmd.args):
+		return usagef("%s takes %s, got %q (usage: tcredit %s)", cmd.name, strings.Join(cmd.args, " "), strings.Join(pos, " "), cmd.synopsis())
+	}
+	if err := c.checkFlags(); err != nil {
+		return err
 	}
 	if err := c.connect(); err != nil {
 		return err
 	}
-	var arg string
-	if len(pos) > 0 {
-		arg = strings.TrimSpace(pos[0])
+	for i := range pos {
+		pos[i] = strings.TrimSpace(pos[i])
 	}
-	return cmd.run(c, ctx, arg)
+	return cmd.run(c, ctx, pos)
+}
+
+// helpFor returns the request for the help of the command named in args, or of the
+// program when args is empty.
+func helpFor(args []string) error {
+	if len(args) == 0 {
+		return &helpRequest{}
+	}
+	cmd, ok := findCommand(args[0])
+	if !ok || len(args) > 1 {
+		return usagef("no help for %q (run 'tcredit help')", strings.Join(args, " "))
+	}
+	return &helpRequest{cmd: &cmd}
+}
+
+// checkFlags refuses flags that contradict each other: --sandbox runs a sandbox of its
+// own, with its own credentials and address.
+func (c *cli) checkFlags() error {
+	if !c.opts.sandbox {
+		return nil
+	}
+	var given []string
+	for _, f := range []struct{ name, value string }{
+		{"--app-id", c.opts.appID}, {"--token-id", c.opts.tokenID}, {"--base-url", c.opts.baseURL},
+	} {
+		if f.value != "" {
+			given = append(given, f.name)
+		}
+	}
+	if len(given) > 0 {
+		return usagef("--sandbox runs its own sandbox and takes no %s", strings.Join(given, " or "))
+	}
+	return nil
 }
 
 func findCommand(name string) (command, bool) {
@@ -226,28 +281,36 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// flagError turns the flag package's error into a usage error; a request for help
-// stays flag.ErrHelp.
-func flagError(err error) error {
+// flagError turns the flag package's error about the flags of cmd (nil for those
+// before the command) into a usage error that spells flags as the documentation does,
+// with two dashes; -h and --help are a request for help.
+func flagError(err error, cmd *command) error {
 	if errors.Is(err, flag.ErrHelp) {
-		return err
+		return &helpRequest{cmd: cmd}
 	}
-	return usagef("%v (run 'tcredit help')", err)
+	help := "tcredit help"
+	if cmd != nil {
+		help += " " + cmd.name
+	}
+	return usagef("%s (run '%s')", singleDash.ReplaceAllString(err.Error(), "$1--$2"), help)
 }
+
+// singleDash finds a flag that the flag package's messages spell with one dash.
+var singleDash = regexp.MustCompile(`(: | flag )-([a-z])`)
 
 // connect makes the client: on a new in-process sandbox with --sandbox, otherwise
 // with the credentials of the flags or the environment.
 func (c *cli) connect() error {
 	ua := tcredit.WithUserAgent("tcredit-cli/" + tcredit.Version)
 	if c.opts.sandbox {
-		c.srv = tcredittest.NewServer(tcredittest.WithStep(c.env.step))
-		client, err := tcredit.NewClient(c.srv.AppID, c.srv.TokenID, tcredit.WithBaseURL(c.srv.URL), ua)
+		c.srv = tcredittest.NewServer(tcredittest.WithStep(c.env.step), tcredittest.WithClock(c.env.now))
+		client, err := tcredit.NewClient(c.srv.AppID(), c.srv.TokenID(), tcredit.WithBaseURL(c.srv.URL), ua)
 		c.client = client
 		return err
 	}
-	appID := firstOf(c.opts.appID, c.env.getenv("TCREDIT_APP_ID"))
-	tokenID := firstOf(c.opts.tokenID, c.env.getenv("TCREDIT_TOKEN_ID"))
-	baseURL := firstOf(c.opts.baseURL, c.env.getenv("TCREDIT_BASE_URL"))
+	appID := c.setting(&c.sources.appID, c.opts.appID, "--app-id", "TCREDIT_APP_ID")
+	tokenID := c.setting(&c.sources.tokenID, c.opts.tokenID, "--token-id", "TCREDIT_TOKEN_ID")
+	baseURL := c.setting(&c.sources.baseURL, c.opts.baseURL, "--base-url", "TCREDIT_BASE_URL")
 	var missing []string
 	if appID == "" {
 		missing = append(missing, "TCREDIT_APP_ID")
@@ -264,7 +327,7 @@ func (c *cli) connect() error {
 	}
 	client, err := tcredit.NewClient(appID, tokenID, opts...)
 	if err != nil {
-		return &usageError{msg: strings.TrimPrefix(err.Error(), "tcredit: NewClient: ") + " (check TCREDIT_BASE_URL)"}
+		return &usageError{msg: strings.TrimPrefix(err.Error(), "tcredit: NewClient: ") + " (check " + c.sources.baseURL + ")"}
 	}
 	c.client = client
 	return nil
@@ -277,11 +340,22 @@ func (c *cli) disconnect() {
 	}
 }
 
-func firstOf(values ...string) string {
-	for _, v := range values {
-		if v = strings.TrimSpace(v); v != "" {
-			return v
-		}
+// sources name where each setting came from, for the hints of error messages: a flag
+// or an environment variable.
+type sources struct {
+	appID, tokenID, baseURL string
+}
+
+// defaultSources are the names hints use before the settings are read.
+var defaultSources = sources{appID: "TCREDIT_APP_ID", tokenID: "TCREDIT_TOKEN_ID", baseURL: "TCREDIT_BASE_URL"}
+
+// setting returns the flag's value if it was given, else the environment variable's,
+// and records in source which of the two it used.
+func (c *cli) setting(source *string, flagValue, flagName, variable string) string {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		*source = flagName
+		return v
 	}
-	return ""
+	*source = variable
+	return strings.TrimSpace(c.env.getenv(variable))
 }

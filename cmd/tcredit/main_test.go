@@ -25,16 +25,23 @@ const testStep = 2 * time.Millisecond
 // maxWait bounds the waits of the tests for the sandbox; they take milliseconds.
 const maxWait = 10 * time.Second
 
-// testNow is the clock of the tests: a day in August 2017, a month after the sandbox's
-// reports end, so that the summary's windows hold data.
+// testNow is when the tests run, by their clock and their sandbox's: a day in August
+// 2017, so that the sandbox's reports end in 2017-07 and the output is the same every
+// month.
 var testNow = time.Date(2017, 8, 15, 10, 0, 0, 0, chinaTime)
+
+// testClock returns a clock that starts at testNow and runs.
+func testClock() func() time.Time {
+	start := time.Now()
+	return func() time.Time { return testNow.Add(time.Since(start)) }
+}
 
 // testEnv returns an env with no environment variables, stderr not a terminal, and a
 // fast sandbox.
 func testEnv(t *testing.T) env {
 	return env{
 		getenv:  func(string) string { return "" },
-		now:     func() time.Time { return testNow },
+		now:     testClock(),
 		tempDir: t.TempDir(),
 		step:    testStep,
 		poll:    testStep,
@@ -44,8 +51,8 @@ func testEnv(t *testing.T) env {
 // withCredentials returns e reading the credentials of srv from its environment.
 func withCredentials(e env, srv *tcredittest.Server) env {
 	vars := map[string]string{
-		"TCREDIT_APP_ID":   srv.AppID,
-		"TCREDIT_TOKEN_ID": srv.TokenID,
+		"TCREDIT_APP_ID":   srv.AppID(),
+		"TCREDIT_TOKEN_ID": srv.TokenID(),
 		"TCREDIT_BASE_URL": srv.URL,
 	}
 	e.getenv = func(key string) string { return vars[key] }
@@ -54,7 +61,7 @@ func withCredentials(e env, srv *tcredittest.Server) env {
 
 // newServer starts a sandbox for one test.
 func newServer(t *testing.T) *tcredittest.Server {
-	srv := tcredittest.NewServer(tcredittest.WithStep(testStep))
+	srv := tcredittest.NewServer(tcredittest.WithStep(testStep), tcredittest.WithClock(testClock()))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -152,8 +159,37 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
+func TestCommandHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "query"}, "Usage: tcredit query AREA_CODE [--login-type N] [--out FILE] [flags]\n"},
+		{[]string{"query", "-h"}, "Usage: tcredit query AREA_CODE"},
+		{[]string{"query", "--help"}, "Usage: tcredit query AREA_CODE"},
+		{[]string{"--sandbox", "cities", "--help"}, "Usage: tcredit cities [flags]\n"},
+		{[]string{"code", "--help"}, "Usage: tcredit code TID CODE [flags]\n"},
+		{[]string{"help", "code"}, "Usage: tcredit code TID CODE [flags]\n"},
+		{[]string{"help", "get"}, "Usage: tcredit get TID [flags]\n"},
+		{[]string{"help", "params"}, "Usage: tcredit params AREA_CODE [flags]\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, tt.args...)
+			assert.Equal(t, exitOK, o.code)
+			assert.True(t, strings.HasPrefix(o.stdout, tt.want), "%s", o.stdout)
+			assert.NotContains(t, o.stdout, "Commands:", "not the global page")
+			assert.Contains(t, o.stdout, "run 'tcredit help'")
+			assert.Empty(t, o.stderr)
+		})
+	}
+	for _, c := range commands {
+		assert.True(t, strings.HasPrefix(c.help, "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
+		assert.Contains(t, usageText, "\n  "+c.synopsis(), "the global help lists %s", c.name)
+	}
+}
+
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"query", "-h"}, {"--sandbox", "cities", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"--sandbox", "-h", "cities"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			o := runCLI(t, testEnv(t), nil, args...)
 			assert.Equal(t, exitOK, o.code)
@@ -176,10 +212,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--sandbox", "query", "--json"}, "tcredit: query needs AREA_CODE (usage: tcredit query AREA_CODE)"},
 		{[]string{"get"}, "tcredit: get needs TID (usage: tcredit get TID)"},
 		{[]string{"--sandbox", "cities", "330100"}, `tcredit: cities takes no argument, got "330100"`},
-		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes one AREA_CODE, got "330100 110100"`},
-		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: -bogus (run 'tcredit help')"},
-		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: -out (run 'tcredit help')"},
-		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag -login-type: parse error (run 'tcredit help')`},
+		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes AREA_CODE, got "330100 110100" (usage: tcredit params AREA_CODE)`},
+		{[]string{"--sandbox", "code", "abc"}, "tcredit: code needs CODE (usage: tcredit code TID CODE)"},
+		{[]string{"code"}, "tcredit: code needs TID CODE (usage: tcredit code TID CODE)"},
+		{[]string{"--sandbox", "code", "abc", "12", "34"}, `tcredit: code takes TID CODE, got "abc 12 34" (usage: tcredit code TID CODE)`},
+		{[]string{"help", "nope"}, `tcredit: no help for "nope" (run 'tcredit help')`},
+		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: --bogus (run 'tcredit help')"},
+		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: --out (run 'tcredit help cities')"},
+		{[]string{"--sandbox", "query", "330100", "--login-type", "x"}, `tcredit: invalid value "x" for flag --login-type: parse error (run 'tcredit help query')`},
+		{[]string{"query", "330100", "--out"}, "tcredit: flag needs an argument: --out (run 'tcredit help query')"},
+		{[]string{"--sandbox", "--base-url", "http://127.0.0.1:1", "cities"}, "tcredit: --sandbox runs its own sandbox and takes no --base-url"},
+		{[]string{"cities", "--app-id", "a", "--sandbox", "--token-id", "t"}, "tcredit: --sandbox runs its own sandbox and takes no --app-id or --token-id"},
 		{[]string{"--sandbox", "query", "110100", "--out", "/no/such/dir/r.json"}, "tcredit: --out /no/such/dir/r.json: no directory /no/such/dir"},
 		{[]string{"--sandbox", "params", "999999"}, `tcredit: no city has the area code "999999" (run 'tcredit cities')`},
 		{[]string{"--sandbox", "query", "330100", "--login-type", "7"}, "tcredit: 330100 杭州 has no login type 7; it has 1 (客户号), 2 (身份证号)"},
@@ -214,7 +257,7 @@ func TestNoCredentials(t *testing.T) {
 func TestBadBaseURL(t *testing.T) {
 	o := runCLI(t, testEnv(t), nil, "cities", "--app-id", "app", "--token-id", "TOKEN-SECRET-1", "--base-url", "api.tcredit.com")
 	assert.Equal(t, exitUsage, o.code)
-	assert.Contains(t, o.stderr, `base URL "api.tcredit.com" is not an absolute http(s) URL`)
+	assert.Contains(t, o.stderr, `base URL "api.tcredit.com" is not an absolute http(s) URL (check --base-url)`)
 	assert.NotContains(t, o.stderr, "TOKEN-SECRET-1")
 }
 
@@ -223,7 +266,8 @@ func TestWrongToken(t *testing.T) {
 	e := withCredentials(testEnv(t), srv)
 	o := runCLI(t, e, nil, "cities", "--token-id", "not-the-token-42")
 	assert.Equal(t, exitError, o.code)
-	assert.Regexp(t, `^tcredit: getFundCitysB: status 5 TokenKey验证失败 \(seqNum \S+\) — check TCREDIT_TOKEN_ID \(and TCREDIT_BASE_URL: the signature covers the URL\)\n$`, o.stderr)
+	assert.Regexp(t, `^tcredit: getFundCitysB: status 5 TokenKey验证失败 \(seqNum \S+\) — check --token-id \(and TCREDIT_BASE_URL: the signature covers the URL\)\n$`, o.stderr,
+		"the hint names the flag that gave the token and the variable that gave the URL")
 	assert.NotContains(t, o.stderr, "not-the-token-42")
 	assert.Empty(t, o.stdout)
 }
@@ -233,9 +277,9 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 	e := testEnv(t)
 	e.getenv = func(string) string { return "" }
 	for _, args := range [][]string{
-		{"--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL, "params", "110100", "--json"},
-		{"params", "--json", "110100", "--app-id", srv.AppID, "--token-id", srv.TokenID, "--base-url", srv.URL},
-		{"--json", "--app-id", srv.AppID, "params", "--token-id", srv.TokenID, "--base-url", srv.URL, "--", "110100"},
+		{"--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL, "params", "110100", "--json"},
+		{"params", "--json", "110100", "--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL},
+		{"--json", "--app-id", srv.AppID(), "params", "--token-id", srv.TokenID(), "--base-url", srv.URL, "--", "110100"},
 	} {
 		o := runCLI(t, e, nil, args...)
 		assert.Equal(t, exitOK, o.code, o.stderr)

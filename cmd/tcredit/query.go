@@ -35,6 +35,12 @@ func (c *cli) query(ctx context.Context, areaCode string) error {
 		return err
 	}
 	res, err := c.follow(ctx, req, m)
+	return c.finish(res, err, out)
+}
+
+// finish prints how a followed task ended: its result, or with --json the result of
+// a failed task before the error it returns.
+func (c *cli) finish(res *tcredit.FundResult, err error, out *outFile) error {
 	if err != nil {
 		if res != nil && res.Code.Failed() && c.opts.json {
 			if werr := writeJSON(c.stdout, res); werr != nil {
@@ -58,7 +64,7 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 		if city.AreaTips != "" {
 			msg += " (" + city.AreaTips + ")"
 		}
-		return tcredit.LoginMethod{}, errors.New(msg)
+		return tcredit.LoginMethod{}, usagef("%s", msg)
 	}
 	methods, err := c.client.CityParams(ctx, areaCode)
 	if err != nil {
@@ -83,16 +89,20 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcredit.LoginMethod) (*tcredit.FundResult, error) {
 	status := newStatusLine(c.stderr, c.env.terminal, c.env.now)
 	defer status.end()
-	opts := []tcredit.QueryOption{
+	opts := append(c.followOptions(status, c.codeProvider(status)),
 		tcredit.WithLoginMethod(m),
 		tcredit.OnTaskCreated(func(_ context.Context, tid string) error {
 			fmt.Fprintf(c.stderr, "task %s created\n", printable(tid))
 			status.begin()
 			return nil
-		}),
-		tcredit.OnStatus(status.update),
-		tcredit.WithCodeProvider(c.codeProvider(status)),
-	}
+		}))
+	return c.client.Query(ctx, req, opts...)
+}
+
+// followOptions are the options of a Query or Wait that follows a task at the
+// terminal: the status line, the code provider ask, and the polling schedule.
+func (c *cli) followOptions(status *statusLine, ask func(context.Context, tcredit.Challenge) (string, error)) []tcredit.QueryOption {
+	opts := []tcredit.QueryOption{tcredit.OnStatus(status.update), tcredit.WithCodeProvider(ask)}
 	poll := c.env.poll
 	if poll == 0 && c.srv != nil {
 		poll = c.env.step
@@ -100,7 +110,7 @@ func (c *cli) follow(ctx context.Context, req tcredit.CreateTaskRequest, m tcred
 	if poll > 0 {
 		opts = append(opts, tcredit.WithPollInterval(poll, 5*poll))
 	}
-	return c.client.Query(ctx, req, opts...)
+	return opts
 }
 
 // chooseMethod returns the login method of --login-type, the city's only one, or the
@@ -139,8 +149,8 @@ func (c *cli) chooseMethod(ctx context.Context, city tcredit.City, methods []tcr
 	}
 }
 
-// fillForm asks each field of the login form, checks the answers with
-// LoginMethod.Validate, and asks again the fields it finds wrong.
+// fillForm asks each field of the login form, makes the request of the answers with
+// LoginMethod.NewRequest, and asks again the fields it finds wrong.
 func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
 	values := make(map[string]string, len(m.LoginParams))
 	for _, p := range m.LoginParams {
@@ -150,9 +160,11 @@ func (c *cli) fillForm(ctx context.Context, areaCode string, m tcredit.LoginMeth
 		}
 		values[p.Name] = v
 	}
+	if m.AreaCode == "" {
+		m.AreaCode = areaCode // a server that leaves it out of the login method
+	}
 	for {
-		req := newRequest(areaCode, m.LoginType, values)
-		err := m.Validate(req)
+		req, err := m.NewRequest(values)
 		var invalid *tcredit.ValidationError
 		if err == nil || !errors.As(err, &invalid) {
 			return req, err
@@ -181,7 +193,7 @@ func findParam(m tcredit.LoginMethod, name string) (tcredit.LoginParam, bool) {
 
 // askParam asks one field of the login form: a select as a numbered list of its
 // choices, a password without echo on a terminal. The answer is not checked here:
-// fillForm leaves that to LoginMethod.Validate.
+// fillForm leaves that to LoginMethod.NewRequest.
 func (c *cli) askParam(ctx context.Context, p tcredit.LoginParam) (string, error) {
 	label := p.Label + " (" + p.Name + ")"
 	if p.Label == "" {
@@ -245,32 +257,6 @@ func (c *cli) askSecret(ctx context.Context, prompt string) (string, error) {
 	restore()
 	fmt.Fprintln(c.stderr)
 	return answer, err
-}
-
-// newRequest makes the request of the login form's answers, by parameter name.
-func newRequest(areaCode string, loginType int, values map[string]string) tcredit.CreateTaskRequest {
-	req := tcredit.CreateTaskRequest{AreaCode: areaCode, LoginType: loginType}
-	fields := map[string]*string{
-		"id_card":      &req.IDCard,
-		"account":      &req.Account,
-		"password":     &req.Password,
-		"sub_area":     &req.SubArea,
-		"real_name":    &req.RealName,
-		"mobile":       &req.Mobile,
-		"corp_account": &req.CorpAccount,
-		"corp_name":    &req.CorpName,
-	}
-	for name, v := range values {
-		if f, ok := fields[name]; ok {
-			*f = v
-			continue
-		}
-		if req.Extra == nil {
-			req.Extra = make(map[string]string)
-		}
-		req.Extra[name] = v
-	}
-	return req
 }
 
 // codeProvider returns the function that asks the person for a challenge's code: the

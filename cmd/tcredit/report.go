@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 // get shows a task's current state, or its result once it is done.
 func (c *cli) get(ctx context.Context, tid string) error {
 	res, err := c.client.GetFund(ctx, tid)
-	if res == nil {
+	if err = knownTask(tid, err); res == nil || isUsage(err) {
 		return err
 	}
 	if c.opts.json {
@@ -34,13 +35,49 @@ func (c *cli) get(ctx context.Context, tid string) error {
 	if res.Code.Done() {
 		return c.printSummary(res)
 	}
+	return c.printState(res)
+}
+
+// code submits the code a person gave to the task tid, waiting for it, then follows
+// the task as query does: the status line, another code if one is asked, the result.
+func (c *cli) code(ctx context.Context, tid, code string) error {
+	res, err := c.client.GetFund(ctx, tid)
+	if err = knownTask(tid, err); err != nil {
+		if isUsage(err) {
+			return err
+		}
+		return c.finish(res, err, nil)
+	}
+	if !res.Code.NeedsSMS() && !res.Code.NeedsCaptcha() {
+		return fmt.Errorf("task %s waits for no code: it is %d %s (see 'tcredit get %s')", tid, int(res.Code), res.Code, tid)
+	}
+	status := newStatusLine(c.stderr, c.env.terminal, c.env.now)
+	defer status.end()
+	ask, given := c.codeProvider(status), false
+	first := func(ctx context.Context, ch tcredit.Challenge) (string, error) {
+		if given {
+			return ask(ctx, ch)
+		}
+		given = true
+		fmt.Fprintf(c.stderr, "task %s: code submitted\n", printable(tid))
+		return code, nil
+	}
+	status.begin()
+	res, err = c.client.Wait(ctx, tid, c.followOptions(status, first)...)
+	status.end()
+	return c.finish(res, err, nil)
+}
+
+// printState prints the state of a task that is not done: what it waits for, with
+// the captcha image saved.
+func (c *cli) printState(res *tcredit.FundResult) error {
 	w := c.stdout
 	fmt.Fprintf(w, "task %s: %d %s\n", printable(res.TID), int(res.Code), res.Code)
 	switch {
 	case res.Code.NeedsSMS():
-		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone")
+		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone: send it with 'tcredit code "+printable(res.TID)+" CODE'")
 	case res.Code.NeedsCaptcha():
-		fmt.Fprintln(w, "it waits for the text of a captcha image")
+		fmt.Fprintln(w, "it waits for the text of a captcha image: send it with 'tcredit code "+printable(res.TID)+" TEXT'")
 		if len(res.Image) > 0 {
 			path, err := c.saveCaptcha(tcredit.Challenge{TID: res.TID, Code: res.Code, Image: res.Image})
 			if err != nil {
@@ -52,6 +89,22 @@ func (c *cli) get(ctx context.Context, tid string) error {
 		fmt.Fprintln(w, "it is running")
 	}
 	return nil
+}
+
+// knownTask turns the answer of getFundB for a tid that the appId has no task of (-2
+// 参数错误, -9 权限认证失败: its only parameter is the tid) into a usage error.
+func knownTask(tid string, err error) error {
+	var te *tcredit.TaskError
+	if errors.As(err, &te) && (te.Code == tcredit.CodeInvalidParams || te.Code == tcredit.CodeAuthFailed) {
+		return usagef("no task %s for this appId (%d %s): check the tid", tid, int(te.Code), te.Code)
+	}
+	return err
+}
+
+// isUsage reports whether err is a mistake in the command line.
+func isUsage(err error) bool {
+	var usage *usageError
+	return errors.As(err, &usage)
 }
 
 // printSummary prints the underwriting summary of a finished task as a table, with
@@ -176,7 +229,7 @@ func quality(q summary.Quality) string {
 	return strings.Join(notes, "; ")
 }
 
-func yuan(a tcredit.Amount) string { return "¥" + a.String() }
+func yuan(a tcredit.Amount) string { return "¥" + a.Grouped() }
 
 func percent(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 

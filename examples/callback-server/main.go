@@ -103,7 +103,7 @@ func newClient(getenv func(string) string, callbackURL string) (*tcredit.Client,
 		return c, func() {}, err
 	}
 	sb := tcredittest.NewServer(tcredittest.WithStep(300*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
-	c, err := tcredit.NewClient(sb.AppID, sb.TokenID, tcredit.WithBaseURL(sb.URL))
+	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
 	slog.Info("embedded sandbox", "url", sb.URL, "accounts", "demo-success, demo-sms-challenge, ... (go doc ./tcredittest)")
 	return c, sb.Close, err
 }

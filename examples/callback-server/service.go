@@ -19,10 +19,17 @@ type service struct {
 	client *tcredit.Client
 	log    *slog.Logger
 
+	// keep is how long a finished query stays readable before it is forgotten, so that
+	// the app can read its end and the map does not grow for ever.
+	keep time.Duration
+
 	mu      sync.Mutex
 	queries map[string]*query
 	wg      sync.WaitGroup
 }
+
+// keepFinished is how long a service keeps a finished query by default.
+const keepFinished = 10 * time.Minute
 
 // query is one task as the service tracks it.
 type query struct {
@@ -44,7 +51,7 @@ type queryState struct {
 }
 
 func newService(ctx context.Context, client *tcredit.Client, log *slog.Logger) *service {
-	return &service{ctx: ctx, client: client, log: log, queries: make(map[string]*query)}
+	return &service{ctx: ctx, client: client, log: log, keep: keepFinished, queries: make(map[string]*query)}
 }
 
 func (s *service) routes(callbackSecret string) http.Handler {
@@ -97,6 +104,7 @@ func (s *service) start(w http.ResponseWriter, r *http.Request) {
 			tcredit.OnStatus(q.update),
 			tcredit.WithCodeProvider(q.ask))
 		q.finish(res, err)
+		s.forgetLater(q)
 		failed <- err
 	}()
 	select {
@@ -120,6 +128,23 @@ func (s *service) track(tid string, q *query) {
 	s.mu.Unlock()
 }
 
+// forgetLater drops a finished query from the map once s.keep has passed.
+func (s *service) forgetLater(q *query) {
+	q.mu.Lock()
+	tid := q.state.TID
+	q.mu.Unlock()
+	if tid == "" {
+		return // never tracked: the task was not created
+	}
+	time.AfterFunc(s.keep, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.queries[tid] == q {
+			delete(s.queries, tid)
+		}
+	})
+}
+
 func (s *service) lookup(w http.ResponseWriter, r *http.Request) *query {
 	s.mu.Lock()
 	q := s.queries[r.PathValue("tid")]
@@ -139,10 +164,18 @@ func (s *service) show(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// answer hands the person's code to the query waiting for it.
+// answer hands the person's code to the query waiting for it. A query that has ended
+// takes no code: 409, with its state, so that the app shows the end.
 func (s *service) answer(w http.ResponseWriter, r *http.Request) {
 	q := s.lookup(w, r)
 	if q == nil {
+		return
+	}
+	q.mu.Lock()
+	state := q.state
+	q.mu.Unlock()
+	if state.Done {
+		writeJSON(w, http.StatusConflict, state)
 		return
 	}
 	var b struct {

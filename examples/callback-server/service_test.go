@@ -23,14 +23,22 @@ const testSecret = "0123456789abcdef0123456789abcdef"
 // newTestService runs the service on loopback against a sandbox that calls it back.
 func newTestService(t *testing.T) (*httptest.Server, *tcredittest.Server) {
 	t.Helper()
+	ts, sb, _ := newTestServiceKeeping(t, keepFinished)
+	return ts, sb
+}
+
+// newTestServiceKeeping is newTestService keeping finished queries for keep.
+func newTestServiceKeeping(t *testing.T, keep time.Duration) (*httptest.Server, *tcredittest.Server, *service) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ts := httptest.NewUnstartedServer(nil)
 	callbackURL, err := tcredit.CallbackURL("http://"+ts.Listener.Addr().String()+"/fund/callback", testSecret)
 	require.NoError(t, err)
 	sb := tcredittest.NewServer(tcredittest.WithStep(3*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
-	client, err := tcredit.NewClient(sb.AppID, sb.TokenID, tcredit.WithBaseURL(sb.URL))
+	client, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
 	require.NoError(t, err)
 	svc := newService(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc.keep = keep
 	ts.Config.Handler = svc.routes(testSecret)
 	ts.Start()
 	t.Cleanup(func() {
@@ -39,7 +47,7 @@ func newTestService(t *testing.T) (*httptest.Server, *tcredittest.Server) {
 		ts.Close()
 		sb.Close()
 	})
-	return ts, sb
+	return ts, sb, svc
 }
 
 func post(t *testing.T, url, body string) (int, string) {
@@ -90,7 +98,7 @@ func TestQueryDrivenByCallbacks(t *testing.T) {
 		}
 	}
 	assert.LessOrEqual(t, polls, 3)
-	assert.Equal(t, 1, sb.Billed(sb.AppID))
+	assert.Equal(t, 1, sb.Billed(sb.AppID()))
 }
 
 func TestBadLoginIsRefusedBeforeBilling(t *testing.T) {
@@ -98,7 +106,7 @@ func TestBadLoginIsRefusedBeforeBilling(t *testing.T) {
 	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-success"}`)
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, body, "password")
-	assert.Zero(t, sb.Billed(sb.AppID))
+	assert.Zero(t, sb.Billed(sb.AppID()))
 	assert.Empty(t, sb.Tasks())
 }
 
@@ -144,4 +152,35 @@ func TestRealAPINeedsAStableCallbackSecret(t *testing.T) {
 	s, err = callbackSecret(func(string) string { return "" })
 	require.NoError(t, err)
 	assert.Len(t, s, 32, "made up for a sandbox run")
+}
+
+func TestCodeForAFinishedQuery(t *testing.T) {
+	ts, sb, svc := newTestServiceKeeping(t, 200*time.Millisecond)
+	code, body := post(t, ts.URL+"/queries", `{"area_code":"330100","login_type":1,"account":"demo-success","password":"pw","sub_area":"1"}`)
+	require.Equal(t, http.StatusAccepted, code, body)
+	var created struct{ TID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &created))
+	queryURL := ts.URL + "/queries/" + created.TID
+	require.Eventually(t, func() bool { return state(t, queryURL).Done }, 10*time.Second, 5*time.Millisecond)
+
+	code, body = post(t, queryURL+"/code", `{"code":"123456"}`)
+	assert.Equal(t, http.StatusConflict, code, "a finished query takes no code")
+	var s queryState
+	require.NoError(t, json.Unmarshal([]byte(body), &s))
+	assert.True(t, s.Done)
+	assert.Equal(t, int(tcredit.CodeDone), s.Code)
+	for _, r := range sb.Requests() {
+		assert.NotEqual(t, "fundUserCode", r.Endpoint, "nothing is sent to the provider")
+	}
+
+	// Once kept long enough, the query is forgotten.
+	require.Eventually(t, func() bool {
+		svc.mu.Lock()
+		defer svc.mu.Unlock()
+		return len(svc.queries) == 0
+	}, 10*time.Second, 10*time.Millisecond)
+	resp, err := http.Get(queryURL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }

@@ -15,6 +15,8 @@
 // -redis redis://HOST:PORT/DB it keeps its sessions on Redis and shares callbacks'
 // wake-ups with every replica started with the same URL: put any number of them
 // behind a load balancer, without sticky sessions. It serves callbacks at /callback.
+//
+// Tick the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
 package main
 
@@ -82,7 +84,7 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	if baseURL == "" || appID == "" || tokenID == "" {
 		sandbox := tcredittest.NewServer(tcredittest.WithStep(cfg.step))
 		defer sandbox.Close()
-		appID, tokenID, baseURL = sandbox.AppID, sandbox.TokenID, sandbox.URL
+		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
 	hopts := h5.Options{PollInterval: cfg.poll}
@@ -110,9 +112,12 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	}
 	logger := slog.New(slog.NewTextHandler(out, nil))
 	hopts.Logger = logger
+	hopts.Consent = &sampleAgreement
 	hopts.OnResult = func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
+		// Keep the consent with the result: the evidence that the person agreed.
+		consent := slog.Group("consent", "version", s.ConsentVersion, "at", s.ConsentAt)
 		if err != nil {
-			logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err)
+			logger.InfoContext(ctx, "query failed", "tid", s.TID, "err", err, consent)
 			return
 		}
 		balance := "unknown" // a partial report (40002) may lack baseInfo
@@ -120,7 +125,7 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 			balance = res.BaseInfo.HouseFundBalance.String()
 		}
 		logger.InfoContext(ctx, "query done", "tid", s.TID, "code", int(res.Code),
-			"balance", balance, "bills", len(res.BillInfos))
+			"balance", balance, "bills", len(res.BillInfos), consent)
 	}
 	flow := h5.NewHandler(client, hopts)
 	defer flow.Close()
@@ -150,4 +155,16 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	}
 	fmt.Fprintln(out, "stopped")
 	return err
+}
+
+// sampleAgreement is the agreement the example asks the person to accept. A lender
+// writes its own, with its lawyers, and usually links it (Consent.URL).
+var sampleAgreement = h5.Consent{
+	Title:   "《个人公积金信息查询授权协议》",
+	Version: "sample-1",
+	Text: `本人授权本平台通过天创信用查询本人的住房公积金信息（包括账户状态、缴存记录、缴存单位和贷款记录），仅用于本次贷款申请的审核。
+
+本人理解：公积金账户信息属于敏感个人信息；本人的公积金网站登录信息仅用于本次查询，不会被保存；查询结果将依法保存与使用。
+
+本人可以随时撤回本授权，撤回不影响撤回前基于本授权已进行的处理。`,
 }

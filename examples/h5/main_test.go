@@ -58,7 +58,7 @@ func TestServeUsesTheAPIOfTheEnvironment(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, ln, config{poll: time.Second, api: apiEnv{api.URL, api.AppID, api.TokenID}}, io.Discard)
+		done <- serve(ctx, ln, config{poll: time.Second, api: apiEnv{api.URL, api.AppID(), api.TokenID()}}, io.Discard)
 	}()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/")
 	require.NoError(t, err)

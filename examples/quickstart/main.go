@@ -56,9 +56,8 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	} else {
 		srv := tcredittest.NewServer(tcredittest.WithStep(step))
 		defer srv.Close()
-		client, err = tcredit.NewClient(srv.AppID, srv.TokenID, tcredit.WithBaseURL(srv.URL))
+		client, err = tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 		user = sandboxUser{out: out}
-		asOf = sandboxAsOf
 		fmt.Fprintf(out, "No TCREDIT_APP_ID / TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n\n", srv.URL)
 	}
 	if err != nil {
@@ -66,9 +65,6 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	}
 	return query(ctx, client, user, asOf, out)
 }
-
-// sandboxAsOf is the day the sandbox's reports are read as of: they end in 2017-07.
-var sandboxAsOf = time.Date(2017, 8, 1, 0, 0, 0, 0, time.Local)
 
 func baseURLOf(getenv func(string) string) string {
 	if base := getenv("TCREDIT_BASE_URL"); base != "" {
@@ -111,7 +107,7 @@ func query(ctx context.Context, client *tcredit.Client, user person, asOf time.T
 		fmt.Fprintf(out, " %s", p.Label)
 	}
 	fmt.Fprintln(out)
-	req, err := user.login(city, method)
+	req, err := user.login(method)
 	if err != nil {
 		return err
 	}
@@ -145,7 +141,7 @@ func query(ctx context.Context, client *tcredit.Client, user person, asOf time.T
 // terminal.
 type person interface {
 	city(cities []tcredit.City) (tcredit.City, error)
-	login(city tcredit.City, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error)
+	login(m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error)
 	code(ch tcredit.Challenge) (string, error)
 }
 
@@ -166,8 +162,8 @@ func (sandboxUser) city(cities []tcredit.City) (tcredit.City, error) {
 	return tcredit.City{}, errors.New("no city available")
 }
 
-func (sandboxUser) login(city tcredit.City, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
-	req := tcredit.CreateTaskRequest{AreaCode: city.AreaCode, LoginType: m.LoginType}
+func (sandboxUser) login(m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
+	values := make(map[string]string)
 	for _, p := range m.LoginParams {
 		v := "demo-sms-challenge"
 		switch p.Name {
@@ -184,11 +180,9 @@ func (sandboxUser) login(city tcredit.City, m tcredit.LoginMethod) (tcredit.Crea
 				v = p.List[0].Value
 			}
 		}
-		if err := setField(&req, p.Name, v); err != nil {
-			return req, err
-		}
+		values[p.Name] = v
 	}
-	return req, m.Validate(req)
+	return m.NewRequest(values)
 }
 
 func (u sandboxUser) code(ch tcredit.Challenge) (string, error) {
@@ -227,8 +221,8 @@ func (t *terminal) city(cities []tcredit.City) (tcredit.City, error) {
 	return tcredit.City{}, fmt.Errorf("no city with area code %q", code)
 }
 
-func (t *terminal) login(city tcredit.City, m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
-	req := tcredit.CreateTaskRequest{AreaCode: city.AreaCode, LoginType: m.LoginType}
+func (t *terminal) login(m tcredit.LoginMethod) (tcredit.CreateTaskRequest, error) {
+	values := make(map[string]string)
 	for _, p := range m.LoginParams {
 		prompt := "   " + p.Label
 		for _, c := range p.List {
@@ -236,13 +230,11 @@ func (t *terminal) login(city tcredit.City, m tcredit.LoginMethod) (tcredit.Crea
 		}
 		v, err := t.ask(prompt + ": ")
 		if err != nil {
-			return req, err
+			return tcredit.CreateTaskRequest{}, err
 		}
-		if err := setField(&req, p.Name, v); err != nil {
-			return req, err
-		}
+		values[p.Name] = v
 	}
-	return req, m.Validate(req)
+	return m.NewRequest(values)
 }
 
 func (t *terminal) code(ch tcredit.Challenge) (string, error) {
@@ -259,21 +251,4 @@ func (t *terminal) code(ch tcredit.Challenge) (string, error) {
 		return t.ask("   captcha text: ")
 	}
 	return t.ask("   SMS code: ")
-}
-
-// setField sets the request field for a login parameter name.
-func setField(r *tcredit.CreateTaskRequest, name, v string) error {
-	fields := map[string]*string{
-		"id_card": &r.IDCard, "account": &r.Account, "password": &r.Password, "sub_area": &r.SubArea,
-		"real_name": &r.RealName, "mobile": &r.Mobile, "corp_account": &r.CorpAccount, "corp_name": &r.CorpName,
-	}
-	if f, ok := fields[name]; ok {
-		*f = v
-		return nil
-	}
-	if r.Extra == nil {
-		r.Extra = make(map[string]string)
-	}
-	r.Extra[name] = v
-	return nil
 }

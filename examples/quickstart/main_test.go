@@ -25,13 +25,15 @@ func TestQuickstartOnTheSandbox(t *testing.T) {
 		"types 123456",
 		"40001 爬取结束",
 		"contributions 36 months in all",
-		"ID 1101**********1060",
+		"ID 3301**********",
+		"up to " + lastMonth(),
 		"Password:[redacted]",
 	} {
 		assert.Contains(t, text, want)
 	}
 	assert.NotContains(t, text, "s3cret-passw0rd")
 	assert.NotContains(t, text, "110105199003071060")
+	assert.NotContains(t, text, " 0 of the last 12", "a current report has contributions in the last year")
 }
 
 func TestQuickstartAsksAtTheTerminalWithCredentials(t *testing.T) {
@@ -45,4 +47,11 @@ func TestQuickstartAsksAtTheTerminalWithCredentials(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, out.String(), "Using the real API at http://127.0.0.1:1 as appId app")
 	assert.NotContains(t, out.String(), "token")
+}
+
+// lastMonth returns the month before this one in China time, where the sandbox's
+// reports end.
+func lastMonth() string {
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	return time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 }

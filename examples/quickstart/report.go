@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tcredit-go/tcredit"
-	"github.com/tcredit-go/tcredit/internal/mask"
 	"github.com/tcredit-go/tcredit/summary"
 )
 
@@ -16,7 +15,7 @@ func printReport(out io.Writer, res *tcredit.FundResult, asOf time.Time) {
 	s := summary.Of(res, asOf)
 	fmt.Fprintf(out, "Report (task %s, %d %s), as of %s\n", res.TID, res.Code, res.Code, asOf.Format("2006-01-02"))
 	if b := res.BaseInfo; b != nil {
-		fmt.Fprintf(out, "  holder        %s, ID %s\n", mask.Name(b.EmployeeName), mask.IDCard(b.IDCard))
+		fmt.Fprintf(out, "  holder        %s, ID %s\n", tcredit.MaskName(b.EmployeeName), tcredit.MaskIDCard(b.IDCard))
 		fmt.Fprintf(out, "  employer      %s\n", s.CurrentEmployer)
 	}
 	fmt.Fprintf(out, "  account       %s (%s), opened %s\n", s.Account.StatusText, statusWord(s.Account.Status), s.Account.Opened)

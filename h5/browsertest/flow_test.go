@@ -57,7 +57,7 @@ func newSite(t *testing.T) *site {
 	// A step long enough for the progress page to be seen.
 	s := &site{sandbox: tcredittest.NewServer(tcredittest.WithStep(400 * time.Millisecond))}
 	t.Cleanup(s.sandbox.Close)
-	client, err := tcredit.NewClient(s.sandbox.AppID, s.sandbox.TokenID, tcredit.WithBaseURL(s.sandbox.URL))
+	client, err := tcredit.NewClient(s.sandbox.AppID(), s.sandbox.TokenID(), tcredit.WithBaseURL(s.sandbox.URL))
 	if err != nil {
 		t.Fatal(err)
 	}

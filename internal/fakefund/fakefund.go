@@ -46,6 +46,7 @@ type Profile struct {
 	NoLoans    bool   // no loan at all
 	Repayments int    // repayments made so far per loan (default 24; 1 to 360)
 	Holder     Holder // the account holder; zero fields are generated from the seed
+	City       string // where the account is kept, e.g. 杭州 (see KnownCity); "" or an unknown city draws one from the seed
 }
 
 // Holder is a person: the account holder, or a co-borrower of a loan.
@@ -141,7 +142,7 @@ type Base struct {
 	InYearAddPayAmount     int64  // 本年补缴
 	Gender                 string // 性别
 	InYearInterest         int64  // 本年利息
-	InYearTranerin         int64  // 本年转入
+	InYearTransferIn       int64  // 本年转入
 	InYearReceiveAmount    int64  // 本年支取
 	OpenAccountDate        string // 开户日期, "2005-07-01"
 	IDCard                 string // 身份证号

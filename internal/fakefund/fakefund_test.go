@@ -35,6 +35,32 @@ func TestValidIDCard(t *testing.T) {
 	assert.False(t, ValidIDCard("44052418800101001A"))
 }
 
+func TestCity(t *testing.T) {
+	for _, c := range cities {
+		for _, name := range []string{c.name, strings.TrimSuffix(c.name, "市")} {
+			t.Run(name, func(t *testing.T) {
+				require.True(t, KnownCity(name))
+				for seed := int64(1); seed <= 5; seed++ {
+					r := Generate(Profile{Seed: seed, City: name})
+					checkReport(t, r)
+					assert.True(t, strings.HasPrefix(r.Holder.IDCard, c.region), "ID card %s", r.Holder.IDCard)
+					assert.True(t, strings.HasPrefix(r.Base.HomeAddress, c.province+c.name+c.district), r.Base.HomeAddress)
+					assert.True(t, strings.HasPrefix(r.Base.CompanyName, c.name), r.Base.CompanyName)
+					assert.Equal(t, c.name+"住房公积金管理中心", r.Base.DepositManageDept)
+					for _, b := range r.Bills {
+						if b.CompanyName != "" {
+							assert.True(t, strings.HasPrefix(b.CompanyName, c.name), b.CompanyName)
+						}
+					}
+				}
+			})
+		}
+	}
+	assert.False(t, KnownCity("浙江省直"))
+	assert.Equal(t, Generate(Profile{Seed: 7}).Holder, Generate(Profile{Seed: 7, City: "浙江省直"}).Holder,
+		"an unknown city is drawn from the seed")
+}
+
 func TestDefaults(t *testing.T) {
 	r := Generate(Profile{})
 	checkReport(t, r)
@@ -366,7 +392,7 @@ func checkBills(t *testing.T, r *Report, check checkFunc) {
 	check(base.InYearAddPayAmount == addYear, "inYearAddPayAmount %d, rows %d", base.InYearAddPayAmount, addYear)
 	check(base.InYearInterest == interestYear, "inYearInterest %d, rows %d", base.InYearInterest, interestYear)
 	check(base.LastYearInterest == interestLast, "lastYearInterest %d, rows %d", base.LastYearInterest, interestLast)
-	check(base.InYearTranerin == transferYear, "inYearTranerin %d, rows %d", base.InYearTranerin, transferYear)
+	check(base.InYearTransferIn == transferYear, "inYearTranerin %d, rows %d", base.InYearTransferIn, transferYear)
 	check(base.InYearReceiveAmount == receiveYear, "inYearReceiveAmount %d, rows %d", base.InYearReceiveAmount, receiveYear)
 	check(base.LastYearBalance == lastYearBalance, "lastYearBalance %d, rows %d", base.LastYearBalance, lastYearBalance)
 	if len(r.Bills) > 0 {

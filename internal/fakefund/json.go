@@ -229,7 +229,7 @@ func (w *writer) base(b *Base) {
 	w.amount("inYearAddPayAmount", b.InYearAddPayAmount)
 	w.str("gender", b.Gender)
 	w.amount("inYearInterest", b.InYearInterest)
-	w.amount("inYearTranerin", b.InYearTranerin)
+	w.amount("inYearTranerin", b.InYearTransferIn)
 	w.amount("inYearReceiveAmount", b.InYearReceiveAmount)
 	w.str("openAccountDate", b.OpenAccountDate)
 	w.str("idCard", b.IDCard)

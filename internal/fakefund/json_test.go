@@ -39,7 +39,7 @@ func TestPlainJSONMatchesReport(t *testing.T) {
 		b := r.Base
 		assert.Equal(t, PlainBase{
 			b.Birthday, b.EmployeeName, b.HouseFundStatus, yuan(b.PersonalMonthPayAmount),
-			yuan(b.InYearAddPayAmount), b.Gender, yuan(b.InYearInterest), yuan(b.InYearTranerin),
+			yuan(b.InYearAddPayAmount), b.Gender, yuan(b.InYearInterest), yuan(b.InYearTransferIn),
 			yuan(b.InYearReceiveAmount), b.OpenAccountDate, b.IDCard, b.PayUntilDate, b.CompanyName,
 			b.CardType, yuan(b.LastYearBalance), yuan(b.LastYearInterest), yuan(b.InYearPayAmount),
 			yuan(b.MonthPayAmount), b.BindMobile, yuan(b.CompanyMonthPayAmount), yuan(b.MonthPayBaseAmount),

@@ -3,11 +3,14 @@ package fakefund
 // city is where the account is kept.
 type city struct {
 	name     string // 杭州市
-	province string // 浙江省
+	province string // 浙江省; empty for a municipality
 	region   string // the administrative division code that ID cards issued there start with
 	district string // a district of the city
 }
 
+// cities are the cities an account can be kept in. A Profile without a City draws one
+// of the first drawnCities, in this order, so that a seed gives the report it always
+// gave.
 var cities = []city{
 	{"杭州市", "浙江省", "330106", "西湖区"},
 	{"长沙市", "湖南省", "430102", "芙蓉区"},
@@ -19,6 +22,44 @@ var cities = []city{
 	{"深圳市", "广东省", "440305", "南山区"},
 	{"合肥市", "安徽省", "340104", "蜀山区"},
 	{"西安市", "陕西省", "610113", "雁塔区"},
+	{"北京市", "", "110105", "朝阳区"},
+	{"天津市", "", "120101", "和平区"},
+	{"上海市", "", "310104", "徐汇区"},
+	{"重庆市", "", "500103", "渝中区"},
+	{"广州市", "广东省", "440106", "天河区"},
+	{"宁波市", "浙江省", "330203", "海曙区"},
+	{"苏州市", "江苏省", "320508", "姑苏区"},
+	{"马鞍山市", "安徽省", "340503", "花山区"},
+	{"福州市", "福建省", "350102", "鼓楼区"},
+	{"厦门市", "福建省", "350203", "思明区"},
+	{"青岛市", "山东省", "370202", "市南区"},
+	{"沈阳市", "辽宁省", "210102", "和平区"},
+	{"大连市", "辽宁省", "210202", "中山区"},
+	{"昆明市", "云南省", "530102", "五华区"},
+	{"乌鲁木齐市", "新疆维吾尔自治区", "650102", "天山区"},
+	{"哈尔滨市", "黑龙江省", "230102", "道里区"},
+	{"海口市", "海南省", "460106", "龙华区"},
+}
+
+// drawnCities is how many of cities a Profile without a City is drawn from.
+const drawnCities = 10
+
+// cityNamed returns the city called name, with or without its 市, and whether there
+// is one.
+func cityNamed(name string) (city, bool) {
+	for _, c := range cities {
+		if c.name == name || c.name == name+"市" {
+			return c, true
+		}
+	}
+	return city{}, false
+}
+
+// KnownCity reports whether Profile.City can be name: whether the generator has the
+// employers, addresses and ID card prefix of a city of that name.
+func KnownCity(name string) bool {
+	_, ok := cityNamed(name)
+	return ok
 }
 
 var (
@@ -113,7 +154,10 @@ func birthdayOf(id string) (birthday, gender string) {
 
 // people draws the city, the holder and the holder's base info that is not money.
 func (g *generator) people(r *Report) {
-	g.city = cities[g.rng.Intn(len(cities))]
+	g.city = cities[g.rng.Intn(drawnCities)]
+	if c, ok := cityNamed(g.p.City); ok {
+		g.city = c
+	}
 	start := g.p.End.Add(1 - g.p.Months)
 	// Old enough to have worked since the statement starts, and at least 22 at its end.
 	birthYear := g.p.End.Year - g.between(22, 55)

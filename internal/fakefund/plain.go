@@ -20,7 +20,7 @@ type (
 		InYearAddPayAmount     float64 `json:"inYearAddPayAmount"`
 		Gender                 string  `json:"gender"`
 		InYearInterest         float64 `json:"inYearInterest"`
-		InYearTranerin         float64 `json:"inYearTranerin"`
+		InYearTransferIn       float64 `json:"inYearTranerin"`
 		InYearReceiveAmount    float64 `json:"inYearReceiveAmount"`
 		OpenAccountDate        string  `json:"openAccountDate"`
 		IDCard                 string  `json:"idCard"`

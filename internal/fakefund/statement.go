@@ -227,7 +227,7 @@ func (g *generator) account(r *Report, b Bill, year int) {
 		}
 	case TransferIn:
 		if thisYear {
-			base.InYearTranerin += b.InAmount
+			base.InYearTransferIn += b.InAmount
 		}
 	case Withdrawal:
 		t.Withdrawals++

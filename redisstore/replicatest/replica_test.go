@@ -241,8 +241,10 @@ func TestReplicaKilledInTheMiddleOfAQuery(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, body)
 	token := csrfRE.FindStringSubmatch(body)
 	require.NotNil(t, token)
+	consent := regexp.MustCompile(`name="consent" value="([^"]+)"`).FindStringSubmatch(body)
+	require.NotNil(t, consent, "the example asks for consent")
 	status, body = post("login", url.Values{"csrf": {token[1]}, "city": {"110100"}, "type": {"1"},
-		"f_account": {"demo-sms-challenge"}, "f_password": {"pw"}})
+		"f_account": {"demo-sms-challenge"}, "f_password": {"pw"}, "consent": {consent[1]}})
 	require.Equal(t, http.StatusOK, status, body)
 	waitStep("sms")
 
