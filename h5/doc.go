@@ -1,5 +1,6 @@
 // Package h5 serves the pages a lender's end user sees to share their housing fund
-// account: an embeddable H5 (mobile web) login flow, driven by tcredit.Client.Query.
+// account: an embeddable H5 (mobile web) login flow, driven by
+// tcredit.Client.CreateTask and tcredit.Client.Wait.
 //
 // A Handler is mounted under a path of its own:
 //
