@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 )
 
 // Cities lists the cities whose fund websites the query supports, with their
@@ -25,7 +24,7 @@ func (c *Client) Cities(ctx context.Context) ([]City, error) {
 // For an area code that the city list (Cities) does not have, the error matches
 // ErrUnknownCity.
 func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod, error) {
-	if strings.TrimSpace(areaCode) == "" {
+	if trimValue(areaCode) == "" {
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
 	methods, err := cached(ctx, c.cache, "params:"+areaCode, func(ctx context.Context) ([]LoginMethod, error) {

@@ -165,15 +165,37 @@ const maxConnsPerHost = 64
 // do sends req through a copy of the client's HTTP client that hands every redirect
 // back as the response instead of following it. Following one would send the signed
 // form, with the person's login, to wherever a gateway points, and repeat a billed call.
-// The copy is made per request, so that a change to the HTTP client's fields still
-// takes effect.
-func (c *Client) do(req *http.Request) (*http.Response, error) {
+// The copy's transport takes the Location off a redirect, keeping only its host in
+// trace, before net/http reads it: a Location may echo the request, and one that does
+// not parse would be quoted whole in an error. The copy is made per request, so that a
+// change to the HTTP client's fields still takes effect.
+func (c *Client) do(req *http.Request, trace *sendTrace) (*http.Response, error) {
 	hc := *c.hc
 	hc.CheckRedirect = refuseRedirect
+	hc.Transport = unlocated{base: hc.Transport, trace: trace}
 	return hc.Do(req)
 }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// unlocated is a transport that takes the Location off every redirect it receives.
+type unlocated struct {
+	base  http.RoundTripper // nil for http.DefaultTransport
+	trace *sendTrace
+}
+
+func (u unlocated) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := u.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if resp != nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		u.trace.redirectHost = redirectHost(resp)
+		resp.Header.Del("Location")
+	}
+	return resp, err
+}
 
 // CloseIdleConnections closes the connections of the client's transport that are idle
 // now, as http.Client.CloseIdleConnections does; for example before a program's end.
@@ -319,20 +341,21 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	if err != nil {
 		return nil, fmt.Errorf("tcredit: %s: %w", ep.name, err)
 	}
+	req.GetBody = trace.getBody(form)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
 	start := time.Now()
-	resp, err := c.do(req)
+	resp, err := c.do(req, &trace)
 	if err != nil {
-		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: err}
+		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: scrub.error(err)}
 	}
 	body, readErr := readBody(resp)
 	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
 	var re *ResponseError
 	if errors.As(err, &re) {
-		re.RedirectHost = redirectHost(resp)
+		re.RedirectHost = trace.redirectHost
 	}
 	attrs := []slog.Attr{
 		slog.String("endpoint", ep.name), slog.Int("attempt", attempt),
@@ -374,7 +397,7 @@ type frame struct {
 	Status  *Status  `json:"status" wire:"unique"`
 	Message string   `json:"message"`
 	SeqNum  string   `json:"seqNum"`
-	Data    wire.Raw `json:"data"`
+	Data    wire.Raw `json:"data" wire:"unique"`
 }
 
 // The ways a 200 response can fail to be an answer.
@@ -382,6 +405,8 @@ var (
 	errNoStatus     = errors.New("no status in the response")
 	errNoTaskCode   = errors.New("status 0 but no task code in data")
 	errNoCodeStatus = errors.New("status 0 but no status in data: whether the code was taken is unknown")
+	errNoSuccess    = errors.New("status 0 but no success in data: whether a task was created is unknown")
+	errNoTID        = errors.New("success but no tid in data: a task was created, and its tid is unknown")
 )
 
 // decodeResponse turns a response into its envelope or the error it stands for. Every
@@ -419,15 +444,19 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	return env, nil
 }
 
-// redirectHost is the host a redirect's Location names, "" for a response that is no
-// redirect or names none. Only the host is kept: the rest may echo the request.
+// redirectHost is the host a redirect's Location names, or "" when it names none that
+// is a plain host name or address. Only the host is kept: the rest may echo the request,
+// and so may a host with anything but letters, digits, dots, hyphens, colons and
+// brackets in it (an IPv6 zone takes any bytes).
 func redirectHost(resp *http.Response) string {
-	if resp.StatusCode < 300 || resp.StatusCode > 399 {
-		return ""
-	}
 	loc, err := resp.Location()
 	if err != nil {
 		return ""
+	}
+	for _, c := range loc.Host {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-:[]", c)) {
+			return ""
+		}
 	}
 	return loc.Host
 }
@@ -469,6 +498,8 @@ func snippet(body []byte) string {
 // request that certainly never left from one that may have.
 type sendTrace struct {
 	getConn, gotConn, wroteHeaders atomic.Bool
+	wroteRequest                   atomic.Bool // the whole request was written once
+	redirectHost                   string      // the host of a redirect's Location
 }
 
 func (t *sendTrace) hooks() *httptrace.ClientTrace {
@@ -476,6 +507,28 @@ func (t *sendTrace) hooks() *httptrace.ClientTrace {
 		GetConn:      func(string) { t.getConn.Store(true) },
 		GotConn:      func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
 		WroteHeaders: func() { t.wroteHeaders.Store(true) },
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				t.wroteRequest.Store(true)
+			}
+		},
+	}
+}
+
+// errWrittenOnce refuses to write a request body a second time.
+var errWrittenOnce = errors.New("the request was written whole once and is not written again")
+
+// getBody returns the request's GetBody: net/http calls it to send a request again on a
+// new connection. That is safe while nothing of the request was written, and is refused
+// once it was written whole: HTTP/2 would otherwise send a request again after a reset
+// stream, over and over, past the client's own retry policy and whatever the request
+// costs.
+func (t *sendTrace) getBody(form []byte) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		if t.wroteRequest.Load() {
+			return nil, errWrittenOnce
+		}
+		return io.NopCloser(bytes.NewReader(form)), nil
 	}
 }
 

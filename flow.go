@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"time"
 )
@@ -253,9 +254,10 @@ func (c *Client) answer(ctx context.Context, res *FundResult, t *tracker) (bool,
 	}
 	err = c.SubmitCode(ctx, res.TID, code)
 	switch {
-	case err != nil && notTaken(err):
+	case err != nil && notTaken(err) && t.undelivered < maxUndelivered:
 		// The code never reached the API: the person is asked again if the task
 		// still waits at the next poll.
+		t.undelivered++
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "tcredit code not delivered, asking again",
 			slog.String("tid", res.TID), slog.String("error", err.Error()))
 		return false, nil
@@ -286,16 +288,25 @@ func (e *refusedCode) Error() string {
 
 func (e *refusedCode) Is(target error) bool { return e.te.Is(target) }
 
+// maxUndelivered is how many times in a row a code that never reached the API is asked
+// for again before the wait gives up with the error.
+const maxUndelivered = 3
+
 // notTaken reports whether a call certainly did not reach the API: no connection carried
-// it, or something in front of the API answered in its place with a 5xx or a page that
-// is not JSON.
+// it, or something in front of the API answered in its place with a page of its own
+// (not JSON) that says it did not pass the request on: a 4xx (a WAF, a rate limit), 502
+// or 503. A 500 or 504, or any JSON, may come after the API acted.
 func notTaken(err error) bool {
 	var te *transportError
 	if errors.As(err, &te) {
 		return !te.sent
 	}
 	var re *ResponseError
-	return errors.As(err, &re) && (re.HTTPStatus >= 500 || (re.HTTPStatus >= 400 && re.notAPI))
+	if !errors.As(err, &re) || !re.notAPI {
+		return false
+	}
+	s := re.HTTPStatus
+	return (s >= 400 && s <= 499) || s == http.StatusBadGateway || s == http.StatusServiceUnavailable
 }
 
 // transient reports whether a failed GetFund may succeed if asked again later.
@@ -310,6 +321,8 @@ type tracker struct {
 	cfg      *queryConfig
 	last     *FundResult
 	interval time.Duration
+	// undelivered counts the codes in a row that never reached the API
+	undelivered int
 	// the challenge answered last; cleared when the status moves on
 	done      bool
 	doneCode  TaskCode
@@ -325,6 +338,7 @@ func (t *tracker) observe(res *FundResult) bool {
 	changed := t.last == nil || t.last.Code != res.Code
 	t.last = res
 	if changed {
+		t.undelivered = 0
 		if t.done && res.Code != t.doneCode {
 			t.done = false
 		}
@@ -344,6 +358,7 @@ func (t *tracker) answered(ch Challenge) bool {
 }
 
 func (t *tracker) markAnswered(ch Challenge) {
+	t.undelivered = 0
 	t.done, t.doneCode, t.doneImage, t.doneMsg = true, ch.Code, ch.Image, ch.Msg
 }
 

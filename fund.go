@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 )
 
 // The getFundB answers that are not what they claim to be.
@@ -21,7 +20,7 @@ var (
 // and for a captcha the image in Image. A failed task comes back as the result together
 // with a *TaskError. Client.Wait drives a task through all of this.
 func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
-	if strings.TrimSpace(tid) == "" {
+	if trimValue(tid) == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
 	res, _, err := call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})

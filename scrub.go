@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,16 +37,36 @@ func publicParam(name string) bool {
 const scrubbed = "[redacted]"
 
 // minScrubLen is the shortest value scrubbed, in runes: shorter ones reveal next to
-// nothing and would blot out ordinary words of a message.
-const minScrubLen = 3
+// nothing and would blot out ordinary words of a message. A value with a rune outside
+// ASCII (a two-character name, 张三) counts from minScrubLenWide.
+const (
+	minScrubLen     = 3
+	minScrubLenWide = 2
+)
 
-// scrubber removes from a server's text every secret value a request sent, in each
-// spelling a server might echo it in: as it was sent, form-encoded (+ or %20 for a
-// space), HTML-escaped and JSON-escaped. Letters are matched without regard to ASCII
-// case, so that %e5 and %E5, \u5F20 and \u5f20 are both found. A nil *scrubber scrubs
-// nothing.
+// withheld stands for a whole text of the server's that repeats a secret in a spelling
+// that could not be cut out of it.
+const withheld = "[redacted: the server's text repeated a secret of the request]"
+
+// scrubber removes from a server's text every secret value a request sent. It works in
+// three passes:
+//
+//   - each value is replaced in every spelling a server is known to echo it in: as it
+//     was sent, form- and path-encoded (+ or %20 for a space), HTML-escaped and
+//     JSON-escaped (\u003c, \u5f20), letters matched without regard to ASCII case, so
+//     that %e5 and %E5 are both found;
+//   - whatever follows the name of a secret parameter (password=…, "id_card":"…") is
+//     replaced up to the next delimiter, so that an echo the server cut short, or wrote
+//     in a spelling of its own, loses what it kept of the value;
+//   - the text is decoded every way a server might have encoded it (HTML entities, JSON
+//     escapes, percent-encoding, twice), and if a secret still shows in any decoding,
+//     the whole text is withheld.
+//
+// A nil *scrubber scrubs nothing.
 type scrubber struct {
-	forms []string // the spellings to remove, lower-cased (ASCII), longest first
+	forms  []string // the spellings to remove, lower-cased (ASCII), longest first
+	values []string // the values as sent, lower-cased (ASCII)
+	keys   []string // the names of the secret parameters, lower-cased (ASCII)
 }
 
 // newScrubber returns a scrubber of the given secret values.
@@ -60,13 +81,22 @@ func newScrubber(secrets ...string) *scrubber {
 // requestScrubber returns the scrubber of one request: its secret parameter values, the
 // tokenId that signed it and the tokenKey it carried.
 func requestScrubber(tokenID, tokenKey string, pairs []param) *scrubber {
-	s := newScrubber(tokenID, tokenKey)
+	s := newScrubber(tokenID)
+	s.addParam("tokenKey", tokenKey)
 	for _, p := range pairs {
 		if !publicParam(p.key) {
-			s.add(p.value)
+			s.addParam(p.key, p.value)
 		}
 	}
 	return s
+}
+
+// addParam records a secret parameter: its name and its value.
+func (s *scrubber) addParam(key, value string) {
+	s.add(value)
+	if key = asciiLower(key); key != "" && !slices.Contains(s.keys, key) {
+		s.keys = append(s.keys, key)
+	}
 }
 
 // include adds the spellings of another scrubber.
@@ -76,6 +106,16 @@ func (s *scrubber) include(o *scrubber) {
 	}
 	for _, f := range o.forms {
 		s.insert(f)
+	}
+	for _, v := range o.values {
+		if !slices.Contains(s.values, v) {
+			s.values = append(s.values, v)
+		}
+	}
+	for _, k := range o.keys {
+		if !slices.Contains(s.keys, k) {
+			s.keys = append(s.keys, k)
+		}
 	}
 }
 
@@ -93,7 +133,8 @@ func (q *queryScrubber) join(call *scrubber) *scrubber {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.s.include(call)
-	all := &scrubber{forms: append([]string(nil), q.s.forms...)}
+	all := &scrubber{}
+	all.include(&q.s)
 	return all
 }
 
@@ -120,7 +161,7 @@ func scrubberFor(ctx context.Context, call *scrubber) *scrubber {
 // add records v and its spellings.
 func (s *scrubber) add(v string) {
 	v = trimValue(v)
-	if utf8.RuneCountInString(v) < minScrubLen {
+	if n := utf8.RuneCountInString(v); n < minScrubLenWide || (n < minScrubLen && isASCII(v)) {
 		return
 	}
 	quoted, _ := json.Marshal(v) // escapes <, > and & as \u003c...
@@ -128,6 +169,7 @@ func (s *scrubber) add(v string) {
 		v,
 		url.QueryEscape(v),
 		strings.ReplaceAll(url.QueryEscape(v), "+", "%20"),
+		url.PathEscape(v),
 		html.EscapeString(v),
 		strings.Trim(string(quoted), `"`),
 		strings.Trim(strconv.QuoteToASCII(v), `"`), // \u5f20 for 张
@@ -135,6 +177,19 @@ func (s *scrubber) add(v string) {
 	for _, f := range forms {
 		s.insert(asciiLower(f))
 	}
+	if lv := asciiLower(v); !slices.Contains(s.values, lv) {
+		s.values = append(s.values, lv)
+	}
+}
+
+// isASCII reports whether s has no byte outside ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // insert adds a form unless it is known, keeping the longest first so that a value is
@@ -162,7 +217,7 @@ func (s *scrubber) longest() int {
 	return len(s.forms[0])
 }
 
-// text returns t with every spelling of every secret replaced.
+// text returns t scrubbed of every secret, in the three passes the type describes.
 func (s *scrubber) text(t string) string {
 	if s == nil || t == "" {
 		return t
@@ -170,7 +225,164 @@ func (s *scrubber) text(t string) string {
 	for _, f := range s.forms {
 		t = replaceFold(t, f, scrubbed)
 	}
+	for _, k := range s.keys {
+		t = redactAfterKey(t, k)
+	}
+	if s.showsThrough(t) {
+		return withheld
+	}
 	return t
+}
+
+// showsThrough reports whether a secret value shows in t once t is decoded, in one or
+// two steps, from HTML entities, JSON escapes or percent-encoding.
+func (s *scrubber) showsThrough(t string) bool {
+	if len(s.values) == 0 {
+		return false
+	}
+	decoders := []func(string) string{html.UnescapeString, unescapeJSON, unescapePercent}
+	seen := []string{t}
+	for round := 0; round < 2; round++ {
+		for _, c := range seen {
+			for _, decode := range decoders {
+				if d := decode(c); d != c && !slices.Contains(seen, d) {
+					seen = append(seen, d)
+				}
+			}
+		}
+	}
+	for _, c := range seen[1:] {
+		lower := asciiLower(c)
+		for _, v := range s.values {
+			if strings.Contains(lower, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// redactAfterKey replaces the value that follows each mention of the parameter key in
+// t (key=value, "key":"value", key: value), up to the next delimiter.
+func redactAfterKey(t, key string) string {
+	lower := asciiLower(t)
+	var b strings.Builder
+	last := 0
+	for from := 0; ; {
+		i := strings.Index(lower[from:], key)
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + len(key)
+		if i > 0 && isWordByte(lower[i-1]) {
+			continue
+		}
+		start := valueStart(lower, i+len(key))
+		if start < 0 {
+			continue
+		}
+		end := start
+		for end < len(t) && !strings.ContainsRune("&\"'<>,;)}] \t\r\n", rune(t[end])) {
+			end++
+		}
+		if end == start || t[start:end] == scrubbed {
+			continue
+		}
+		b.WriteString(t[last:start])
+		b.WriteString(scrubbed)
+		last, from = end, end
+	}
+	if last == 0 {
+		return t
+	}
+	b.WriteString(t[last:])
+	return b.String()
+}
+
+// valueStart returns where the value after a key that ends at i begins: past a closing
+// quote, an = or :, spaces and an opening quote. It returns -1 when no = or : follows.
+func valueStart(t string, i int) int {
+	if i < len(t) && t[i] == '"' {
+		i++
+	}
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	if i >= len(t) || (t[i] != '=' && t[i] != ':') {
+		return -1
+	}
+	i++
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	if i < len(t) && t[i] == '"' {
+		i++
+	}
+	return i
+}
+
+// isWordByte reports whether c may be part of a parameter's name.
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// unescapeJSON decodes the escapes of JSON string text (\u0070, \", \n, ...) found in t,
+// leaving everything else as it is.
+func unescapeJSON(t string) string {
+	if !strings.Contains(t, `\`) {
+		return t
+	}
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		if t[i] != '\\' || i+1 >= len(t) {
+			b.WriteByte(t[i])
+			continue
+		}
+		switch c := t[i+1]; c {
+		case 'u':
+			if i+6 <= len(t) {
+				if r, err := strconv.ParseUint(t[i+2:i+6], 16, 16); err == nil {
+					b.WriteRune(rune(r))
+					i += 5
+					continue
+				}
+			}
+			b.WriteByte(t[i])
+		case 'n', 't', 'r', 'b', 'f':
+			b.WriteByte(' ')
+			i++
+		default: // \" \\ \/ and anything else: the character itself
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// unescapePercent decodes every valid %XX in t and each + as a space, leaving anything
+// else as it is.
+func unescapePercent(t string) string {
+	if !strings.ContainsAny(t, "%+") {
+		return t
+	}
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '+':
+			b.WriteByte(' ')
+		case t[i] == '%' && i+2 < len(t):
+			if v, err := strconv.ParseUint(t[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+			b.WriteByte(t[i])
+		default:
+			b.WriteByte(t[i])
+		}
+	}
+	return b.String()
 }
 
 // message is text with, as a second line of defence, every long run of digits masked.
@@ -184,6 +396,31 @@ func (s *scrubber) snippet(body []byte) string {
 		body = body[:limit]
 	}
 	return snippet([]byte(s.text(string(body))))
+}
+
+// error returns err, or, when its text holds what must not be shown (net/http quotes
+// a malformed header line or Location whole), an error of the scrubbed text that still
+// matches what err matches with errors.Is and tells a timeout.
+func (s *scrubber) error(err error) error {
+	text := err.Error()
+	if scrubbedText := s.message(text); scrubbedText != text {
+		return &scrubbedError{text: scrubbedText, cause: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose text was scrubbed. It does not unwrap, so that the
+// text of its cause cannot be reached through it.
+type scrubbedError struct {
+	text  string
+	cause error
+}
+
+func (e *scrubbedError) Error() string        { return e.text }
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.cause, target) }
+func (e *scrubbedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.cause, &t) && t.Timeout()
 }
 
 // wireErr scrubs the value that a decoding error quotes.

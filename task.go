@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -95,7 +96,7 @@ func (r CreateTaskRequest) scrubber() *scrubber {
 	s := newScrubber()
 	for k, v := range r.params() {
 		if !publicParam(k) {
-			s.add(v)
+			s.addParam(k, v)
 		}
 	}
 	return s
@@ -158,14 +159,14 @@ func reserved(name string) bool {
 
 // check rejects a request that the server could only refuse, before anything is sent.
 func (r CreateTaskRequest) check() error {
-	if strings.TrimSpace(r.AreaCode) == "" {
+	if trimValue(r.AreaCode) == "" {
 		return &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
 	if r.LoginType < 1 {
 		return &FieldError{Field: "login_type", Err: fmt.Errorf("is %d, must be at least 1", r.LoginType)}
 	}
 	for k := range r.Extra {
-		if reserved(k) || strings.TrimSpace(k) == "" {
+		if reserved(k) || trimValue(k) == "" {
 			return &FieldError{Field: "Extra[" + strconv.Quote(k) + "]", Err: errors.New("names a parameter that has its own field or is reserved")}
 		}
 	}
@@ -174,10 +175,10 @@ func (r CreateTaskRequest) check() error {
 
 // createData is the data of a createFundSearchTaskB response.
 type createData struct {
-	Success bool     `json:"success"`              // 下发任务是否成功
-	TID     string   `json:"tid"`                  // 任务id
-	Status  TaskCode `json:"status" wire:"unique"` // -1:接口调用异常 -2:参数错误
-	Message string   `json:"message"`              // 异常 / 错误提示
+	Success *bool    `json:"success" wire:"unique"` // 下发任务是否成功
+	TID     string   `json:"tid" wire:"unique"`     // 任务id
+	Status  TaskCode `json:"status" wire:"unique"`  // -1:接口调用异常 -2:参数错误
+	Message string   `json:"message"`               // 异常 / 错误提示
 }
 
 // CreateTask starts a query task with a person's login and returns its tid, by which
@@ -185,8 +186,9 @@ type createData struct {
 // the charge is rolled back if the task fails.
 //
 // CreateTask is never repeated once its request may have reached the server: when no
-// answer comes back the error matches ErrOutcomeUnknown. A refusal inside the response
-// (success false, status -1 or -2) is a *TaskError.
+// answer comes back, or one that does not say whether a task was created (no success,
+// or success without a tid), the error matches ErrOutcomeUnknown. A refusal inside the
+// response (success false, status -1 or -2) is a *TaskError: no task was created.
 func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid string, err error) {
 	if err := req.check(); err != nil {
 		return "", err
@@ -196,19 +198,32 @@ func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid str
 	if err != nil {
 		return "", err
 	}
-	tid = strings.TrimSpace(data.TID)
-	if !data.Success || data.Status != 0 || tid == "" {
-		code := data.Status
-		if code == 0 {
-			code = CodeError
-		}
-		msg := data.Message
-		if msg == "" && data.Success && tid == "" {
-			msg = "no tid in the response"
-		}
-		return "", &TaskError{TID: tid, Code: code, Msg: msg}
+	tid, err = data.outcome()
+	if err != nil {
+		return "", err
 	}
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "tcredit task created", slog.String("tid", tid), slog.String("area_code", req.AreaCode))
+	return tid, nil
+}
+
+// outcome reads what a create's answer says: the new task's tid, a refusal (no task),
+// or nothing certain, for an answer that does not say whether a task was created.
+func (d createData) outcome() (string, error) {
+	tid := trimValue(d.TID)
+	unknown := func(why error) error {
+		return &UnknownOutcomeError{Endpoint: epCreateTask.name, TID: tid,
+			Err: &ResponseError{Endpoint: epCreateTask.name, HTTPStatus: http.StatusOK, Err: why}}
+	}
+	switch {
+	case d.Status != 0: // an inner status is a refusal, whatever success says
+		return "", &TaskError{TID: tid, Code: d.Status, Msg: d.Message}
+	case d.Success == nil:
+		return "", unknown(errNoSuccess)
+	case !*d.Success:
+		return "", &TaskError{TID: tid, Code: CodeError, Msg: d.Message}
+	case tid == "":
+		return "", unknown(errNoTID)
+	}
 	return tid, nil
 }
 

@@ -103,8 +103,6 @@ func TestCreateTaskAnswers(t *testing.T) {
 			&TaskError{Code: CodeInvalidParams, Msg: "参数错误"}, ErrInvalidParams},
 		{"status -2 despite success", `{"success":true,"status":-2,"tid":"t1"}`, "",
 			&TaskError{TID: "t1", Code: CodeInvalidParams}, ErrInvalidParams},
-		{"success without a tid", `{"success":true}`, "",
-			&TaskError{Code: CodeError, Msg: "no tid in the response"}, ErrSystem},
 	}
 	for _, tt := range tests {
 		tt := tt
@@ -359,3 +357,40 @@ func TestCreateTaskRequestJSONHidesSecrets(t *testing.T) {
 		assert.Equal(t, `{"LoginType":"0"}`, encode(CreateTaskRequest{}))
 	})
 }
+
+// An answer that does not say whether a task was created, or says it was and gives no
+// tid, may stand for a billed task: it is no refusal, which would invite a second
+// create, but an unknown outcome.
+func TestCreateTaskUnclearAnswerIsOutcomeUnknown(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		why        error
+	}{
+		{"no data", envelopeNoData, errNoSuccess},
+		{"data null", `{"status":0,"seqNum":"1","data":null}`, errNoSuccess},
+		{"data {}", `{"status":0,"seqNum":"1","data":{}}`, errNoSuccess},
+		{"blank success", `{"status":0,"seqNum":"1","data":{"success":" ","tid":""}}`, errNoSuccess},
+		{"success true, blank tid", `{"status":0,"seqNum":"1","data":{"success":true,"tid":" "}}`, errNoTID},
+		{"success true, no tid", `{"status":0,"seqNum":"1","data":{"success":true}}`, errNoTID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, []byte(tt.body))
+			tid, err := c.CreateTask(context.Background(), fullLogin)
+			assert.Empty(t, tid)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			require.ErrorIs(t, err, tt.why)
+			var te *TaskError
+			assert.False(t, errors.As(err, &te), "no refusal: a task may exist")
+			assert.Equal(t, 1, r.calls())
+		})
+	}
+	t.Run("success twice", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		recordBody(mt, "createFundSearchTaskB", http.StatusOK, []byte(`{"status":0,"seqNum":"1","data":{"success":false,"success":true,"tid":"T"}}`))
+		_, err := c.CreateTask(context.Background(), fullLogin)
+		require.ErrorIs(t, err, ErrOutcomeUnknown)
+	})
+}
+
+const envelopeNoData = `{"status":0,"seqNum":"1"}`

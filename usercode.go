@@ -3,7 +3,6 @@ package tcredit
 import (
 	"context"
 	"errors"
-	"strings"
 )
 
 // userCodeData is the data of a fundUserCode response.
@@ -22,10 +21,10 @@ type userCodeData struct {
 // status 0 without data.status (no data, null, {} or a blank): it does not say whether
 // the code was taken.
 func (c *Client) SubmitCode(ctx context.Context, tid, code string) error {
-	if strings.TrimSpace(tid) == "" {
+	if trimValue(tid) == "" {
 		return &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
-	if strings.TrimSpace(code) == "" {
+	if trimValue(code) == "" {
 		return &FieldError{Field: "code", Err: errors.New("is empty")}
 	}
 	data, _, err := call[userCodeData](ctx, c, epUserCode, map[string]string{"tid": tid, "code": code})

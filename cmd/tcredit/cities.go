@@ -107,7 +107,7 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(printableJSON(b), '\n'))
 	return err
 }
 

@@ -38,3 +38,22 @@ func printable(s string) string {
 	}
 	return b.String()
 }
+
+// printableJSON returns JSON text b with every character a terminal would act on
+// escaped as \uXXXX: encoding/json already escapes C0 controls, but not DEL, C1
+// controls or format characters such as the bidirectional overrides. Such characters
+// stand only inside strings, where the escape means the same character; the C0
+// characters left raw (the line breaks of indentation) stand outside them.
+func printableJSON(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x7f && r != utf8.RuneError && (unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}

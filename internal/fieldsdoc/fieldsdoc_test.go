@@ -71,7 +71,7 @@ func TestGenerateCoversTheDocument(t *testing.T) {
 		"| `required` | `LoginParam.Required` | `bool` |",
 		"| `key` | `Choice.Key` | `string` | 登录参数下拉框显示 |",
 		"| `password` | `CreateTaskRequest.Password` | `string` | 密码 |",
-		"| `success` | `createData.Success` | `bool` | 下发任务是否成功 |",
+		"| `success` | `createData.Success` | `*bool` | 下发任务是否成功 |",
 		"| `tid` | `Client.GetFund(tid)` | `string` | 任务Id |",
 		"| `code` | `FundResult.Code` | `tcredit.TaskCode` | 任务状态码 |",
 		"| `houseFundBalance` | `BaseInfo.HouseFundBalance` | `tcredit.Amount` | 公积金余额 |",
