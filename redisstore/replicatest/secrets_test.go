@@ -73,6 +73,20 @@ func TestRedisHoldsNoSecrets(t *testing.T) {
 	held += values()
 	waitStep("done")
 	held += values()
+
+	// A login by account and password, on a new phone.
+	jar, err = cookiejar.New(nil)
+	require.NoError(t, err)
+	phone.Jar = jar
+	form = page(phone.Get(srv.URL + "/login?city=110100&type=1"))
+	token = tokenRE.FindStringSubmatch(form)
+	require.NotNil(t, token, form)
+	require.Contains(t, form, `name="f_password"`)
+	page(phone.PostForm(srv.URL+"/login", url.Values{"csrf": {token[1]}, "city": {"110100"}, "type": {"1"},
+		"f_account": {"demo-success"}, "f_password": {password}}))
+	held += values()
+	waitStep("done")
+	held += values()
 	require.Contains(t, held, "h5:session:", "the session is on Redis")
 	for _, s := range secrets {
 		assert.NotContains(t, held, s)
