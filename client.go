@@ -44,6 +44,7 @@ type Client struct {
 	budget    *budget
 	cache     *metaCache
 	waiters   waiters
+	relay     WakeRelay // carries Notify's wake-ups to other processes, if set
 }
 
 // Option configures a Client in NewClient. An option that is given a bad value makes

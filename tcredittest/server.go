@@ -62,15 +62,16 @@ type Handler struct {
 	appID   string
 	tokenID string
 
-	step      time.Duration
-	seed      int64
-	seeded    bool   // WithSeed was given
-	tidSeed   uint64 // the seed of task ids: the seed given, or a random one
-	baseURL   string // pinned public base URL, or "" to read it from each request
-	callback  string
-	report    Report
-	variance  bool
-	challenge time.Duration
+	step       time.Duration
+	seed       int64
+	seeded     bool   // WithSeed was given
+	tidSeed    uint64 // the seed of task ids: the seed given, or a random one
+	baseURL    string // pinned public base URL, or "" to read it from each request
+	callback   string
+	requestLog func(Request) // called with each call answered, if set
+	report     Report
+	variance   bool
+	challenge  time.Duration
 
 	done chan struct{}  // closed by Close
 	wg   sync.WaitGroup // the notifier and the callback sender
@@ -152,6 +153,12 @@ func WithClock(now func() time.Time) Option {
 // request URI as the client sent it.
 func WithBaseURL(baseURL string) Option {
 	return func(h *Handler) { h.baseURL = strings.TrimRight(baseURL, "/") }
+}
+
+// WithRequestLog makes the sandbox call log with each call it answers, as Requests
+// returns them, once the answer is decided.
+func WithRequestLog(log func(Request)) Option {
+	return func(h *Handler) { h.requestLog = log }
 }
 
 // WithCallbackURL makes the sandbox post a callback (form fields tid, status and msg)
@@ -294,6 +301,8 @@ type call struct {
 	form     map[string]string // first value of each parameter, appId and tokenKey included
 	reqTime  time.Time
 	fault    *Fault // the fault injected into this call, if any
+	tid      string // the task the call created, if any
+	signed   string // at a bad tokenKey: what the sandbox hashed, the tokenId masked
 }
 
 // ServeHTTP answers a call to the fund API. A method other than POST gets 405 Method
@@ -367,6 +376,7 @@ func (h *Handler) authenticate(r *http.Request, c *call) int {
 		return statusNoUser
 	}
 	if tokenKey(h.endpointURL(r, c.endpoint), tokenID, c.form) != strings.ToLower(c.form["tokenKey"]) {
+		c.signed = canonical(h.endpointURL(r, c.endpoint), maskToken(tokenID), c.form)
 		return statusTokenKey
 	}
 	return statusOK
@@ -390,6 +400,12 @@ func (h *Handler) endpointURL(r *http.Request, endpoint string) string {
 // tokenKey computes the signature of a call: MD5 of the endpoint URL, the tokenId and
 // the non-blank parameters as key=value joined with ",", sorted by key.
 func tokenKey(endpointURL, tokenID string, form map[string]string) string {
+	sum := md5.Sum([]byte(canonical(endpointURL, tokenID, form)))
+	return hex.EncodeToString(sum[:])
+}
+
+// canonical returns the string a call's tokenKey is the MD5 of.
+func canonical(endpointURL, tokenID string, form map[string]string) string {
 	keys := make([]string, 0, len(form))
 	for k, v := range form {
 		if k != "appId" && k != "tokenKey" && !blank(v) {
@@ -408,8 +424,15 @@ func tokenKey(endpointURL, tokenID string, form map[string]string) string {
 		b.WriteByte('=')
 		b.WriteString(form[k])
 	}
-	sum := md5.Sum([]byte(b.String()))
-	return hex.EncodeToString(sum[:])
+	return b.String()
+}
+
+// maskToken keeps the first two characters of a tokenId.
+func maskToken(tokenID string) string {
+	if len(tokenID) <= 2 {
+		return "****"
+	}
+	return tokenID[:2] + "****"
 }
 
 // blank reports whether a parameter value is empty or only white space.

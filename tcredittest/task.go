@@ -269,6 +269,7 @@ func (h *Handler) createTask(c *call) []byte {
 		script = []int{codeLoggingIn, codeNotBuilt}
 	}
 	h.tasks[t.TID] = t
+	c.tid = t.TID
 	h.order = append(h.order, t)
 	h.billed[t.AppID]++
 	h.setScript(t, c.reqTime, script...)
