@@ -97,6 +97,7 @@ type cli struct {
 	client  *tcredit.Client
 	srv     *tcredittest.Server
 	sources sources // where the credentials and the base URL came from
+	https   bool    // the API is called over https
 }
 
 // run runs the command line args and returns the exit code.
@@ -287,10 +288,20 @@ func (c *cli) connect() error {
 	}
 	client, err := tcredit.NewClient(appID, tokenID, opts...)
 	if err != nil {
-		return &usageError{msg: strings.TrimPrefix(err.Error(), "tcredit: NewClient: ") + " (check " + c.sources.baseURL + ")"}
+		return usagef("%s (check %s)", optionText(err), c.sources.baseURL)
 	}
 	c.client = client
+	c.https = strings.HasPrefix(strings.ToLower(baseURL), "https://")
 	return nil
+}
+
+// optionText says what NewClient found wrong with its options: the option's own error,
+// which NewClient wraps.
+func optionText(err error) string {
+	if cause := errors.Unwrap(err); cause != nil {
+		return cause.Error()
+	}
+	return err.Error()
 }
 
 // disconnect shuts the sandbox down, if there is one.
