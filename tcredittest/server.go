@@ -177,7 +177,7 @@ func WithVariance(on bool) Option {
 
 // WithChallengeTimeout sets how long an SMS or captcha challenge waits for its code
 // before the task fails with 50008 (default one minute, and never less than 200 steps).
-// The InputTimeout scenario does not use it: its challenge expires after 3 steps.
+// ScenarioInputTimeout does not use it: its challenge expires after 3 steps.
 func WithChallengeTimeout(d time.Duration) Option {
 	return func(h *Handler) {
 		if d > 0 {
