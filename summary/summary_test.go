@@ -74,7 +74,7 @@ func historySummary() Summary {
 	return Summary{
 		AsOf: Month{2017, 8},
 		Account: Account{
-			Status:     Active,
+			Status:     StatusActive,
 			StatusText: "NORMAL",
 			Balance:    7050 * yuan,
 			Opened:     Month{2016, 12},
@@ -178,7 +178,7 @@ func TestOfGaps(t *testing.T) {
 	res := &tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: &tcredit.BaseInfo{HouseFundStatus: "正常"}, BillInfos: bills}
 	want := Summary{
 		AsOf:    Month{2017, 8},
-		Account: Account{Status: Active, StatusText: "正常"},
+		Account: Account{Status: StatusActive, StatusText: "正常"},
 		Contributions: Contributions{
 			Latest:          Month{2017, 5},
 			Consecutive:     2, // 2017-04 and 2017-05
@@ -460,7 +460,7 @@ func TestOfSealedAccount(t *testing.T) {
 	s := Of(&tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: base, BillInfos: bills}, asOf)
 	want := Summary{
 		AsOf:    Month{2017, 8},
-		Account: Account{Status: Sealed, StatusText: "封存", Balance: 6000 * yuan, Opened: Month{2016, 1}, MonthsOpen: 19},
+		Account: Account{Status: StatusSealed, StatusText: "封存", Balance: 6000 * yuan, Opened: Month{2016, 1}, MonthsOpen: 19},
 		Contributions: Contributions{
 			Latest:          Month{2016, 12},
 			Consecutive:     12,
@@ -486,23 +486,23 @@ func TestOfStatus(t *testing.T) {
 		text string
 		want Status
 	}{
-		{"NORMAL", Active}, {"normal", Active}, {" 正常 ", Active}, {"缴存", Active},
-		{"正常缴存", Active}, {"ACTIVE", Active},
-		{"封存", Sealed}, {"SEALED", Sealed}, {"单位封存", Sealed},
-		{"销户", Closed}, {"CLOSED", Closed}, {"注销", Closed},
-		{"冻结", Unknown}, {"", Unknown}, {"停缴", Unknown},
+		{"NORMAL", StatusActive}, {"normal", StatusActive}, {" 正常 ", StatusActive}, {"缴存", StatusActive},
+		{"正常缴存", StatusActive}, {"ACTIVE", StatusActive},
+		{"封存", StatusSealed}, {"SEALED", StatusSealed}, {"单位封存", StatusSealed},
+		{"销户", StatusClosed}, {"CLOSED", StatusClosed}, {"注销", StatusClosed},
+		{"冻结", StatusUnknown}, {"", StatusUnknown}, {"停缴", StatusUnknown},
 	} {
 		base := &tcredit.BaseInfo{HouseFundStatus: tt.text}
 		a := Of(&tcredit.FundResult{BaseInfo: base}, asOf).Account
 		assert.Equal(t, tt.want, a.Status, "%q", tt.text)
 		assert.Equal(t, tt.text, a.StatusText, "the raw text is kept")
 	}
-	assert.Equal(t, "Active", Active.String())
-	assert.Equal(t, "Sealed", Sealed.String())
-	assert.Equal(t, "Closed", Closed.String())
-	assert.Equal(t, "Unknown", Unknown.String())
+	assert.Equal(t, "Active", StatusActive.String())
+	assert.Equal(t, "Sealed", StatusSealed.String())
+	assert.Equal(t, "Closed", StatusClosed.String())
+	assert.Equal(t, "Unknown", StatusUnknown.String())
 	assert.Equal(t, "Unknown", Status(42).String())
-	b, err := json.Marshal(Account{Status: Sealed})
+	b, err := json.Marshal(Account{Status: StatusSealed})
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"Status":"Sealed"`)
 }
@@ -705,7 +705,7 @@ func TestOfDocumentExample(t *testing.T) {
 	want := Summary{
 		AsOf: Month{2017, 8},
 		Account: Account{
-			Status:     Active,
+			Status:     StatusActive,
 			StatusText: "NORMAL",
 			Balance:    6690369, // houseFundBalance is 0: the latest row's balance
 			Opened:     Month{2005, 7},
