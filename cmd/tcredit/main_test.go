@@ -184,8 +184,10 @@ func TestCommandHelp(t *testing.T) {
 		})
 	}
 	for _, c := range commands {
-		assert.True(t, strings.HasPrefix(c.helpPage(), "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
-		assert.Contains(t, globalHelp(), "\n  "+c.synopsis(), "the global help lists %s", c.name)
+		t.Run(c.name, func(t *testing.T) {
+			assert.True(t, strings.HasPrefix(c.helpPage(), "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
+			assert.Contains(t, globalHelp(), "\n  "+c.synopsis(), "the global help lists %s", c.name)
+		})
 	}
 }
 
@@ -314,8 +316,10 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 		{"params", "--json", "110100", "--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL},
 		{"--json", "--app-id", srv.AppID(), "params", "--token-id", srv.TokenID(), "--base-url", srv.URL, "--", "110100"},
 	} {
-		o := runCLI(t, e, nil, args...)
-		assert.Equal(t, exitOK, o.code, o.stderr)
-		assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		t.Run("starting with "+args[0], func(t *testing.T) {
+			o := runCLI(t, e, nil, args...)
+			assert.Equal(t, exitOK, o.code, o.stderr)
+			assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		})
 	}
 }
