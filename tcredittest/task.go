@@ -263,9 +263,9 @@ func (h *Handler) createTask(c *call) []byte {
 	}
 	script := t.Scenario.script()
 	switch ct.status {
-	case 1:
+	case cityMaintenance:
 		script = []int{codeLoggingIn, codeMaintenance}
-	case 2:
+	case cityInDevelopment:
 		script = []int{codeLoggingIn, codeNotBuilt}
 	}
 	h.tasks[t.TID] = t
