@@ -235,12 +235,12 @@ func TestReadmeSummary(t *testing.T) {
 	// BEGIN README.md summary
 	shanghai := time.FixedZone("CST", 8*60*60) // China Standard Time
 	s := summary.Of(res, time.Now().In(shanghai))
-	approved := s.Account.Status == summary.Active && s.Contributions.Consecutive >= 6 &&
+	approved := s.Account.Status == summary.StatusActive && s.Contributions.Consecutive >= 6 &&
 		s.Loans.CurrentOverduePeriods == 0
 	// END README.md summary
 
 	assert.Equal(t, 1, s.Contributions.MonthsSinceLast, "a current report")
-	assert.Equal(t, s.Account.Status == summary.Active && s.Loans.CurrentOverduePeriods == 0, approved)
+	assert.Equal(t, s.Account.Status == summary.StatusActive && s.Loans.CurrentOverduePeriods == 0, approved)
 }
 
 func TestReadmeH5(t *testing.T) {

@@ -184,7 +184,7 @@ func WithVariance(on bool) Option {
 
 // WithChallengeTimeout sets how long an SMS or captcha challenge waits for its code
 // before the task fails with 50008 (default one minute, and never less than 200 steps).
-// The InputTimeout scenario does not use it: its challenge expires after 3 steps.
+// ScenarioInputTimeout does not use it: its challenge expires after 3 steps.
 func WithChallengeTimeout(d time.Duration) Option {
 	return func(h *Handler) {
 		if d > 0 {
@@ -260,13 +260,27 @@ const (
 	epUserCode   = "fundUserCode"
 )
 
-// required lists each endpoint's required parameters, appId and tokenKey aside.
-var required = map[string][]string{
-	epCities:     nil,
-	epCityParams: {"area_code"},
-	epCreateTask: {"area_code", "login_type"},
-	epGetFund:    {"tid"},
-	epUserCode:   {"tid", "code"},
+// endpoint is how the sandbox answers one endpoint: the parameters a call must give,
+// appId and tokenKey aside, and the answer to a call that gives them.
+type endpoint struct {
+	required []string
+	// answer returns the data of the call, or a top-level status other than
+	// statusOK to answer instead, with no data.
+	answer func(h *Handler, c *call) (data []byte, status int)
+}
+
+// endpoints are the endpoints of the sandbox, by their name.
+var endpoints = map[string]endpoint{
+	epCities:     {nil, dataOnly((*Handler).cities)},
+	epCityParams: {[]string{"area_code"}, dataOnly((*Handler).cityParams)},
+	epCreateTask: {[]string{"area_code", "login_type"}, dataOnly((*Handler).createTask)},
+	epGetFund:    {[]string{"tid"}, (*Handler).getFund},
+	epUserCode:   {[]string{"tid", "code"}, dataOnly((*Handler).userCode)},
+}
+
+// dataOnly makes the answer of an endpoint that always answers status 0.
+func dataOnly(data func(h *Handler, c *call) []byte) func(h *Handler, c *call) ([]byte, int) {
+	return func(h *Handler, c *call) ([]byte, int) { return data(h, c), statusOK }
 }
 
 // Top-level statuses (接口返回状态码表).
@@ -329,7 +343,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.fault != nil && !h.applyFault(w, r, c) {
 		return
 	}
-	if _, known := required[endpoint]; !known {
+	ep, known := endpoints[endpoint]
+	if !known {
 		h.answer(w, r, c, statusUndefined, nil)
 		return
 	}
@@ -337,31 +352,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, r, c, st, nil)
 		return
 	}
-	for _, k := range required[endpoint] {
+	for _, k := range ep.required {
 		if blank(c.form[k]) {
 			h.answer(w, r, c, statusParams, nil)
 			return
 		}
 	}
-	var data []byte
-	switch endpoint {
-	case epCities:
-		data = h.cities(c)
-	case epCityParams:
-		data = h.cityParams(c)
-	case epCreateTask:
-		data = h.createTask(c)
-	case epGetFund:
-		var st int
-		data, st = h.getFund(c)
-		if st != statusOK {
-			h.answer(w, r, c, st, nil)
-			return
-		}
-	case epUserCode:
-		data = h.userCode(c)
+	data, st := ep.answer(h, c)
+	if st != statusOK {
+		data = nil
 	}
-	h.answer(w, r, c, statusOK, data)
+	h.answer(w, r, c, st, data)
 }
 
 // authenticate checks appId and tokenKey, returning the top-level status to answer.

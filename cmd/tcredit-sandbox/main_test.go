@@ -76,8 +76,10 @@ func TestHelpListsDemoAccounts(t *testing.T) {
 
 func TestRunRejectsBadArguments(t *testing.T) {
 	for _, args := range [][]string{{"-step", "soon"}, {"extra"}, {"-addr", "256.0.0.1:x"}} {
-		err := run(context.Background(), args, io.Discard, io.Discard)
-		assert.Error(t, err, strings.Join(args, " "))
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			err := run(context.Background(), args, io.Discard, io.Discard)
+			assert.Error(t, err, strings.Join(args, " "))
+		})
 	}
 }
 

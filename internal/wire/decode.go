@@ -157,13 +157,13 @@ func HasKey(data []byte, key string) bool {
 //
 // Every run of seven or more digits in it is masked (mask.Digits) before the cut, so that
 // no ID card, mobile or account number in a bad value reaches an error message whole.
-func Snippet(b []byte, max int) string {
-	if len(b) > max+32 {
-		b = b[:max+32] // mask a little past the cut, to see a digit run across it whole
+func Snippet(b []byte, limit int) string {
+	if len(b) > limit+32 {
+		b = b[:limit+32] // mask a little past the cut, to see a digit run across it whole
 	}
 	b = []byte(mask.Digits(string(b)))
-	if len(b) > max {
-		cut := max
+	if len(b) > limit {
+		cut := limit
 		for cut > 0 && !utf8.RuneStart(b[cut]) {
 			cut--
 		}
