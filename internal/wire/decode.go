@@ -153,7 +153,7 @@ func HasKey(data []byte, key string) bool {
 	}
 }
 
-// Snippet quotes at most max bytes of b as a Go string literal, cut at a rune boundary.
+// Snippet quotes at most limit bytes of b as a Go string literal, cut at a rune boundary.
 //
 // Every run of seven or more digits in it is masked (mask.Digits) before the cut, so that
 // no ID card, mobile or account number in a bad value reaches an error message whole.
