@@ -126,7 +126,7 @@ func (c *codec) cannot(d *decoder, start int) error {
 	if err != nil {
 		return err
 	}
-	return &Error{Msg: "cannot read " + Snippet(raw, 40) + " as " + c.typ.String()}
+	return cannotRead(raw, " as "+c.typ.String())
 }
 
 // value returns the codec's type at p, for the rare paths that need reflection.
@@ -162,7 +162,7 @@ func decodeFen(d *decoder, p unsafe.Pointer) error {
 	fen, ok := plainFen(b)
 	if !ok {
 		if fen, err = ParseFen(b); err != nil {
-			return &Error{Msg: "cannot read " + Snippet(b, 40) + " as an amount: " + err.Error()}
+			return cannotRead(b, " as an amount: "+err.Error())
 		}
 	}
 	*(*int64)(p) = fen

@@ -5,6 +5,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/base64"
 	"reflect"
 	"strconv"
@@ -19,6 +20,29 @@ import (
 type Error struct {
 	Path string // where the value sits; empty for the root
 	Msg  string // what was wrong with it
+
+	value []byte // the start of the value Msg quotes, copied; nil when it quotes none
+	after string // what Msg says after the quotation
+}
+
+// quoteLen is how much of an unreadable value an error quotes, in bytes.
+const quoteLen = 40
+
+// cannotRead returns the error of a value that could not be read, quoting its start;
+// after says what it could not be read as.
+func cannotRead(value []byte, after string) *Error {
+	// Keep enough past the quotation for Requote to see a secret across its cut.
+	kept := bytes.Clone(value[:min(len(value), quoteLen+32+512)])
+	return &Error{Msg: "cannot read " + Snippet(kept, quoteLen) + after, value: kept, after: after}
+}
+
+// Requote rewrites the quotation in e's message from the value as scrub returns it,
+// before the value is cut and its digit runs masked: scrubbing the quotation afterwards
+// would miss a secret that the cut or the mask changed.
+func (e *Error) Requote(scrub func(string) string) {
+	if e.value != nil {
+		e.Msg = "cannot read " + Snippet([]byte(scrub(string(e.value))), quoteLen) + e.after
+	}
 }
 
 func (e *Error) Error() string {
