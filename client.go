@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,7 @@ type Client struct {
 	budget    *budget
 	cache     *metaCache
 	waiters   waiters
+	relay     WakeRelay // carries Notify's wake-ups to other processes, if set
 }
 
 // Option configures a Client in NewClient. An option that is given a bad value makes
@@ -354,6 +356,7 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: scrub.error(err)}
 	}
 	body, readErr := readBody(resp)
+	defer releaseBody(body)
 	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
 	var re *ResponseError
 	if errors.As(err, &re) {
@@ -371,30 +374,65 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 }
 
 // readBody reads at most maxBodySize bytes of the body, then drains a little more and
-// closes it so that the connection goes back to the pool.
+// closes it so that the connection goes back to the pool. The body is read into a buffer
+// sized from Content-Length when the response has one, taken from a pool: the caller
+// hands it back with releaseBody once nothing refers to it.
 func readBody(resp *http.Response) ([]byte, error) {
 	defer func() {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 	}()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
-	if err != nil {
-		return body, &cutBodyError{err: err}
+	body := bodyBuffer(resp.ContentLength)
+	for len(body) <= maxBodySize {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)] // grow as append does
+		}
+		n, err := resp.Body.Read(body[len(body):min(cap(body), maxBodySize+1)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			return body, nil
+		}
+		if err != nil {
+			return body, &cutBodyError{err: err}
+		}
 	}
-	if len(body) > maxBodySize {
-		return body, ErrResponseTooLarge
-	}
-	return body, nil
+	return body, ErrResponseTooLarge
 }
 
-// frame is the first reading of a response: the top-level fields, with data kept as raw
-// JSON. The status is read before data, so that an error status is reported as an
-// *APIError even when data has a shape that T could not hold.
-type frame struct {
-	Status  *Status  `json:"status" wire:"unique"`
-	Message string   `json:"message"`
-	SeqNum  string   `json:"seqNum"`
-	Data    wire.Raw `json:"data" wire:"unique"`
+// bodies holds the buffers of bodies already decoded, for the next ones.
+var bodies sync.Pool // *[]byte
+
+// bodyBuffer returns an empty buffer with room for a body of contentLength bytes (-1:
+// unknown) and the end of the stream after it.
+func bodyBuffer(contentLength int64) []byte {
+	want := 32 << 10
+	if contentLength >= 0 && contentLength <= maxBodySize {
+		want = int(contentLength) + 1
+	}
+	if b, ok := bodies.Get().(*[]byte); ok && cap(*b) >= want {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, want)
+}
+
+// releaseBody puts a body's buffer back in the pool. Nothing decoded from a body refers
+// to it: the decoder copies every string out, and no response type has a wire.Raw field,
+// the one kind of value that would alias it.
+func releaseBody(body []byte) {
+	if cap(body) > 0 {
+		bodies.Put(&body)
+	}
+}
+
+// frame is a whole response, read in one walk. The status decides what the response
+// means, whatever shape data has: data is read in the same walk, before or after the
+// status, and an error in it is kept aside (wire:"deferred") until the status says
+// whether it matters. A second data is an error, as a second status is.
+type frame[T any] struct {
+	Status  *Status `json:"status" wire:"unique"`
+	Message string  `json:"message"`
+	SeqNum  string  `json:"seqNum"`
+	Data    T       `json:"data" wire:"deferred,unique"`
 }
 
 // The ways a 200 response can fail to be an answer.
@@ -419,8 +457,9 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if httpStatus != http.StatusOK {
 		return nil, respErr(nil)
 	}
-	var f frame
-	if err := wire.Decode(body, &f); err != nil {
+	var f frame[T]
+	data, err := wire.DecodeDeferred(body, &f, ep.requires)
+	if err != nil {
 		return nil, respErr(err)
 	}
 	if f.Status == nil {
@@ -430,14 +469,13 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if env.Status != StatusOK {
 		return env, &APIError{Endpoint: ep.name, Status: env.Status, Message: env.Message, SeqNum: env.SeqNum, HTTPStatus: httpStatus}
 	}
-	if ep.requires != "" && !wire.HasKey(f.Data, ep.requires) {
+	if ep.requires != "" && !data.HasKey {
 		return nil, respErr(ep.missing)
 	}
-	if len(f.Data) > 0 {
-		if err := wire.DecodeValidated(f.Data, &env.Data); err != nil {
-			return nil, respErr(wire.Within(err, "data"))
-		}
+	if data.Err != nil {
+		return nil, respErr(data.Err)
 	}
+	env.Data = f.Data
 	return env, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,4 +88,39 @@ func TestServerCutEchoLeavesSecretPrefix(t *testing.T) {
 		return "<html>request blocked: " + body[:len(body)-8] + "...</html>"
 	})
 	assert.NotContains(t, createErrText(t, c, req), "hunter2")
+}
+
+// A wire error quotes 40 bytes of the bad value, cut BEFORE the scrubber runs: the
+// first part of a secret that straddles the cut is shown.
+func TestWireErrorCutLeaksSecretPrefix(t *testing.T) {
+	req := plainLogin
+	req.Password = "hunter2-correct-horse"
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + strings.Repeat("x", 30) + f.Get("password") + `"}`
+	})
+	assert.NotContains(t, createErrText(t, c, req), "hunter2")
+}
+
+// The digit mask runs before the scrubber in a wire error: a secret with a 7+ digit
+// run no longer matches and is shown, digits half-starred.
+func TestWireErrorMaskBeforeScrub(t *testing.T) {
+	req := plainLogin
+	req.Password = "pw1234567x"
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + f.Get("password") + `"}`
+	})
+	out := createErrText(t, c, req)
+	assert.NotContains(t, out, "pw123")
+}
+
+// strconv.Quote in a wire error escapes a quote or backslash in a secret a second time.
+func TestWireErrorQuoteInSecret(t *testing.T) {
+	req := plainLogin
+	req.Password = `pa"ss\word`
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(f.Get("password")) + `"}`
+	})
+	out := createErrText(t, c, req)
+	assert.NotContains(t, out, `ss\\\\word`)
+	assert.NotContains(t, out, `word`)
 }

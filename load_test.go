@@ -56,7 +56,7 @@ func TestLoadOneClient(t *testing.T) {
 	for i := 0; i < loadQueries; i++ {
 		h.AddAccount(tcredittest.Account{
 			Login:    fmt.Sprintf("load-%04d", i),
-			Scenario: tcredittest.Success,
+			Scenario: tcredittest.ScenarioSuccess,
 			Report:   tcredittest.Report{Seed: int64(i + 1), Months: 24},
 		})
 	}

@@ -14,12 +14,16 @@ import (
 //
 // Notify takes constant time on average whatever came before, and ignores a callback
 // whose tid is empty or longer than 64 bytes (the provider's are 32), so that a flood of
-// made-up callbacks costs neither time nor memory beyond those bounds.
+// made-up callbacks costs neither time nor memory beyond those bounds. With
+// WithWakeRelay, the wake-up reaches the waits of other processes too.
 func (c *Client) Notify(cb Callback) {
 	if cb.TID == "" || len(cb.TID) > maxNotifyTID {
 		return
 	}
 	c.waiters.wake(cb.TID)
+	if c.relay != nil {
+		c.relay.Relay(cb.TID)
+	}
 }
 
 // maxNotifyTID is the longest tid Notify accepts.

@@ -429,7 +429,7 @@ func (e *scrubbedError) Timeout() bool {
 func (s *scrubber) wireErr(err error) {
 	var we *wire.Error
 	if s != nil && errors.As(err, &we) {
-		we.Msg = s.text(we.Msg)
+		we.Requote(s.text)
 	}
 }
 

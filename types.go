@@ -3,6 +3,7 @@ package tcredit
 import (
 	"bytes"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/tcredit-go/tcredit/internal/wire"
@@ -12,6 +13,10 @@ import (
 // the decimal text a server sends, with no floating-point step: 4391.67 is 439167 fen
 // and 309.46000000000004 is 30946. Digits past the fen are rounded half away from zero.
 type Amount int64
+
+// Amounts are read by the decoder itself, exactly as UnmarshalJSON reads them, without
+// a call through an interface per value.
+func init() { wire.RegisterFen(reflect.TypeOf(Amount(0))) }
 
 // ParseAmount reads decimal yuan text ("4391.67", "-0.05", "1e3") as an Amount.
 // Surrounding white space is ignored; an empty string is an error.

@@ -1,5 +1,6 @@
 // Package h5 serves the pages a lender's end user sees to share their housing fund
-// account: an embeddable H5 (mobile web) login flow, driven by tcredit.Client.Query.
+// account: an embeddable H5 (mobile web) login flow, driven by
+// tcredit.Client.CreateTask and tcredit.Client.Wait.
 //
 // A Handler is mounted under a path of its own:
 //
@@ -34,12 +35,13 @@
 // # Flow
 //
 // The posted form is read with tcredit.LoginMethod.NewRequest, and its problems shown
-// next to their fields, before anything is billed. A valid form starts Client.Query in
-// a goroutine whose context ends with the session or at Handler.Close; its code
-// provider waits until the person posts the SMS or captcha page. A session runs one
-// query at a time: a second submission while one runs, however close, creates no
-// second task. After a failure the person may start again from the form. Options.OnResult
-// is called once for each query, when it ends.
+// next to their fields, before anything is billed. A valid form creates the session
+// and then the task, once: a second submission of the same form, however close, and
+// on whichever replica, joins the first. The handler then follows the task with
+// Client.Wait and keeps the session's step up to date; when the task waits for a code,
+// the SMS or captcha page asks for it, and the replica the person posts it to submits
+// it to the provider. After a failure the person may start again from the form.
+// Options.OnResult is called once for each query, when it ends.
 //
 // # Consent
 //
@@ -53,23 +55,53 @@
 //
 // # Security
 //
-// Every page is an html/template. The session is a 128-bit random id in an HttpOnly,
-// SameSite=Strict cookie limited to the handler's path, Secure over TLS or with
-// Options.SecureCookies, and it expires after Options.SessionTTL. Every POST carries
-// the session's CSRF token, compared in constant time; without it the answer is 403.
-// The session holds neither password nor code: they go from the request to the query
-// and are dropped there, and no URL carries personal data. Logs name tasks by tid only.
-// Every response carries a Content-Security-Policy that allows nothing but the
-// handler's own files (no inline script, no data: images, frame-ancestors 'none'),
-// Cache-Control: no-store, X-Content-Type-Options: nosniff and Referrer-Policy:
-// no-referrer. Because of that policy the captcha image is served from /captcha.png,
-// bound to the session's cookie, and not as a data: URI. Request bodies are capped at
-// 16 KiB, and a session may submit Options.MaxCodeAttempts codes in all.
+// Every page is an html/template. A GET stores nothing: the login form carries a
+// token signed with the store's key (SessionStore.SigningKey), bound to a form cookie
+// of the browser. The session is created when the form is posted, with a new id and a
+// new CSRF token whatever cookie came with it, so that a session id planted before the
+// login is worth nothing. The session id is 128 bits in an HttpOnly, SameSite=Strict
+// cookie limited to the handler's path; over TLS or with Options.SecureCookies it is
+// Secure and named with the __Host- prefix (and so has the path /), which no sibling
+// subdomain and no plain-HTTP response can set. It expires after Options.SessionTTL.
+// Every POST carries its CSRF token, compared in constant time; without it the answer
+// is 403. The session holds neither password nor code: they go from the request to
+// the provider and are dropped there, and no URL carries personal data. Logs name
+// tasks by tid only. Every response carries a Content-Security-Policy that allows
+// nothing but the handler's own files (no inline script, no data: images,
+// frame-ancestors 'none'), Cache-Control: no-store, X-Content-Type-Options: nosniff and
+// Referrer-Policy: no-referrer. Because of that policy the captcha image is served
+// from /captcha.png, bound to the session's cookie, and not as a data: URI. Request
+// bodies are capped at 16 KiB, and a session may submit Options.MaxCodeAttempts codes
+// in all. The memory store holds a bounded number of sessions (NewMemoryStore): when
+// it is full of live ones, a new login is refused with a page that asks the person to
+// come back later.
 //
 // # Several replicas
 //
-// Sessions are kept in memory unless Options.Store gives a SessionStore. A service
-// that runs several replicas stores them where every replica sees them; see
-// SessionStore for what must be shared, and why requests of a session must still reach
-// the replica that runs its query (sticky sessions).
+// A service that runs several replicas behind a load balancer gives each the same
+// SessionStore (package github.com/tcredit-go/tcredit/redisstore keeps sessions on
+// Redis), and needs no sticky sessions: any request of a session may reach any
+// replica, and every replica shows the same page for it.
+//
+// The session holds all there is to know of its query: the tid, the step, the
+// challenge the task waits on and whether a code was submitted for it. Every change
+// to it is an atomic SessionStore.Update, so the task is created once per posted form,
+// and a typed code is submitted once per challenge, by the replica it was posted to.
+// One replica follows each running task, under a lease kept in the session and
+// renewed every PollInterval; two replicas never poll one task. When that replica
+// stops (Handler.Close, a deploy) it hands the lease back; when it dies (SIGKILL, a
+// lost node) the lease runs out after a few poll intervals, and the next request of
+// the session, on any replica, takes the query over and follows it from its tid.
+// Nothing is lost but a creation cut off between the provider's answer and the
+// store (the session then fails, and OnResult gets an error matching
+// tcredit.ErrOutcomeUnknown), or a code cut off between the store and the provider
+// (the task then times out waiting for it, and the person may start again).
+//
+// OnResult is called by the replica that sees the query end. A query whose person
+// leaves is followed to its end by the replica that holds its lease; if that replica
+// dies too, nobody follows it, and its task waits, billed, for a Client.Wait on its
+// tid: a service that must account for every task records the tids of its sessions.
+//
+// Callbacks reach one replica; tcredit.WithWakeRelay carries their wake-ups to the
+// replica that follows the task (redisstore.NewWakeRelay does it over Redis pub/sub).
 package h5

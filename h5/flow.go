@@ -2,7 +2,10 @@ package h5
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,37 +20,65 @@ import (
 // errTooManyAttempts ends a query whose session submitted too many codes.
 var errTooManyAttempts = errors.New("h5: too many code attempts")
 
-// errClosed refuses a query once the handler is closed.
-var errClosed = errors.New("h5: handler closed")
+// errCreateCutOff ends a query whose replica stopped while it created the task: the
+// task may exist, and be billed, but its tid is lost.
+var errCreateCutOff = fmt.Errorf("h5: the task's creation was cut off: %w", tcredit.ErrOutcomeUnknown)
+
+// errLeaseLost stops following a query that another replica follows now, or that
+// ended meanwhile.
+var errLeaseLost = errors.New("h5: lease lost")
+
+// errStale is a change refused because the session moved on meanwhile.
+var errStale = errors.New("h5: session moved on")
 
 // maxCodeLen is the longest SMS or captcha code accepted.
 const maxCodeLen = 16
 
-// run is a query running in this process: the way to hand it the person's code.
-type run struct {
-	answers chan answer
-}
+// createTimeout bounds the creation of a task. A session whose task has no tid this
+// long after the form was posted lost its creation with its replica.
+const createTimeout = time.Minute
 
-// answer is what the person gave for a challenge: a code, or the reason there is none.
-type answer struct {
-	code string
-	err  error
-}
-
-// submitLogin checks a posted login form and starts its query.
+// submitLogin checks a posted login form, creates the session (a new one, with a new
+// id and CSRF token, whatever cookie came with the form), and starts its query.
 func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
-	s, ok := h.postedSession(w, r)
-	if !ok {
+	if !h.parseForm(w, r) {
 		return
 	}
+	ctx := r.Context()
+	key, err := h.keys.get(ctx)
+	if err != nil {
+		h.noSession(w, r, err)
+		return
+	}
+	nonce := checkFormToken(key, r.PostForm.Get("csrf"), h.now())
+	if nonce == "" {
+		h.message(w, http.StatusForbidden, msgForbidden)
+		return
+	}
+	id := sessionID(key, nonce)
+	if nonce != h.cookie(r, formCookie) {
+		if h.cookie(r, sessionCookie) != id {
+			h.message(w, http.StatusForbidden, msgExpired)
+			return
+		}
+	}
+	if s, err := h.store.Get(ctx, id); err == nil { // the same form posted again
+		h.enter(w, r, s)
+		return
+	}
+	old, err := h.session(r)
 	switch {
-	case s.Step.active():
+	case errors.Is(err, ErrNoSession):
+	case err != nil:
+		h.noSession(w, r, err)
+		return
+	case old.Step.active():
 		seeOther(w, "progress")
 		return
-	case s.Step == StepDone: // a late repeat of the form, after Back: no second task
+	case old.Step == StepDone: // a late repeat of the form, after Back: no second task
 		seeOther(w, "result")
 		return
-	case s.Attempts >= h.opts.MaxCodeAttempts: // no task could take its code
+	case old.Attempts >= h.opts.MaxCodeAttempts: // no task could take its code
 		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
 		return
 	}
@@ -61,20 +92,69 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 		if !errors.As(err, &ve) {
 			ve = &tcredit.ValidationError{}
 		}
-		h.renderLogin(w, http.StatusUnprocessableEntity, s, f, r.PostForm, ve)
+		h.renderLogin(w, http.StatusUnprocessableEntity, r.PostForm.Get("csrf"), f, r.PostForm, ve)
 		return
 	}
-	switch err := h.start(r, s.ID, req, f.method); {
-	case errors.Is(err, errClosed):
-		h.message(w, http.StatusServiceUnavailable, msgSystem)
-	case errors.Is(err, errTooManyAttempts):
-		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
-	case err != nil:
+	s, err := h.newSession(r, id, old)
+	if err != nil {
 		h.noSession(w, r, err)
-	default:
-		h.setCookie(w, r, s.ID) // the session now lasts a whole TTL from the query's start
-		seeOther(w, "progress")
+		return
 	}
+	s.AreaCode, s.LoginType = req.AreaCode, req.LoginType
+	if !h.begin() {
+		h.message(w, http.StatusServiceUnavailable, msgSystem)
+		return
+	}
+	switch err := h.store.Create(ctx, s); {
+	case errors.Is(err, ErrSessionExists): // posted twice at once: the other one runs it
+		h.wg.Done()
+		if s, err = h.store.Get(ctx, id); err != nil {
+			h.noSession(w, r, err)
+			return
+		}
+	case err != nil:
+		h.wg.Done()
+		h.storeFailed(w, r, err)
+		return
+	default:
+		if old.ID != "" {
+			if err := h.store.Delete(ctx, old.ID); err != nil {
+				h.log.ErrorContext(ctx, "h5: session store", "error", err)
+			}
+		}
+		go h.create(s, req)
+	}
+	h.enter(w, r, s)
+}
+
+// newSession returns the session that a login form posted now starts under id, with
+// what it keeps of the browser's old session: the codes submitted.
+func (h *Handler) newSession(r *http.Request, id string, old Session) (Session, error) {
+	csrf, err := randomToken()
+	if err != nil {
+		return Session{}, err
+	}
+	now := h.now()
+	s := Session{
+		ID: id, CSRF: csrf, Created: now, Expires: now.Add(h.opts.SessionTTL),
+		Step: StepRunning, Attempts: old.Attempts,
+		Lease: h.owner, LeaseUntil: now.Add(createTimeout + h.lease),
+	}
+	if h.opts.User != nil {
+		s.User = h.opts.User(r)
+	}
+	if h.opts.Consent != nil { // checked by submitLogin
+		s.ConsentVersion, s.ConsentAt = h.opts.Consent.Version, now
+	}
+	return s, nil
+}
+
+// enter gives the browser the cookie of session s, drops its form cookie, and shows
+// the page of the session's step.
+func (h *Handler) enter(w http.ResponseWriter, r *http.Request, s Session) {
+	h.setCookie(w, r, sessionCookie, s.ID, s.Expires.Sub(h.now()))
+	h.setCookie(w, r, formCookie, "", -1)
+	seeOther(w, pageOf(s))
 }
 
 // requestFrom reads a login form posted for method m of city areaCode, with
@@ -120,124 +200,251 @@ func consentValue(c *Consent) string {
 	return c.Version
 }
 
-// start starts the query of session id, unless one is running already: a double
-// submit never creates a second task.
-func (h *Handler) start(r *http.Request, id string, req tcredit.CreateTaskRequest, m tcredit.LoginMethod) error {
-	ctx := r.Context()
-	defer h.lock(id)()
-	s, err := h.store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case s.Step.active(), s.Step == StepDone:
-		return nil // a double submit, or a late one: never a second task
-	case s.Attempts >= h.opts.MaxCodeAttempts:
-		return errTooManyAttempts
-	}
-	rn := &run{answers: make(chan answer, 1)}
-	h.mu.Lock()
-	if h.closed {
-		h.mu.Unlock()
-		return errClosed
-	}
-	h.runs[id] = rn
-	h.wg.Add(1)
-	h.mu.Unlock()
-
-	s.AreaCode, s.LoginType = req.AreaCode, req.LoginType
-	s.TID, s.Step, s.Code, s.Captcha, s.Summary, s.Failure = "", StepRunning, 0, nil, nil, 0
-	if until := h.now().Add(h.opts.SessionTTL); s.Expires.Before(until) {
-		s.Expires = until // a form filled slowly still gets a whole TTL for its query
-	}
-	if h.opts.User != nil {
-		s.User = h.opts.User(r)
-	}
-	s.ConsentVersion, s.ConsentAt = "", time.Time{}
-	if h.opts.Consent != nil { // checked by submitLogin
-		s.ConsentVersion, s.ConsentAt = h.opts.Consent.Version, h.now()
-	}
-	if err := h.store.Put(ctx, s); err != nil {
-		h.forget(id, rn)
-		h.wg.Done()
-		return err
-	}
-	qctx, cancel := context.WithDeadline(h.ctx, s.Expires)
-	go h.query(qctx, cancel, s, req, m, rn)
-	return nil
-}
-
-// forget removes rn from the running queries, unless another took its place.
-func (h *Handler) forget(id string, rn *run) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.runs[id] == rn {
-		delete(h.runs, id)
-	}
-}
-
-// query runs one query to its end in its own goroutine, keeps the session up to date,
-// and calls OnResult once.
-func (h *Handler) query(ctx context.Context, cancel context.CancelFunc, snap Session, req tcredit.CreateTaskRequest, m tcredit.LoginMethod, rn *run) {
+// create creates the task of session s and follows it. The creation is billed: it
+// is not cut short by Close, and happens once per session, which Create guarded.
+func (h *Handler) create(s Session, req tcredit.CreateTaskRequest) {
 	defer h.wg.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.ctx), createTimeout)
 	defer cancel()
-	sctx := context.WithoutCancel(ctx) // the session outlives a canceled query
-	id := snap.ID
-	save := func(change func(s *Session)) {
-		s, err := h.update(sctx, id, func(s *Session) error { change(s); return nil })
+	tid, err := h.client.CreateTask(ctx, req)
+	if err != nil {
+		h.end(s, nil, err)
+		return
+	}
+	s.TID = tid
+	h.log.InfoContext(ctx, "h5: task created", "tid", tid, "area_code", s.AreaCode, "login_type", s.LoginType)
+	stored, err := h.store.Update(ctx, s.ID, func(st *Session) error {
+		st.TID, st.LeaseUntil = tid, h.now().Add(h.lease)
+		return nil
+	})
+	if err != nil {
+		h.log.ErrorContext(ctx, "h5: session store", "tid", tid, "error", err)
+		h.end(s, &tcredit.FundResult{TID: tid}, &tcredit.QueryError{TID: tid, Err: err})
+		return
+	}
+	h.follow(stored)
+}
+
+// attend takes over the running query of s when no replica follows it any more: its
+// lease ran out. It returns the session as it is then.
+func (h *Handler) attend(ctx context.Context, s Session) Session {
+	now := h.now()
+	if !s.Step.active() || now.Before(s.LeaseUntil) || !h.begin() {
+		return s
+	}
+	claimed, err := h.store.Update(ctx, s.ID, func(st *Session) error {
+		if !st.Step.active() || now.Before(st.LeaseUntil) {
+			return errStale
+		}
+		st.Lease, st.LeaseUntil = h.owner, now.Add(h.lease)
+		return nil
+	})
+	if err != nil {
+		h.wg.Done()
+		if !errors.Is(err, errStale) {
+			h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
+		}
+		return s
+	}
+	if claimed.TID == "" { // its replica stopped while it created the task
+		go func() {
+			defer h.wg.Done()
+			h.end(claimed, nil, errCreateCutOff)
+		}()
+		return claimed
+	}
+	h.log.InfoContext(ctx, "h5: query taken over", "tid", claimed.TID, "area_code", claimed.AreaCode)
+	go func() {
+		defer h.wg.Done()
+		h.follow(claimed)
+	}()
+	return claimed
+}
+
+// follow follows the task of session s to its end, as long as this handler holds
+// the session's lease, keeping the session up to date and asking the person for the
+// codes the task waits on. At Close it hands the lease back.
+func (h *Handler) follow(s Session) {
+	lctx, lose := context.WithCancelCause(h.ctx)
+	defer lose(nil)
+	ctx, cancel := context.WithDeadline(lctx, s.Expires)
+	defer cancel()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		h.renew(ctx, lose, s.ID)
+	}()
+	defer func() { <-renewed }()
+	defer cancel()
+
+	opts := append([]tcredit.QueryOption{tcredit.OnStatus(func(res *tcredit.FundResult) {
+		h.save(ctx, s.ID, func(st *Session) {
+			st.Code = res.Code
+			if !res.Code.NeedsSMS() && !res.Code.NeedsCaptcha() {
+				st.Step, st.Captcha, st.Challenge = StepRunning, nil, ""
+			}
+		})
+	})}, h.opts.QueryOptions...)
+	for {
+		res, err := h.client.Wait(ctx, s.TID, opts...)
+		var ce *tcredit.ChallengeError
+		if errors.As(err, &ce) {
+			if err = h.awaitAnswer(ctx, s.ID, ce.Challenge); err == nil {
+				continue
+			}
+			err = &tcredit.QueryError{TID: s.TID, Err: err}
+		}
 		switch {
-		case err == nil:
-			snap = s
-		case errors.Is(err, ErrNoSession):
-			change(&snap)
+		case h.ctx.Err() != nil:
+			h.release(s.ID)
+		case errors.Is(context.Cause(ctx), errLeaseLost):
 		default:
-			change(&snap)
-			h.log.ErrorContext(sctx, "h5: session store", "tid", snap.TID, "error", err)
+			h.end(s, res, err)
+		}
+		return
+	}
+}
+
+// renew renews the lease of session id until ctx ends, and calls lose when another
+// replica holds it or the query ended.
+func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, id string) {
+	tick := time.NewTicker(h.lease / leaseIntervals)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		_, err := h.store.Update(ctx, id, func(s *Session) error {
+			if s.Lease != h.owner || !s.Step.active() {
+				return errLeaseLost
+			}
+			s.LeaseUntil = h.now().Add(h.lease)
+			return nil
+		})
+		switch {
+		case errors.Is(err, errLeaseLost):
+			lose(errLeaseLost)
+			return
+		case errors.Is(err, ErrNoSession):
+			return // the session expired: its deadline ends the query
+		case err != nil && ctx.Err() == nil:
+			h.log.ErrorContext(ctx, "h5: session store", "error", err)
 		}
 	}
-	opts := []tcredit.QueryOption{
-		tcredit.WithLoginMethod(m),
-		tcredit.OnTaskCreated(func(ctx context.Context, tid string) error {
-			save(func(s *Session) { s.TID = tid })
-			h.log.InfoContext(ctx, "h5: task created", "tid", tid, "area_code", snap.AreaCode, "login_type", snap.LoginType)
-			return nil
-		}),
-		tcredit.OnStatus(func(res *tcredit.FundResult) {
-			save(func(s *Session) {
-				s.Code = res.Code
-				if !res.Code.NeedsSMS() && !res.Code.NeedsCaptcha() && s.Step.active() {
-					s.Step, s.Captcha = StepRunning, nil
-				}
-			})
-		}),
-		tcredit.WithCodeProvider(func(ctx context.Context, ch tcredit.Challenge) (string, error) {
-			select {
-			case <-rn.answers: // late for an earlier challenge
-			default:
-			}
-			save(func(s *Session) {
-				s.Code, s.Step, s.Captcha = ch.Code, StepSMS, nil
-				if ch.Code.NeedsCaptcha() {
-					s.Step, s.Captcha = StepCaptcha, ch.Image
-				}
-			})
-			return h.awaitCode(ctx, ch, rn)
-		}),
-	}
-	opts = append(opts, h.opts.QueryOptions...)
-	res, err := h.client.Query(ctx, req, opts...)
-	if errors.Is(err, errChallengeGone) {
-		// The task moved on without the code (it timed out, say): follow it to its end.
-		res, err = h.client.Wait(ctx, snap.TID, opts...)
-	}
+}
 
+// release hands the lease of session id back, so that another replica takes the
+// query over at once.
+func (h *Handler) release(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	_, err := h.store.Update(ctx, id, func(s *Session) error {
+		if s.Lease != h.owner {
+			return errStale
+		}
+		s.Lease, s.LeaseUntil = "", time.Time{}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStale) && !errors.Is(err, ErrNoSession) {
+		h.log.ErrorContext(ctx, "h5: session store", "error", err)
+	}
+}
+
+// storeTimeout bounds a change to the store made after the request that caused it.
+const storeTimeout = 10 * time.Second
+
+// save applies change to the running session id; a session that ended meanwhile is
+// left as it is.
+func (h *Handler) save(ctx context.Context, id string, change func(s *Session)) {
+	_, err := h.store.Update(ctx, id, func(s *Session) error {
+		if !s.Step.active() {
+			return errStale
+		}
+		change(s)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStale) && !errors.Is(err, ErrNoSession) && ctx.Err() == nil {
+		h.log.ErrorContext(ctx, "h5: session store", "error", err)
+	}
+}
+
+// awaitAnswer shows the challenge ch to the person, unless a code was submitted for
+// it already, and waits until one is, looking at the task again now and then: a
+// challenge nobody answers times out at the provider.
+func (h *Handler) awaitAnswer(ctx context.Context, id string, ch tcredit.Challenge) error {
+	d := digest(ch)
+	answered := false
+	h.save(ctx, id, func(s *Session) {
+		if answered = s.Answered == d; answered {
+			return // the task has the code and moves on shortly
+		}
+		s.Code, s.Challenge, s.Step, s.Captcha = ch.Code, d, StepSMS, nil
+		if ch.Code.NeedsCaptcha() {
+			s.Step, s.Captcha = StepCaptcha, ch.Image
+		}
+	})
+	tick := time.NewTicker(h.opts.PollInterval)
+	defer tick.Stop()
+	for i := 1; ; i++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		if answered || i >= challengeCheckFactor {
+			return nil
+		}
+		if s, err := h.store.Get(ctx, id); err == nil && s.Answered == d {
+			return nil
+		}
+	}
+}
+
+// challengeCheckFactor times the checks of a waiting challenge, in poll intervals.
+const challengeCheckFactor = 5
+
+// digest names a challenge: its code, image and message.
+func digest(ch tcredit.Challenge) string {
+	sum := sha256.New()
+	sum.Write([]byte(strconv.Itoa(int(ch.Code)) + "\n" + ch.Message + "\n"))
+	sum.Write(ch.Image)
+	return hex.EncodeToString(sum.Sum(nil)[:16])
+}
+
+// end records the end of the query of session s and calls OnResult, unless the
+// session ended already: whoever ends it reports it, once.
+func (h *Handler) end(s Session, res *tcredit.FundResult, err error) {
+	ctx := context.WithoutCancel(h.ctx)
 	now := h.now()
-	save(func(s *Session) { finish(s, res, err, now) })
-	h.forget(id, rn)
-	h.log.InfoContext(sctx, "h5: query ended", "tid", snap.TID, "area_code", snap.AreaCode,
-		"step", snap.Step.String(), "code", int(snap.Code), "cause", cause(err))
+	stored, uerr := h.store.Update(ctx, s.ID, func(st *Session) error {
+		if !st.Step.active() {
+			return errStale
+		}
+		finish(st, res, err, now)
+		return nil
+	})
+	switch {
+	case uerr == nil:
+		s = stored
+	case errors.Is(uerr, errStale):
+		return
+	default: // the session expired, or the store failed: report what is known
+		if !errors.Is(uerr, ErrNoSession) {
+			h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", uerr)
+		}
+		finish(&s, res, err, now)
+	}
+	h.report(ctx, s, res, err)
+}
+
+// report logs the end of a query and calls OnResult.
+func (h *Handler) report(ctx context.Context, s Session, res *tcredit.FundResult, err error) {
+	h.log.InfoContext(ctx, "h5: query ended", "tid", s.TID, "area_code", s.AreaCode,
+		"step", s.Step.String(), "code", int(s.Code), "cause", cause(err))
 	if h.opts.OnResult != nil {
-		h.onResult(sctx, snap, res, err)
+		h.onResult(ctx, s, res, err)
 	}
 }
 
@@ -253,7 +460,7 @@ func (h *Handler) onResult(ctx context.Context, s Session, res *tcredit.FundResu
 
 // finish records the end of a query in its session, summarised as of now.
 func finish(s *Session, res *tcredit.FundResult, err error, now time.Time) {
-	s.Captcha = nil
+	s.Captcha, s.Challenge, s.Lease, s.LeaseUntil = nil, "", "", time.Time{}
 	if err == nil && res != nil && res.Code.Done() {
 		s.Step, s.Code, s.Summary = StepDone, res.Code, summarize(res, now)
 		return
@@ -303,33 +510,8 @@ func cause(err error) string {
 	}
 }
 
-// awaitCode waits for the person's answer to the challenge ch. Meanwhile it looks at the
-// task now and then, since a challenge nobody answers times out at the provider.
-func (h *Handler) awaitCode(ctx context.Context, ch tcredit.Challenge, rn *run) (string, error) {
-	tick := time.NewTicker(challengeCheckFactor * h.opts.PollInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case a := <-rn.answers:
-			return a.code, a.err
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-tick.C:
-			res, err := h.client.GetFund(ctx, ch.TID)
-			if res != nil && res.Code != ch.Code && (err == nil || res.Code.Failed()) {
-				return "", errChallengeGone
-			}
-		}
-	}
-}
-
-// challengeCheckFactor times the checks of a waiting challenge, in poll intervals.
-const challengeCheckFactor = 5
-
-// errChallengeGone ends the wait for a code when the task moved on without it.
-var errChallengeGone = errors.New("h5: the challenge is over")
-
-// submitCode passes the code the person typed to the query waiting for it.
+// submitCode submits the code the person typed to the task, once: of two posts of a
+// code for one challenge, on one replica or two, one goes to the provider.
 func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 	s, ok := h.postedSession(w, r)
 	if !ok {
@@ -344,24 +526,18 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, http.StatusUnprocessableEntity, s, problem)
 		return
 	}
-	rn := h.running(s.ID)
-	if rn == nil {
-		// The query runs in another replica, or ended with a restart.
-		h.message(w, http.StatusConflict, msgLost)
-		return
-	}
-	var a answer
-	s, err := h.update(r.Context(), s.ID, func(s *Session) error {
+	tooMany := false
+	now := h.now()
+	s, err := h.store.Update(r.Context(), s.ID, func(s *Session) error {
 		if s.Step != StepSMS && s.Step != StepCaptcha {
 			return errStale
 		}
-		a = answer{code: code}
-		if s.Attempts >= h.opts.MaxCodeAttempts {
-			a = answer{err: errTooManyAttempts}
-		} else {
-			s.Attempts++
+		if tooMany = s.Attempts >= h.opts.MaxCodeAttempts; tooMany {
+			finish(s, nil, errTooManyAttempts, now)
+			return nil
 		}
-		s.Step, s.Captcha = StepRunning, nil
+		s.Attempts++
+		s.Step, s.Answered = StepRunning, s.Challenge
 		return nil
 	})
 	switch {
@@ -371,26 +547,42 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		h.noSession(w, r, err)
 		return
-	}
-	select {
-	case rn.answers <- a:
-	default: // an answer waits already
-	}
-	if a.err != nil {
+	case tooMany:
+		h.report(context.WithoutCancel(r.Context()), s, &tcredit.FundResult{TID: s.TID, Code: s.Code},
+			&tcredit.QueryError{TID: s.TID, Err: errTooManyAttempts})
 		h.message(w, http.StatusTooManyRequests, msgTooManyAttempts)
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
+	defer cancel()
+	if err := h.client.SubmitCode(ctx, s.TID, code); err != nil && !errors.Is(err, tcredit.ErrOutcomeUnknown) {
+		// The code did not reach the task, or the provider refused it: the challenge
+		// is open again.
+		h.log.WarnContext(ctx, "h5: code not submitted", "tid", s.TID, "cause", cause(err))
+		s = h.reopen(ctx, s)
+		h.renderCode(w, http.StatusBadGateway, s, "验证码提交失败，请重试")
+		return
+	}
+	h.client.Notify(tcredit.Callback{TID: s.TID}) // the replica that follows the task looks at once
 	seeOther(w, "progress")
 }
 
-// errStale is a change refused because the session moved on meanwhile.
-var errStale = errors.New("h5: session moved on")
-
-// running returns the query of session id running in this process, or nil.
-func (h *Handler) running(id string) *run {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.runs[id]
+// reopen shows the challenge of s again after its code could not be submitted.
+func (h *Handler) reopen(ctx context.Context, s Session) Session {
+	reopened, err := h.store.Update(ctx, s.ID, func(st *Session) error {
+		if st.Step != StepRunning || st.Challenge == "" || st.Answered != st.Challenge {
+			return errStale
+		}
+		st.Answered, st.Step = "", StepSMS
+		if st.Code.NeedsCaptcha() {
+			st.Step = StepCaptcha
+		}
+		return nil
+	})
+	if err != nil {
+		return s
+	}
+	return reopened
 }
 
 // checkCode returns what is wrong with a typed code, in words, or "".

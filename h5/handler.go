@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -28,41 +27,44 @@ const (
 // maxBodyBytes caps the body of every POST: a login form or a code is far smaller.
 const maxBodyBytes = 16 << 10
 
-const cookieName = "h5session"
-
 // Options configures a Handler. The zero value is usable.
 type Options struct {
 	// OnResult is called once for each query the handler starts, when it ends: with the
 	// report, or with the error: a *tcredit.TaskError (and the result) for a failed task,
 	// or another error when no task could be created (s.TID is then empty), the session
-	// expired, the handler was closed, or the person gave up after too many codes.
-	// It runs in the query's goroutine with a context that is not canceled by the end of
-	// the session, so that it can store the result or the tid.
+	// expired, or the person gave up after too many codes. With several replicas it is
+	// called by the replica that sees the end, whichever started the query, and only by
+	// it. A replica that stops (Handler.Close) leaves its queries to the others and
+	// calls no OnResult for them. It runs with a context that is not canceled by the end
+	// of the session, so that it can store the result or the tid.
 	OnResult func(ctx context.Context, s Session, res *tcredit.FundResult, err error)
 
-	// Store keeps the sessions; nil keeps them in memory (NewMemoryStore).
+	// Store keeps the sessions; nil keeps them in memory (NewMemoryStore). Replicas
+	// that share a store serve each other's sessions.
 	Store SessionStore
 
-	// SessionTTL is how long a session lasts from its first page, the query included
-	// (DefaultSessionTTL when zero).
+	// SessionTTL is how long a session lasts from the posting of its login form, the
+	// query included, and how long a login form may be filled (DefaultSessionTTL when
+	// zero).
 	SessionTTL time.Duration
 
-	// Logger receives the handler's logs: tasks created and ended, by tid and area code,
-	// and failures of the store. It never receives logins, passwords, codes or session
-	// ids. Nil logs nothing.
+	// Logger receives the handler's logs: tasks created, taken over and ended, by tid
+	// and area code, and failures of the store. It never receives logins, passwords,
+	// codes or session ids. Nil logs nothing.
 	Logger *slog.Logger
 
 	// Title is shown at the top of every page (DefaultTitle when empty).
 	Title string
 
-	// SecureCookies marks the session cookie Secure even on a plain-HTTP request, for a
-	// handler behind a proxy that terminates TLS. A request over TLS always gets a
-	// Secure cookie.
+	// SecureCookies marks the cookies Secure, with the __Host- prefix, even on a
+	// plain-HTTP request, for a handler behind a proxy that terminates TLS. A request
+	// over TLS always gets Secure cookies.
 	SecureCookies bool
 
 	// PollInterval is how often the progress page looks for news: by meta refresh
 	// without JavaScript, by a small JSON request with it (DefaultPollInterval when
-	// zero).
+	// zero). A query whose replica died is taken over by another within a few
+	// intervals.
 	PollInterval time.Duration
 
 	// MaxCodeAttempts is how many SMS or captcha codes a session may submit in all
@@ -74,8 +76,8 @@ type Options struct {
 	// query starts is kept in Session.User for OnResult.
 	User func(r *http.Request) string
 
-	// QueryOptions are passed to every Client.Query, after the handler's own, for
-	// example tcredit.WithPollInterval.
+	// QueryOptions are passed to every Client.Wait that follows a task, after the
+	// handler's own, for example tcredit.WithPollInterval.
 	QueryOptions []tcredit.QueryOption
 
 	// Consent, when set, is the agreement a person must accept before their login is
@@ -101,26 +103,26 @@ type Handler struct {
 	client *tcredit.Client
 	opts   Options
 	store  SessionStore
+	keys   keyring
 	log    *slog.Logger
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	static http.Handler
 	now    func() time.Time
+	owner  string        // names this handler in the leases of the queries it follows
+	lease  time.Duration // how long a lease lasts unless renewed
 
-	ctx    context.Context // ends at Close, and with it every query
+	ctx    context.Context // ends at Close, and with it the following of every query
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	locks [64]sync.Mutex // serialize changes to a session, by a hash of its id
-
 	mu     sync.Mutex
-	runs   map[string]*run // the running queries, by session id
 	closed bool
 }
 
 // NewHandler returns a Handler that runs queries with client. Mount it under a path
 // of its own with http.StripPrefix; its links are relative, so any prefix works.
-// Call Close to stop the queries it runs.
+// Call Close to stop following the queries it runs.
 func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = DefaultSessionTTL
@@ -134,6 +136,10 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	if opts.Title == "" {
 		opts.Title = DefaultTitle
 	}
+	owner, err := randomToken()
+	if err != nil {
+		panic(err) // crypto/rand does not fail
+	}
 	h := &Handler{
 		client: client,
 		opts:   opts,
@@ -141,11 +147,13 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 		log:    opts.Logger,
 		pages:  parsePages(),
 		now:    time.Now,
-		runs:   make(map[string]*run),
+		owner:  owner,
+		lease:  max(leaseIntervals*opts.PollInterval, minLease),
 	}
 	if h.store == nil {
-		h.store = NewMemoryStore()
+		h.store = NewMemoryStore(0)
 	}
+	h.keys.store = h.store
 	if h.log == nil {
 		h.log = slog.New(discard.Handler{})
 	}
@@ -158,6 +166,12 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	h.routes()
 	return h
 }
+
+// A lease on a query lasts leaseIntervals poll intervals, and no less than minLease.
+const (
+	leaseIntervals = 3
+	minLease       = time.Second
+)
 
 func (h *Handler) routes() {
 	h.mux = http.NewServeMux()
@@ -195,8 +209,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-// Close stops every query the handler runs and waits for them to end, each with its
-// OnResult. Pages still answer afterwards, but no new query starts.
+// Close stops following the queries the handler runs, hands them over to the
+// replicas that share its store, and waits until it has. Pages still answer
+// afterwards, but no new query starts and none is taken over.
 func (h *Handler) Close() {
 	h.mu.Lock()
 	h.closed = true
@@ -205,84 +220,35 @@ func (h *Handler) Close() {
 	h.wg.Wait()
 }
 
-// lock serializes the changes to the session id; the returned function unlocks.
-func (h *Handler) lock(id string) func() {
-	f := fnv.New32a()
-	f.Write([]byte(id))
-	m := &h.locks[f.Sum32()%uint32(len(h.locks))]
-	m.Lock()
-	return m.Unlock
+// begin counts a goroutine of the handler, unless the handler is closed.
+func (h *Handler) begin() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.wg.Add(1)
+	return true
 }
 
-// update applies change to the stored session id under its lock, and returns the
-// session as stored. A change that returns an error stores nothing.
-func (h *Handler) update(ctx context.Context, id string, change func(s *Session) error) (Session, error) {
-	defer h.lock(id)()
-	s, err := h.store.Get(ctx, id)
-	if err != nil {
-		return s, err
-	}
-	if err := change(&s); err != nil {
-		return s, err
-	}
-	return s, h.store.Put(ctx, s)
-}
-
-// session returns the request's session, or ErrNoSession.
+// session returns the request's session, or ErrNoSession. A running query that no
+// replica follows any more is taken over on the way.
 func (h *Handler) session(r *http.Request) (Session, error) {
-	c, err := r.Cookie(cookieName)
-	if err != nil || c.Value == "" {
+	id := h.cookie(r, sessionCookie)
+	if id == "" {
 		return Session{}, ErrNoSession
 	}
-	return h.store.Get(r.Context(), c.Value)
-}
-
-// sessionOrNew returns the request's session, or starts one and sets its cookie.
-func (h *Handler) sessionOrNew(w http.ResponseWriter, r *http.Request) (Session, error) {
-	s, err := h.session(r)
-	if !errors.Is(err, ErrNoSession) {
+	s, err := h.store.Get(r.Context(), id)
+	if err != nil {
 		return s, err
 	}
-	id, err := randomToken()
-	if err != nil {
-		return Session{}, err
-	}
-	csrf, err := randomToken()
-	if err != nil {
-		return Session{}, err
-	}
-	now := h.now()
-	s = Session{ID: id, CSRF: csrf, Created: now, Expires: now.Add(h.opts.SessionTTL)}
-	if err := h.store.Put(r.Context(), s); err != nil {
-		return Session{}, err
-	}
-	h.setCookie(w, r, id)
-	return s, nil
-}
-
-// setCookie gives the browser the session cookie of id, for a whole SessionTTL.
-func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, id string) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     cookieName,
-		Value:    id,
-		Path:     basePath(r),
-		MaxAge:   int((h.opts.SessionTTL + time.Second - 1) / time.Second),
-		HttpOnly: true,
-		Secure:   r.TLS != nil || h.opts.SecureCookies,
-		SameSite: http.SameSiteStrictMode,
-	})
+	return h.attend(r.Context(), s), nil
 }
 
 // postedSession returns the session of a POST whose form carries its CSRF token.
 // It answers the request itself, and returns false, when there is none.
 func (h *Handler) postedSession(w http.ResponseWriter, r *http.Request) (Session, bool) {
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			h.message(w, http.StatusRequestEntityTooLarge, msgTooLarge)
-		} else {
-			h.message(w, http.StatusBadRequest, msgBadRequest)
-		}
+	if !h.parseForm(w, r) {
 		return Session{}, false
 	}
 	s, err := h.session(r)
@@ -298,6 +264,22 @@ func (h *Handler) postedSession(w http.ResponseWriter, r *http.Request) (Session
 	return s, true
 }
 
+// parseForm reads a posted form. It answers the request itself, and returns false,
+// when it cannot.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	err := r.ParseForm()
+	if err == nil {
+		return true
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		h.message(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+	} else {
+		h.message(w, http.StatusBadRequest, msgBadRequest)
+	}
+	return false
+}
+
 // noSession answers a request that needs a session and has none (or whose store
 // failed).
 func (h *Handler) noSession(w http.ResponseWriter, r *http.Request, err error) {
@@ -307,6 +289,16 @@ func (h *Handler) noSession(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	h.message(w, http.StatusForbidden, msgExpired)
+}
+
+// storeFailed answers a request whose store failed.
+func (h *Handler) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrStoreFull) {
+		h.log.WarnContext(r.Context(), "h5: session store full")
+		h.message(w, http.StatusServiceUnavailable, msgBusy)
+		return
+	}
+	h.noSession(w, r, err)
 }
 
 // basePath is the path the handler is mounted at, with a trailing slash: the request

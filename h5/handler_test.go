@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -284,7 +285,9 @@ func TestTryAgainAfterFailure(t *testing.T) {
 	require.Len(t, out, 2)
 	assert.Len(t, e.sandbox.Tasks(), 2)
 	assert.NotEqual(t, out[0].session.TID, out[1].session.TID)
-	assert.Equal(t, out[0].session.ID, out[1].session.ID, "one session, one task after the other")
+	assert.NotEqual(t, out[0].session.ID, out[1].session.ID, "a posted login starts a session under a new id")
+	_, err := e.store.Get(context.Background(), out[0].session.ID)
+	assert.ErrorIs(t, err, h5.ErrNoSession, "the session it replaced is gone")
 	assert.Equal(t, "user:Go-http-client/1.1", out[1].session.User, "Options.User's answer")
 	assert.Equal(t, 1, e.sandbox.Billed(e.sandbox.AppID()))
 }
@@ -338,7 +341,7 @@ func TestCSRF(t *testing.T) {
 	}{
 		{"missing", nil},
 		{"empty", []string{""}},
-		{"wrong", []string{"x" + good[1:]}},
+		{"wrong", []string{flipped(good)}},
 		{"another session's", []string{csrf(t, e.browser().get("login?city=110100"))}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,8 +366,20 @@ func TestCSRF(t *testing.T) {
 	assert.Empty(t, e.outcomes())
 }
 
+// flipped returns token with its middle character changed.
+func flipped(token string) string {
+	b := []byte(token)
+	i := len(b) / 2
+	if b[i] == 'x' {
+		b[i] = 'y'
+	} else {
+		b[i] = 'x'
+	}
+	return string(b)
+}
+
 func TestExpiredSession(t *testing.T) {
-	e := newEnv(t, func(o *h5.Options) { o.SessionTTL = 300 * time.Millisecond })
+	e := newEnv(t, func(o *h5.Options) { o.SessionTTL = time.Second })
 	b := e.browser()
 	b.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	require.Equal(t, "sms", b.waitStep())
@@ -471,55 +486,149 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestSessionCookie(t *testing.T) {
-	e := newEnv(t)
 	for _, tc := range []struct {
-		name   string
-		secure bool
-	}{{"plain", false}, {"secure option", true}} {
+		name    string
+		secure  bool
+		session string
+		form    string
+		path    string
+	}{
+		{"plain", false, "h5session", "h5form", "/fund/"},
+		{"secure option", true, "__Host-h5session", "__Host-h5form", "/"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, func(o *h5.Options) { o.SecureCookies = tc.secure })
-			resp, err := http.Get(e.url("login?city=110100"))
-			require.NoError(t, err)
-			resp.Body.Close()
-			cookies := resp.Cookies()
-			require.Len(t, cookies, 1)
-			c := cookies[0]
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			send := func(method, path string, form url.Values, cookies ...*http.Cookie) page {
+				req, err := http.NewRequest(method, e.url(path), strings.NewReader(form.Encode()))
+				require.NoError(t, err)
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				for _, c := range cookies {
+					req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+				}
+				resp, err := noFollow.Do(req)
+				require.NoError(t, err)
+				defer resp.Body.Close()
+				body, err := io.ReadAll(resp.Body)
+				require.NoError(t, err)
+				return page{resp, string(body)}
+			}
+
+			// The form gets a form cookie, and no session.
+			form := send(http.MethodGet, "login?city=110100&type=1", nil)
+			require.Len(t, form.Cookies(), 1)
+			fc := form.Cookies()[0]
+			assert.Equal(t, tc.form, fc.Name)
+			assert.Equal(t, tc.path, fc.Path)
+			assert.Zero(t, e.store.Len(), "a GET stores nothing")
+			v := url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
+				"f_account": {"demo-success"}, "f_password": {"pw"}}
+
+			if tc.secure { // a cookie without the prefix, as a sibling subdomain could plant it
+				p := send(http.MethodPost, "login", v, &http.Cookie{Name: "h5form", Value: fc.Value})
+				assert.Equal(t, http.StatusForbidden, p.StatusCode)
+			}
+			p := send(http.MethodPost, "login", v, fc)
+			require.Equal(t, http.StatusSeeOther, p.StatusCode, p.body)
+			byName := map[string]*http.Cookie{}
+			for _, c := range p.Cookies() {
+				byName[c.Name] = c
+			}
+			c := byName[tc.session]
+			require.NotNil(t, c, "the session cookie is set when the form is posted")
 			assert.True(t, c.HttpOnly)
 			assert.Equal(t, http.SameSiteStrictMode, c.SameSite)
 			assert.Equal(t, tc.secure, c.Secure)
-			assert.Equal(t, "/fund/", c.Path, "the cookie is limited to the handler's path")
+			assert.Equal(t, tc.path, c.Path)
 			assert.Positive(t, c.MaxAge)
 			assert.GreaterOrEqual(t, len(c.Value), 22, "128 bits in base64")
-			assert.NotContains(t, resp.Request.URL.String(), c.Value, "the session id is not in a URL")
+			require.NotNil(t, byName[tc.form])
+			assert.Negative(t, byName[tc.form].MaxAge, "the form cookie is spent")
+			assert.Equal(t, 1, e.store.Len())
+
+			st := send(http.MethodGet, "status.json", nil, c)
+			assert.Equal(t, http.StatusOK, st.StatusCode, st.body)
+			if tc.secure {
+				st = send(http.MethodGet, "status.json", nil, &http.Cookie{Name: "h5session", Value: c.Value})
+				assert.Equal(t, http.StatusForbidden, st.StatusCode, "a session cookie without the prefix is not read")
+			}
 		})
 	}
-	seen := map[string]bool{}
-	for i := 0; i < 20; i++ {
-		resp, err := http.Get(e.url("login?city=110100"))
-		require.NoError(t, err)
-		resp.Body.Close()
-		id := resp.Cookies()[0].Value
-		assert.False(t, seen[id], "session ids are unique")
-		seen[id] = true
-	}
 }
 
-// recordingStore is a SessionStore that keeps every session put into it.
+func TestGETStoresNothing(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 200; i++ {
+		p := e.browser().get("login?city=110100&type=1")
+		require.Equal(t, http.StatusOK, p.StatusCode)
+	}
+	assert.Zero(t, e.store.Len())
+}
+
+func TestSessionFixation(t *testing.T) {
+	e := newEnv(t)
+	victim := e.browser()
+	victim.login("110100", "1", map[string]string{"account": "demo-wrong-password", "password": "pw"})
+	require.Equal(t, "failed", victim.waitStep())
+	planted := sessionCookieOf(t, victim)
+
+	// The victim logs in again: the session gets a new id and a new CSRF token, and
+	// the old cookie shows nothing.
+	victim.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, "done", victim.waitStep())
+	fresh := sessionCookieOf(t, victim)
+	assert.NotEqual(t, planted, fresh)
+
+	attacker := e.browser()
+	u, _ := url.Parse(e.url(""))
+	attacker.client.Jar.SetCookies(u, []*http.Cookie{{Name: "h5session", Value: planted, Path: "/fund/"}})
+	p := attacker.get("result")
+	assert.Equal(t, http.StatusForbidden, p.StatusCode)
+	assert.NotContains(t, p.body, "查询成功")
+}
+
+// sessionCookieOf returns the value of the browser's session cookie.
+func sessionCookieOf(t *testing.T, b *browser) string {
+	t.Helper()
+	u, err := url.Parse(b.e.url(""))
+	require.NoError(t, err)
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == "h5session" {
+			return c.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
+}
+
+// recordingStore is a SessionStore that keeps every session stored in it.
 type recordingStore struct {
 	h5.SessionStore
-	mu   sync.Mutex
-	puts []h5.Session
+	mu     sync.Mutex
+	stored []h5.Session
 }
 
-func (r *recordingStore) Put(ctx context.Context, s h5.Session) error {
+func (r *recordingStore) record(s h5.Session) {
 	r.mu.Lock()
-	r.puts = append(r.puts, s)
+	r.stored = append(r.stored, s)
 	r.mu.Unlock()
-	return r.SessionStore.Put(ctx, s)
+}
+
+func (r *recordingStore) Create(ctx context.Context, s h5.Session) error {
+	r.record(s)
+	return r.SessionStore.Create(ctx, s)
+}
+
+func (r *recordingStore) Update(ctx context.Context, id string, change func(*h5.Session) error) (h5.Session, error) {
+	s, err := r.SessionStore.Update(ctx, id, change)
+	if err == nil {
+		r.record(s)
+	}
+	return s, err
 }
 
 func TestNoSecretsKept(t *testing.T) {
-	store := &recordingStore{SessionStore: h5.NewMemoryStore()}
+	store := &recordingStore{SessionStore: h5.NewMemoryStore(0)}
 	e := newEnv(t, func(o *h5.Options) { o.Store = store })
 	b := e.browser()
 	const password = "Pw-9f3c-unique"
@@ -535,8 +644,8 @@ func TestNoSecretsKept(t *testing.T) {
 
 	store.mu.Lock()
 	defer store.mu.Unlock()
-	require.NotEmpty(t, store.puts)
-	for _, s := range store.puts {
+	require.NotEmpty(t, store.stored)
+	for _, s := range store.stored {
 		js, err := json.Marshal(s) // every exported field: what a shared store keeps
 		require.NoError(t, err)
 		for _, secret := range []string{password, tcredittest.SMSCode, "110105199003071060", "13800138000", "张三"} {
@@ -594,15 +703,14 @@ func TestProgressPage(t *testing.T) {
 	assert.Equal(t, e.url("progress"), b.get("result").Request.URL.String())
 	assert.Equal(t, e.url("progress"), b.get("code").Request.URL.String())
 
+	// A closed handler hands its query over and reports nothing; nor does it start
+	// another.
 	e.handler.Close()
-	out := e.waitOutcomes(1)
-	assert.ErrorIs(t, out[0].err, context.Canceled, "Close stops the query")
-	assert.Equal(t, "failed", b.waitStep())
-	assert.Contains(t, b.get("result").body, "查询失败")
-
-	// A closed handler starts nothing.
-	p = b.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	assert.Contains(t, b.get("status.json").body, `"step":"running"`)
+	assert.Empty(t, e.outcomes())
+	p = e.browser().login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
 	assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
+	assert.Len(t, e.sandbox.Tasks(), 1)
 }
 
 func TestBodyLimit(t *testing.T) {
@@ -639,33 +747,85 @@ type failingStore struct{}
 var errDown = errors.New("store down")
 
 func (failingStore) Get(context.Context, string) (h5.Session, error) { return h5.Session{}, errDown }
-func (failingStore) Put(context.Context, h5.Session) error           { return errDown }
+func (failingStore) Create(context.Context, h5.Session) error        { return errDown }
+func (failingStore) Delete(context.Context, string) error            { return errDown }
+func (failingStore) SigningKey(context.Context) ([]byte, error)      { return nil, errDown }
+func (failingStore) Update(context.Context, string, func(*h5.Session) error) (h5.Session, error) {
+	return h5.Session{}, errDown
+}
 
-func TestSharedStoreOtherReplica(t *testing.T) {
-	store := h5.NewMemoryStore()
+// twoReplicasAtSMS starts two replicas that share a store and a sandbox, and a
+// phone whose query, started on the first, waits for its SMS code.
+func twoReplicasAtSMS(t *testing.T) (a, b *env, phone *browser) {
+	t.Helper()
+	store := h5.NewMemoryStore(0)
 	shared := func(o *h5.Options) { o.Store = store }
-	a := newEnv(t, shared)
-	b := newEnv(t, shared)
-	phone := a.browser()
+	a = newEnv(t, shared)
+	b = newEnvOn(t, a.sandbox, shared)
+	phone = a.browser()
 	phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	require.Equal(t, "sms", phone.waitStep())
-	code := csrf(t, phone.get("code"))
+	return a, b, phone
+}
 
-	// The same cookie on a replica that does not run the query: the state is shown,
-	// but the code cannot reach the query.
+func TestSharedStoreOtherReplica(t *testing.T) {
+	a, b, phone := twoReplicasAtSMS(t)
+
+	// The same cookie on a replica that did not start the query: the same page, and
+	// the code reaches the task from there.
 	elsewhere := &browser{t: t, e: b, client: phone.client}
 	st := elsewhere.get("status.json")
 	assert.Contains(t, st.body, `"step":"sms"`)
-	p := elsewhere.post("code", url.Values{"csrf": {code}, "code": {tcredittest.SMSCode}})
-	assert.Equal(t, http.StatusConflict, p.StatusCode)
-	assert.Contains(t, p.body, "查询已中断")
-
-	// Back on its own replica the query goes on.
-	p = phone.post("code", url.Values{"csrf": {code}, "code": {tcredittest.SMSCode}})
-	require.Equal(t, http.StatusOK, p.StatusCode)
+	code := elsewhere.get("code")
+	require.Equal(t, http.StatusOK, code.StatusCode)
+	p := elsewhere.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tcredittest.SMSCode}})
+	require.Equal(t, http.StatusOK, p.StatusCode, p.body)
 	require.Equal(t, "done", phone.waitStep())
-	assert.Len(t, a.waitOutcomes(1), 1)
-	assert.Empty(t, b.outcomes())
+	out := a.waitOutcomes(1)
+	require.Len(t, out, 1)
+	require.NoError(t, out[0].err)
+	assert.Equal(t, 1, submissions(a.sandbox, out[0].session.TID), "the code reached the task once")
+	assert.Empty(t, b.outcomes(), "OnResult once, on the replica that saw the end")
+}
+
+func TestTakeOverAfterClose(t *testing.T) {
+	a, b, phone := twoReplicasAtSMS(t)
+
+	// The replica that runs the query stops (a deploy): it hands the query over, and
+	// reports nothing.
+	a.handler.Close()
+	assert.Empty(t, a.outcomes())
+	elsewhere := &browser{t: t, e: b, client: phone.client}
+	assert.Contains(t, elsewhere.get("status.json").body, `"step":"sms"`)
+	p := elsewhere.post("code", url.Values{"csrf": {csrf(t, elsewhere.get("code"))}, "code": {tcredittest.SMSCode}})
+	require.Equal(t, http.StatusOK, p.StatusCode, p.body)
+	require.Equal(t, "done", elsewhere.waitStep())
+	out := b.waitOutcomes(1)
+	require.Len(t, out, 1)
+	require.NoError(t, out[0].err)
+	assert.Empty(t, a.outcomes())
+	assert.Len(t, a.sandbox.Tasks(), 1, "one task")
+	assert.Equal(t, 1, submissions(a.sandbox, out[0].session.TID))
+}
+
+func TestCodePostedTwiceOnTwoReplicas(t *testing.T) {
+	a, b, phone := twoReplicasAtSMS(t)
+	token := csrf(t, phone.get("code"))
+
+	var wg sync.WaitGroup
+	for _, e := range []*env{a, b, a, b} {
+		wg.Add(1)
+		go func(e *env) {
+			defer wg.Done()
+			on := &browser{t: t, e: e, client: phone.client}
+			on.post("code", url.Values{"csrf": {token}, "code": {tcredittest.SMSCode}})
+		}(e)
+	}
+	wg.Wait()
+	require.Equal(t, "done", phone.waitStep())
+	out := append(a.waitOutcomes(1), b.outcomes()...)
+	require.Len(t, out, 1, "OnResult once")
+	assert.Equal(t, 1, submissions(a.sandbox, out[0].session.TID), "one code submitted")
 }
 
 // A form filled slowly, close to the session's end, still gets a whole TTL for its
@@ -686,4 +846,51 @@ func TestSlowFormGetsAWholeTTL(t *testing.T) {
 	out := e.waitOutcomes(1)
 	require.Len(t, out, 1)
 	assert.NoError(t, out[0].err)
+}
+
+// A replica killed in the middle of a query leaves its lease to run out: the next
+// request of the session, on any replica, takes the query over.
+func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	client, err := tcredit.NewClient(e.sandbox.AppID(), e.sandbox.TokenID(), tcredit.WithBaseURL(e.sandbox.URL))
+	require.NoError(t, err)
+	tid, err := client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-sms-challenge", Password: "pw"})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name, id, tid string
+		step          string
+	}{
+		{"with a task", "dead-replica-task-session-id", tid, "done"},
+		{"cut off while creating it", "dead-replica-create-session-id", "", "failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := time.Now()
+			require.NoError(t, e.store.Create(ctx, h5.Session{
+				ID: tc.id, CSRF: "csrf-" + tc.id, Created: now, Expires: now.Add(time.Hour), AreaCode: "110100", LoginType: 1,
+				TID: tc.tid, Step: h5.StepRunning, Lease: "a replica that died", LeaseUntil: now.Add(-time.Millisecond),
+			}))
+			phone := e.browser()
+			u, _ := url.Parse(e.url(""))
+			phone.client.Jar.SetCookies(u, []*http.Cookie{{Name: "h5session", Value: tc.id, Path: "/fund/"}})
+			step := phone.waitStep()
+			if step == "sms" {
+				p := phone.post("code", url.Values{"csrf": {"csrf-" + tc.id}, "code": {tcredittest.SMSCode}})
+				require.Equal(t, http.StatusOK, p.StatusCode, p.body)
+				step = phone.waitStep()
+			}
+			assert.Equal(t, tc.step, step)
+		})
+	}
+	out := e.waitOutcomes(2)
+	require.Len(t, out, 2)
+	byTID := map[string]outcome{}
+	for _, o := range out {
+		byTID[o.session.TID] = o
+	}
+	assert.NoError(t, byTID[tid].err)
+	assert.ErrorIs(t, byTID[""].err, tcredit.ErrOutcomeUnknown, "whether the cut-off creation billed a task is unknown")
+	assert.Len(t, e.sandbox.Tasks(), 1, "no task created again")
+	assert.Contains(t, e.logs.String(), "h5: query taken over")
 }

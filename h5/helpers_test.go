@@ -27,6 +27,7 @@ type env struct {
 	t       *testing.T
 	sandbox *tcredittest.Server
 	handler *h5.Handler
+	store   *h5.MemoryStore
 	server  *httptest.Server
 	logs    *syncBuffer
 
@@ -51,8 +52,15 @@ func newEnv(t *testing.T, opts ...func(*h5.Options)) *env {
 // newEnvStep is newEnv with the sandbox's step.
 func newEnvStep(t *testing.T, step time.Duration, opts ...func(*h5.Options)) *env {
 	t.Helper()
-	e := &env{t: t, logs: &syncBuffer{}}
-	e.sandbox = tcredittest.NewServer(tcredittest.WithStep(step))
+	sandbox := tcredittest.NewServer(tcredittest.WithStep(step))
+	t.Cleanup(sandbox.Close)
+	return newEnvOn(t, sandbox, opts...)
+}
+
+// newEnvOn is newEnv on a given sandbox: another replica of a service.
+func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Options)) *env {
+	t.Helper()
+	e := &env{t: t, logs: &syncBuffer{}, sandbox: sandbox, store: h5.NewMemoryStore(0)}
 	client, err := tcredit.NewClient(e.sandbox.AppID(), e.sandbox.TokenID(), tcredit.WithBaseURL(e.sandbox.URL))
 	require.NoError(t, err)
 	o := h5.Options{
@@ -64,6 +72,7 @@ func newEnvStep(t *testing.T, step time.Duration, opts ...func(*h5.Options)) *en
 		Logger:       slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		PollInterval: 100 * time.Millisecond,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
+		Store:        e.store,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -75,7 +84,6 @@ func newEnvStep(t *testing.T, step time.Duration, opts ...func(*h5.Options)) *en
 	t.Cleanup(func() {
 		e.server.Close()
 		e.handler.Close()
-		e.sandbox.Close()
 	})
 	return e
 }
@@ -204,4 +212,15 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.String()
+}
+
+// submissions counts the codes the sandbox received for the task tid.
+func submissions(s *tcredittest.Server, tid string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Endpoint == "fundUserCode" && r.Form.Get("tid") == tid {
+			n++
+		}
+	}
+	return n
 }

@@ -69,7 +69,7 @@ var (
 	msgSystem          = message{"服务暂不可用", "系统繁忙，请稍后再试。", "./", "返回首页"}
 	msgCitiesFailed    = message{"服务暂不可用", "暂时无法获取城市列表，请稍后再试。", "./", "重试"}
 	msgNoCity          = message{"未找到城市", "没有这个城市，请从列表中选择。", "./", "选择城市"}
-	msgLost            = message{"查询已中断", "查询已中断，请重新开始。", "./", "重新开始"}
+	msgBusy            = message{"服务繁忙", "当前访问人数过多，请稍后再试。", "./", "返回首页"}
 	msgTooManyAttempts = message{"验证码尝试次数过多", "验证码尝试次数过多，本次查询已停止。请稍后重新开始。", "./", "返回首页"}
 )
 
@@ -167,23 +167,34 @@ func (h *Handler) loadForm(w http.ResponseWriter, r *http.Request, code, typ str
 	return f, true
 }
 
-// serveLogin shows a city's login form.
+// serveLogin shows a city's login form. It stores nothing: the form's token is
+// signed, and the session starts when the form is posted.
 func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, ok := h.loadForm(w, r, q.Get("city"), q.Get("type"))
 	if !ok {
 		return
 	}
-	s, err := h.sessionOrNew(w, r)
+	s, err := h.session(r)
+	switch {
+	case err == nil && s.Step.active():
+		seeOther(w, pageOf(s))
+		return
+	case err != nil && !errors.Is(err, ErrNoSession):
+		h.noSession(w, r, err)
+		return
+	}
+	key, err := h.keys.get(r.Context())
 	if err != nil {
 		h.noSession(w, r, err)
 		return
 	}
-	if s.Step.active() {
-		seeOther(w, pageOf(s))
+	nonce, err := h.formNonce(w, r)
+	if err != nil {
+		h.noSession(w, r, err)
 		return
 	}
-	h.renderLogin(w, http.StatusOK, s, f, nil, nil)
+	h.renderLogin(w, http.StatusOK, formToken(key, nonce, h.now().Add(h.opts.SessionTTL)), f, nil, nil)
 }
 
 type tab struct {
@@ -227,7 +238,7 @@ type choice struct {
 
 // renderLogin shows the login form f, with the values posted and the problems
 // found in them, if any.
-func (h *Handler) renderLogin(w http.ResponseWriter, status int, s Session, f form, posted url.Values, problems *tcredit.ValidationError) {
+func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f form, posted url.Values, problems *tcredit.ValidationError) {
 	var tabs []tab
 	if len(f.methods) > 1 {
 		for _, m := range f.methods {
@@ -283,7 +294,7 @@ func (h *Handler) renderLogin(w http.ResponseWriter, status int, s Session, f fo
 		Consent  *consentView
 		Problems []string
 		CSRF     string
-	}{f.city, tabs, f.method, fields, consent, general, s.CSRF}, 0)
+	}{f.city, tabs, f.method, fields, consent, general, token}, 0)
 }
 
 // inputType is the HTML input type of a login parameter.

@@ -7,15 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/tcredit-go/tcredit"
 )
 
-// ErrNoSession is returned by a SessionStore's Get for an id it does not hold, or
-// holds only expired.
+// ErrNoSession is returned by a SessionStore for an id it does not hold, or holds only
+// expired.
 var ErrNoSession = errors.New("h5: no such session")
+
+// ErrSessionExists is returned by a SessionStore's Create for an id it holds already.
+var ErrSessionExists = errors.New("h5: session exists")
+
+// ErrStoreFull is returned by a SessionStore's Create when it has no room for another
+// session. The handler answers with a page that asks the person to come back later.
+var ErrStoreFull = errors.New("h5: session store full")
 
 // Step is where a session is in the flow.
 type Step int
@@ -45,15 +51,16 @@ func (s Step) active() bool {
 	return s == StepRunning || s == StepSMS || s == StepCaptcha
 }
 
-// Session is one person's pass through the pages: the state a SessionStore keeps
-// between requests. It holds no password and no code: those go from the request
-// straight to the running query. It holds no report either, only the Summary shown on
-// the result page.
+// Session is one person's pass through the pages after they posted a login form: the
+// state a SessionStore keeps between requests, and all a replica needs to serve any
+// request of the session. It holds no password and no code: those go from the request
+// straight to the provider. It holds no report either, only the Summary shown on the
+// result page.
 type Session struct {
-	ID      string    // the cookie's value: 128 random bits, base64url; a secret, like a password
+	ID      string    // the cookie's value: 128 bits, base64url; a secret, like a password
 	CSRF    string    // the token every form of the session posts back: 128 random bits
-	Created time.Time // when the session began
-	Expires time.Time // when it ends, and any query it runs is stopped
+	Created time.Time // when the session began: when the login form was posted
+	Expires time.Time // when it ends, and the handler stops following its query
 	User    string    // what Options.User said of the person when the query started
 
 	AreaCode  string           // the city of the query
@@ -65,6 +72,14 @@ type Session struct {
 	Attempts  int              // the codes submitted in the whole session
 	Summary   *Summary         // at StepDone: what the result page shows
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause
+
+	Challenge string // a digest of the challenge the task waits on, at StepSMS and StepCaptcha
+	Answered  string // the digest of the last challenge a code was submitted for
+
+	// Lease names the handler that follows the running query, and LeaseUntil when
+	// another may take it over: the owner renews it while it lives.
+	Lease      string
+	LeaseUntil time.Time
 
 	// ConsentVersion and ConsentAt record the person's consent to Options.Consent when
 	// they posted the login of the query: the agreement's version and the time. Keep
@@ -105,76 +120,38 @@ type Summary struct {
 }
 
 // SessionStore keeps sessions between requests. Its methods must be safe for
-// concurrent use, and Get must not return a session past its Expires.
+// concurrent use by every replica that shares it, and must not return a session past
+// its Expires.
 //
-// The handler keeps sessions in memory unless Options.Store gives another store.
-// A service that runs several replicas behind a load balancer stores sessions where
-// every replica sees them (Redis, a database): the whole Session value, every field
-// (JSON or gob encode it as it is), keyed by Session.ID with Session.Expires as its
-// lifetime. The store holds the session's CSRF token and the result's Summary, but no
-// password, code or report.
-//
-// What cannot be shared is the running query: Client.Query runs in a goroutine of the
-// replica that started it, and the code the person types goes to it through that
-// replica's memory; the handler also serializes the changes to a session in memory.
-// So the requests of a session must reach the replica that serves it: route them by
-// the session cookie (sticky sessions). Another replica still shows the session's
-// pages and its state, but a code posted there answers 409 (查询已中断) and the query
-// waits on. When a replica stops (Handler.Close), its queries end and OnResult gets the
-// tid of each task, with which Client.Wait can resume it.
+// The handler keeps sessions in memory unless Options.Store gives another store. A
+// service that runs several replicas behind a load balancer uses a store that every
+// replica sees, such as package github.com/tcredit-go/tcredit/redisstore: the whole
+// Session value, every field (JSON encode it as it is), keyed by Session.ID with
+// Session.Expires as its lifetime. A session holds its CSRF token and the result's
+// Summary, but no password, code or report.
 type SessionStore interface {
 	// Get returns the session with the id, or ErrNoSession.
 	Get(ctx context.Context, id string) (Session, error)
-	// Put stores s under s.ID, replacing any session with that id, until s.Expires.
-	Put(ctx context.Context, s Session) error
-}
 
-// NewMemoryStore returns a SessionStore that keeps sessions in the memory of the
-// process. Expired sessions are dropped as they are found and swept from time to time.
-func NewMemoryStore() SessionStore {
-	return &memoryStore{sessions: make(map[string]Session), now: time.Now}
-}
+	// Create stores s under s.ID until s.Expires, unless a session with that id is
+	// held: then it returns ErrSessionExists. It returns ErrStoreFull when it has no
+	// room.
+	Create(ctx context.Context, s Session) error
 
-type memoryStore struct {
-	mu       sync.Mutex
-	sessions map[string]Session
-	puts     int
-	now      func() time.Time
-}
+	// Update changes the session id atomically: it reads the session, calls change
+	// on it, and stores the result, unless the session changed in between; then it
+	// reads it again and calls change again, so that two replicas never overwrite
+	// each other. It returns the session as stored, or ErrNoSession. An error from
+	// change stores nothing and is returned as it is, with the session as read.
+	Update(ctx context.Context, id string, change func(s *Session) error) (Session, error)
 
-func (m *memoryStore) Get(ctx context.Context, id string) (Session, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.sessions[id]
-	if !ok {
-		return Session{}, ErrNoSession
-	}
-	if !m.now().Before(s.Expires) {
-		delete(m.sessions, id)
-		return Session{}, ErrNoSession
-	}
-	return s, nil
-}
+	// Delete drops the session id, if it is held.
+	Delete(ctx context.Context, id string) error
 
-func (m *memoryStore) Put(ctx context.Context, s Session) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sessions[s.ID] = s
-	m.puts++
-	if m.puts%256 == 0 {
-		m.sweep()
-	}
-	return nil
-}
-
-// sweep drops every expired session. The caller holds m.mu.
-func (m *memoryStore) sweep() {
-	now := m.now()
-	for id, s := range m.sessions {
-		if !now.Before(s.Expires) {
-			delete(m.sessions, id)
-		}
-	}
+	// SigningKey returns a secret of 32 bytes or more that every handler sharing the
+	// store uses to sign the tokens of its login forms, created when it is first
+	// asked for and the same ever after.
+	SigningKey(ctx context.Context) ([]byte, error)
 }
 
 // randomToken returns 128 bits from crypto/rand, base64url without padding.

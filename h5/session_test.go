@@ -2,6 +2,9 @@ package h5_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -13,26 +16,91 @@ import (
 
 func TestMemoryStore(t *testing.T) {
 	ctx := context.Background()
-	store := h5.NewMemoryStore()
+	store := h5.NewMemoryStore(0)
 
 	_, err := store.Get(ctx, "nobody")
 	assert.ErrorIs(t, err, h5.ErrNoSession)
+	_, err = store.Update(ctx, "nobody", func(*h5.Session) error { return nil })
+	assert.ErrorIs(t, err, h5.ErrNoSession)
 
 	live := h5.Session{ID: "a", TID: "t1", Step: h5.StepRunning, Expires: time.Now().Add(time.Hour)}
-	require.NoError(t, store.Put(ctx, live))
+	require.NoError(t, store.Create(ctx, live))
+	assert.ErrorIs(t, store.Create(ctx, live), h5.ErrSessionExists)
 	got, err := store.Get(ctx, "a")
 	require.NoError(t, err)
 	assert.Equal(t, "t1", got.TID)
 
-	live.Step = h5.StepDone
-	require.NoError(t, store.Put(ctx, live))
+	got, err = store.Update(ctx, "a", func(s *h5.Session) error { s.Step = h5.StepDone; return nil })
+	require.NoError(t, err)
+	assert.Equal(t, h5.StepDone, got.Step)
 	got, err = store.Get(ctx, "a")
 	require.NoError(t, err)
-	assert.Equal(t, h5.StepDone, got.Step, "Put replaces")
+	assert.Equal(t, h5.StepDone, got.Step, "Update stores")
 
-	require.NoError(t, store.Put(ctx, h5.Session{ID: "old", Expires: time.Now().Add(-time.Second)}))
+	refused := errors.New("no")
+	_, err = store.Update(ctx, "a", func(s *h5.Session) error { s.Step = h5.StepFailed; return refused })
+	assert.ErrorIs(t, err, refused)
+	got, _ = store.Get(ctx, "a")
+	assert.Equal(t, h5.StepDone, got.Step, "a change that fails stores nothing")
+
+	require.NoError(t, store.Delete(ctx, "a"))
+	_, err = store.Get(ctx, "a")
+	assert.ErrorIs(t, err, h5.ErrNoSession)
+
+	require.NoError(t, store.Create(ctx, h5.Session{ID: "old", Expires: time.Now().Add(-time.Second)}))
 	_, err = store.Get(ctx, "old")
 	assert.ErrorIs(t, err, h5.ErrNoSession, "an expired session is not returned")
+	require.NoError(t, store.Create(ctx, h5.Session{ID: "old", Expires: time.Now().Add(time.Hour)}),
+		"an expired id may be created again")
+
+	k1, err := store.SigningKey(ctx)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(k1), 32)
+	k2, _ := store.SigningKey(ctx)
+	assert.Equal(t, k1, k2, "one key for the store's life")
+}
+
+func TestMemoryStoreCap(t *testing.T) {
+	ctx := context.Background()
+	store := h5.NewMemoryStore(3)
+	now := time.Now()
+	for i, d := range []time.Duration{30 * time.Millisecond, 10 * time.Millisecond, time.Hour} {
+		require.NoError(t, store.Create(ctx, h5.Session{ID: fmt.Sprint(i), Expires: now.Add(d)}))
+	}
+	assert.ErrorIs(t, store.Create(ctx, h5.Session{ID: "x", Expires: now.Add(time.Hour)}), h5.ErrStoreFull,
+		"full of live sessions: refused")
+	assert.Equal(t, 3, store.Len())
+
+	time.Sleep(40 * time.Millisecond) // sessions 0 and 1 expire
+	require.NoError(t, store.Create(ctx, h5.Session{ID: "x", Expires: now.Add(time.Hour)}))
+	assert.LessOrEqual(t, store.Len(), 3)
+	for _, id := range []string{"2", "x"} {
+		_, err := store.Get(ctx, id)
+		assert.NoError(t, err, id)
+	}
+	require.NoError(t, store.Create(ctx, h5.Session{ID: "y", Expires: now.Add(time.Hour)}))
+	assert.ErrorIs(t, store.Create(ctx, h5.Session{ID: "z", Expires: now.Add(time.Hour)}), h5.ErrStoreFull)
+
+	// A session whose expiry moved on is not dropped at its old one.
+	store = h5.NewMemoryStore(1)
+	require.NoError(t, store.Create(ctx, h5.Session{ID: "a", Expires: time.Now().Add(10 * time.Millisecond)}))
+	_, err := store.Update(ctx, "a", func(s *h5.Session) error { s.Expires = time.Now().Add(time.Hour); return nil })
+	require.NoError(t, err)
+	time.Sleep(20 * time.Millisecond)
+	assert.ErrorIs(t, store.Create(ctx, h5.Session{ID: "b", Expires: time.Now().Add(time.Hour)}), h5.ErrStoreFull)
+	_, err = store.Get(ctx, "a")
+	assert.NoError(t, err)
+}
+
+func TestStoreFullPage(t *testing.T) {
+	e := newEnv(t, func(o *h5.Options) { o.Store = h5.NewMemoryStore(1) })
+	first := e.browser()
+	first.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Equal(t, "done", first.waitStep())
+	p := e.browser().login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
+	assert.Contains(t, p.body, "当前访问人数过多")
+	assert.Len(t, e.sandbox.Tasks(), 1, "nothing billed for a session that could not be kept")
 }
 
 func TestStepString(t *testing.T) {

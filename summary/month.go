@@ -41,10 +41,10 @@ func (e *MonthError) Error() string {
 	return "summary: cannot read " + quote(e.Text, 40) + " as a month"
 }
 
-// quote returns s in double quotes, cut to at most max bytes of s.
-func quote(s string, max int) string {
-	if len(s) > max {
-		i := max
+// quote returns s in double quotes, cut to at most limit bytes of s.
+func quote(s string, limit int) string {
+	if len(s) > limit {
+		i := limit
 		for i > 0 && s[i]&0xC0 == 0x80 { // do not cut a UTF-8 sequence
 			i--
 		}

@@ -35,10 +35,12 @@ func TestParseMonth(t *testing.T) {
 		{" 2016-12 ", Month{2016, 12}},
 		{"199901", Month{1999, 1}},
 	} {
-		got, err := ParseMonth(tt.in)
-		if assert.NoError(t, err, "%q", tt.in) {
-			assert.Equal(t, tt.want, got, "%q", tt.in)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseMonth(tt.in)
+			if assert.NoError(t, err, "%q", tt.in) {
+				assert.Equal(t, tt.want, got, "%q", tt.in)
+			}
+		})
 	}
 }
 
@@ -48,13 +50,15 @@ func TestParseMonthRejects(t *testing.T) {
 		"2017-123", "2017-07/27", "2017-07-27x", "2017/07-27", "2017年13月", "abcdef",
 		"2017_07", "07/2017", "2017-07-27 x", "2017-07-27T", "1899-12", "2017071", "2017-07-", "20170732", "２０１７-07",
 	} {
-		m, err := ParseMonth(in)
-		assert.Error(t, err, "%q gave %v", in, m)
-		assert.True(t, m.IsZero(), "%q", in)
-		var me *MonthError
-		if assert.True(t, errors.As(err, &me), "%q", in) {
-			assert.Equal(t, in, me.Text)
-		}
+		t.Run(in, func(t *testing.T) {
+			m, err := ParseMonth(in)
+			assert.Error(t, err, "%q gave %v", in, m)
+			assert.True(t, m.IsZero(), "%q", in)
+			var me *MonthError
+			if assert.True(t, errors.As(err, &me), "%q", in) {
+				assert.Equal(t, in, me.Text)
+			}
+		})
 	}
 }
 

@@ -78,7 +78,7 @@ func TestOfAgreesWithGenerator(t *testing.T) {
 		assert.Equal(t, tcredit.Amount(tr.Base), c.Base, name)
 		assert.Equal(t, tcredit.Amount(tr.MonthlyTotal), c.MonthlyTotal, name)
 
-		assert.Equal(t, summary.Active, s.Account.Status, name)
+		assert.Equal(t, summary.StatusActive, s.Account.Status, name)
 		assert.Equal(t, tcredit.Amount(tr.FinalBalance), s.Account.Balance, name)
 		assert.Equal(t, month(end.Add(1-p.Months)), s.Account.Opened, name)
 

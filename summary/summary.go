@@ -74,20 +74,20 @@ type Status int
 
 // The states of an account.
 const (
-	Unknown Status = iota // a state the report does not give or this package does not know
-	Active                // paying: NORMAL, ACTIVE, 正常, 缴存, 正常缴存, 正常汇缴, 在缴
-	Sealed                // 封存: no employer pays; the money stays
-	Closed                // 销户 or 注销: the account is closed
+	StatusUnknown Status = iota // a state the report does not give or this package does not know
+	StatusActive                // paying: NORMAL, ACTIVE, 正常, 缴存, 正常缴存, 正常汇缴, 在缴
+	StatusSealed                // 封存: no employer pays; the money stays
+	StatusClosed                // 销户 or 注销: the account is closed
 )
 
 // String returns "Active", "Sealed", "Closed" or "Unknown".
 func (s Status) String() string {
 	switch s {
-	case Active:
+	case StatusActive:
 		return "Active"
-	case Sealed:
+	case StatusSealed:
 		return "Sealed"
-	case Closed:
+	case StatusClosed:
 		return "Closed"
 	}
 	return "Unknown"
@@ -98,21 +98,21 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // statuses maps houseFundStatus, trimmed and in upper case, to a Status.
 var statuses = map[string]Status{
-	"NORMAL": Active, "ACTIVE": Active, "正常": Active, "缴存": Active, "正常缴存": Active,
-	"正常汇缴": Active, "在缴": Active, "缴存中": Active,
-	"SEALED": Sealed, "封存": Sealed, "已封存": Sealed, "个人封存": Sealed, "单位封存": Sealed,
-	"CLOSED": Closed, "销户": Closed, "已销户": Closed, "注销": Closed, "已注销": Closed,
+	"NORMAL": StatusActive, "ACTIVE": StatusActive, "正常": StatusActive, "缴存": StatusActive, "正常缴存": StatusActive,
+	"正常汇缴": StatusActive, "在缴": StatusActive, "缴存中": StatusActive,
+	"SEALED": StatusSealed, "封存": StatusSealed, "已封存": StatusSealed, "个人封存": StatusSealed, "单位封存": StatusSealed,
+	"CLOSED": StatusClosed, "销户": StatusClosed, "已销户": StatusClosed, "注销": StatusClosed, "已注销": StatusClosed,
 }
 
-// parseStatus maps houseFundStatus to a Status; text it does not know is Unknown.
+// parseStatus maps houseFundStatus to a Status; text it does not know is StatusUnknown.
 func parseStatus(text string) Status {
 	return statuses[strings.ToUpper(strings.TrimSpace(text))]
 }
 
 // Account is the state of the fund account.
 type Account struct {
-	Status     Status // baseInfo.houseFundStatus normalised; Unknown when absent or not known
-	StatusText string // baseInfo.houseFundStatus as given, so that Unknown can be read
+	Status     Status // baseInfo.houseFundStatus normalised; StatusUnknown when absent or not known
+	StatusText string // baseInfo.houseFundStatus as given, so that StatusUnknown can be read
 	// Balance is baseInfo.houseFundBalance; when that is zero or baseInfo is missing,
 	// the balance of the statement's latest row by arrival date (undated rows aside).
 	Balance tcredit.Amount

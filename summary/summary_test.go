@@ -74,7 +74,7 @@ func historySummary() Summary {
 	return Summary{
 		AsOf: Month{2017, 8},
 		Account: Account{
-			Status:     Active,
+			Status:     StatusActive,
 			StatusText: "NORMAL",
 			Balance:    7050 * yuan,
 			Opened:     Month{2016, 12},
@@ -178,7 +178,7 @@ func TestOfGaps(t *testing.T) {
 	res := &tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: &tcredit.BaseInfo{HouseFundStatus: "正常"}, BillInfos: bills}
 	want := Summary{
 		AsOf:    Month{2017, 8},
-		Account: Account{Status: Active, StatusText: "正常"},
+		Account: Account{Status: StatusActive, StatusText: "正常"},
 		Contributions: Contributions{
 			Latest:          Month{2017, 5},
 			Consecutive:     2, // 2017-04 and 2017-05
@@ -252,14 +252,16 @@ func TestOfWindowBoundaries(t *testing.T) {
 		time.Date(2017, 8, 31, 23, 59, 59, 0, cst),
 		time.Date(2017, 7, 31, 16, 0, 0, 0, time.UTC).In(cst), // 2017-08-01 00:00 in China
 	} {
-		c := Of(res, at).Contributions
-		assert.Equal(t, 2, c.Last6, "%v", at)
-		assert.Equal(t, 4, c.Last12, "%v", at)
-		assert.Equal(t, 6, c.Last24, "%v", at)
-		assert.Equal(t, Month{2017, 8}, c.Latest)
-		assert.Equal(t, 0, c.MonthsSinceLast, "asOf's own month was paid")
-		assert.Equal(t, 2, c.Consecutive)
-		assert.Equal(t, 8, c.Months)
+		t.Run(at.Format(time.RFC3339), func(t *testing.T) {
+			c := Of(res, at).Contributions
+			assert.Equal(t, 2, c.Last6, "%v", at)
+			assert.Equal(t, 4, c.Last12, "%v", at)
+			assert.Equal(t, 6, c.Last24, "%v", at)
+			assert.Equal(t, Month{2017, 8}, c.Latest)
+			assert.Equal(t, 0, c.MonthsSinceLast, "asOf's own month was paid")
+			assert.Equal(t, 2, c.Consecutive)
+			assert.Equal(t, 8, c.Months)
+		})
 	}
 	// A minute earlier in China it is still July: the windows move back a month.
 	c2 := Of(res, time.Date(2017, 7, 31, 23, 59, 0, 0, cst)).Contributions
@@ -316,9 +318,11 @@ func TestNoteMonth(t *testing.T) {
 		{"汇缴201713", Month{}},
 		{"汇缴2017071", Month{}},
 	} {
-		m, ok := noteMonth(tt.note)
-		assert.Equal(t, tt.want, m, "%q", tt.note)
-		assert.Equal(t, !tt.want.IsZero(), ok, "%q", tt.note)
+		t.Run(tt.note, func(t *testing.T) {
+			m, ok := noteMonth(tt.note)
+			assert.Equal(t, tt.want, m, "%q", tt.note)
+			assert.Equal(t, !tt.want.IsZero(), ok, "%q", tt.note)
+		})
 	}
 }
 
@@ -432,14 +436,16 @@ func TestOfEmployerChange(t *testing.T) {
 		{bills, asOf, Month{2016, 6}, Month{2017, 7}, 1},
 		{later, time.Date(2017, 10, 1, 0, 0, 0, 0, cst), Month{2017, 8}, Month{2017, 9}, 3},
 	} {
-		s := Of(&tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: base, BillInfos: tt.bills}, tt.asOf)
-		assert.Equal(t, []Employer{
-			{Name: "第一人民医院", First: Month{2014, 1}, Last: Month{2014, 12}},
-			{Name: a, First: Month{2015, 1}, Last: tt.lastA},
-			{Name: b, First: Month{2016, 7}, Last: tt.lastB},
-		}, s.Employers)
-		assert.Equal(t, b, s.CurrentEmployer)
-		assert.Equal(t, tt.changes, s.EmployerChanges)
+		t.Run(tt.asOf.Format("2006-01-02"), func(t *testing.T) {
+			s := Of(&tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: base, BillInfos: tt.bills}, tt.asOf)
+			assert.Equal(t, []Employer{
+				{Name: "第一人民医院", First: Month{2014, 1}, Last: Month{2014, 12}},
+				{Name: a, First: Month{2015, 1}, Last: tt.lastA},
+				{Name: b, First: Month{2016, 7}, Last: tt.lastB},
+			}, s.Employers)
+			assert.Equal(t, b, s.CurrentEmployer)
+			assert.Equal(t, tt.changes, s.EmployerChanges)
+		})
 	}
 }
 
@@ -460,7 +466,7 @@ func TestOfSealedAccount(t *testing.T) {
 	s := Of(&tcredit.FundResult{Code: tcredit.CodeDone, BaseInfo: base, BillInfos: bills}, asOf)
 	want := Summary{
 		AsOf:    Month{2017, 8},
-		Account: Account{Status: Sealed, StatusText: "封存", Balance: 6000 * yuan, Opened: Month{2016, 1}, MonthsOpen: 19},
+		Account: Account{Status: StatusSealed, StatusText: "封存", Balance: 6000 * yuan, Opened: Month{2016, 1}, MonthsOpen: 19},
 		Contributions: Contributions{
 			Latest:          Month{2016, 12},
 			Consecutive:     12,
@@ -486,23 +492,25 @@ func TestOfStatus(t *testing.T) {
 		text string
 		want Status
 	}{
-		{"NORMAL", Active}, {"normal", Active}, {" 正常 ", Active}, {"缴存", Active},
-		{"正常缴存", Active}, {"ACTIVE", Active},
-		{"封存", Sealed}, {"SEALED", Sealed}, {"单位封存", Sealed},
-		{"销户", Closed}, {"CLOSED", Closed}, {"注销", Closed},
-		{"冻结", Unknown}, {"", Unknown}, {"停缴", Unknown},
+		{"NORMAL", StatusActive}, {"normal", StatusActive}, {" 正常 ", StatusActive}, {"缴存", StatusActive},
+		{"正常缴存", StatusActive}, {"ACTIVE", StatusActive},
+		{"封存", StatusSealed}, {"SEALED", StatusSealed}, {"单位封存", StatusSealed},
+		{"销户", StatusClosed}, {"CLOSED", StatusClosed}, {"注销", StatusClosed},
+		{"冻结", StatusUnknown}, {"", StatusUnknown}, {"停缴", StatusUnknown},
 	} {
-		base := &tcredit.BaseInfo{HouseFundStatus: tt.text}
-		a := Of(&tcredit.FundResult{BaseInfo: base}, asOf).Account
-		assert.Equal(t, tt.want, a.Status, "%q", tt.text)
-		assert.Equal(t, tt.text, a.StatusText, "the raw text is kept")
+		t.Run(tt.text, func(t *testing.T) {
+			base := &tcredit.BaseInfo{HouseFundStatus: tt.text}
+			a := Of(&tcredit.FundResult{BaseInfo: base}, asOf).Account
+			assert.Equal(t, tt.want, a.Status, "%q", tt.text)
+			assert.Equal(t, tt.text, a.StatusText, "the raw text is kept")
+		})
 	}
-	assert.Equal(t, "Active", Active.String())
-	assert.Equal(t, "Sealed", Sealed.String())
-	assert.Equal(t, "Closed", Closed.String())
-	assert.Equal(t, "Unknown", Unknown.String())
+	assert.Equal(t, "Active", StatusActive.String())
+	assert.Equal(t, "Sealed", StatusSealed.String())
+	assert.Equal(t, "Closed", StatusClosed.String())
+	assert.Equal(t, "Unknown", StatusUnknown.String())
 	assert.Equal(t, "Unknown", Status(42).String())
-	b, err := json.Marshal(Account{Status: Sealed})
+	b, err := json.Marshal(Account{Status: StatusSealed})
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"Status":"Sealed"`)
 }
@@ -521,12 +529,14 @@ func TestOfMonthlyAndRatios(t *testing.T) {
 			DepositRatioPersonal: "8%", DepositRatioCompany: "0.12"}, 700 * yuan, 8, 12},
 		{"statement", tcredit.BaseInfo{DepositRatioPersonal: "abc", DepositRatioCompany: "-5"}, 321 * yuan, 0, 0},
 	} {
-		c := Of(&tcredit.FundResult{BaseInfo: &tt.base, BillInfos: bills}, asOf).Contributions
-		assert.Equal(t, tt.total, c.MonthlyTotal, tt.name)
-		assert.Equal(t, tt.base.PersonalMonthPayAmount, c.MonthlyPersonal, tt.name)
-		assert.Equal(t, tt.base.CompanyMonthPayAmount, c.MonthlyCompany, tt.name)
-		assert.Equal(t, tt.pers, c.RatioPersonal, tt.name)
-		assert.Equal(t, tt.comp, c.RatioCompany, tt.name)
+		t.Run(tt.name, func(t *testing.T) {
+			c := Of(&tcredit.FundResult{BaseInfo: &tt.base, BillInfos: bills}, asOf).Contributions
+			assert.Equal(t, tt.total, c.MonthlyTotal, tt.name)
+			assert.Equal(t, tt.base.PersonalMonthPayAmount, c.MonthlyPersonal, tt.name)
+			assert.Equal(t, tt.base.CompanyMonthPayAmount, c.MonthlyCompany, tt.name)
+			assert.Equal(t, tt.pers, c.RatioPersonal, tt.name)
+			assert.Equal(t, tt.comp, c.RatioCompany, tt.name)
+		})
 	}
 }
 
@@ -705,7 +715,7 @@ func TestOfDocumentExample(t *testing.T) {
 	want := Summary{
 		AsOf: Month{2017, 8},
 		Account: Account{
-			Status:     Active,
+			Status:     StatusActive,
 			StatusText: "NORMAL",
 			Balance:    6690369, // houseFundBalance is 0: the latest row's balance
 			Opened:     Month{2005, 7},

@@ -53,7 +53,7 @@ func TestBillingPerAppWithRollBack(t *testing.T) {
 	assert.Equal(t, "app-2", tasks[3].AppID)
 	assert.Equal(t, "110100", tasks[0].AreaCode)
 	assert.Equal(t, "1", tasks[0].LoginType)
-	assert.Equal(t, SMSChallenge, tasks[1].Scenario)
+	assert.Equal(t, ScenarioSMSChallenge, tasks[1].Scenario)
 	assert.Equal(t, SMSCode, tasks[1].Answer)
 
 	_, ok := s.h.Task("no-such-task")

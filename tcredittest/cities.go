@@ -17,10 +17,20 @@ type loginMethod struct {
 	params    []loginParam
 }
 
+// cityStatus is a city's area_status in the city list.
+type cityStatus int
+
+// The area statuses of getFundCitysB.
+const (
+	cityAvailable     cityStatus = 0 // queries can be made
+	cityMaintenance   cityStatus = 1 // the fund website is under maintenance: tasks end in 50005
+	cityInDevelopment cityStatus = 2 // the provider has not built the city yet: tasks end in 50003
+)
+
 // city is one row of the city list and its login methods.
 type city struct {
 	code, name, url, tips string
-	status                int // 0 available, 1 under maintenance, 2 in development
+	status                cityStatus
 	methods               []loginMethod
 }
 
@@ -58,42 +68,42 @@ func withSubArea(m loginMethod, choices ...[2]string) loginMethod {
 
 // cityList is the sandbox's city list, in the order getFundCitysB returns it.
 var cityList = []city{
-	{"110100", "北京", "http://gjj.sandbox.example/beijing/", "", 0, []loginMethod{byAccount, byIDCard}},
-	{"120100", "天津", "http://gjj.sandbox.example/tianjin/", "", 0, []loginMethod{byIDCard, bySMS}},
-	{"310100", "上海", "http://gjj.sandbox.example/shanghai/", "请使用公积金账号登录", 0, []loginMethod{byUserName, bySMS}},
-	{"500100", "重庆", "http://gjj.sandbox.example/chongqing/", "", 0, []loginMethod{byIDCard}},
-	{"440100", "广州", "http://gjj.sandbox.example/guangzhou/", "", 0, []loginMethod{byIDCard, byCompany}},
-	{"440300", "深圳", "http://gjj.sandbox.example/shenzhen/", "首次登录请先在网站激活", 0, []loginMethod{byIDCard, bySMS}},
-	{"330100", "杭州", "http://gjj.sandbox.example/hangzhou/", "未注册用户请到杭州公积金网站进行注册", 0, []loginMethod{
+	{"110100", "北京", "http://gjj.sandbox.example/beijing/", "", cityAvailable, []loginMethod{byAccount, byIDCard}},
+	{"120100", "天津", "http://gjj.sandbox.example/tianjin/", "", cityAvailable, []loginMethod{byIDCard, bySMS}},
+	{"310100", "上海", "http://gjj.sandbox.example/shanghai/", "请使用公积金账号登录", cityAvailable, []loginMethod{byUserName, bySMS}},
+	{"500100", "重庆", "http://gjj.sandbox.example/chongqing/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"440100", "广州", "http://gjj.sandbox.example/guangzhou/", "", cityAvailable, []loginMethod{byIDCard, byCompany}},
+	{"440300", "深圳", "http://gjj.sandbox.example/shenzhen/", "首次登录请先在网站激活", cityAvailable, []loginMethod{byIDCard, bySMS}},
+	{"330100", "杭州", "http://gjj.sandbox.example/hangzhou/", "未注册用户请到杭州公积金网站进行注册", cityAvailable, []loginMethod{
 		withSubArea(byAccount, [2]string{"1", "市本级"}, [2]string{"2", "萧山分中心"}, [2]string{"3", "余杭分中心"}),
 		byIDCard,
 	}},
-	{"310000", "杭州", "http://gjj.sandbox.example/hz/WebAccounts/pages/per/login.jsp", "未注册用户请到杭州公积金网站进行注册", 1, []loginMethod{
+	{"310000", "杭州", "http://gjj.sandbox.example/hz/WebAccounts/pages/per/login.jsp", "未注册用户请到杭州公积金网站进行注册", cityMaintenance, []loginMethod{
 		withSubArea(byAccount, [2]string{"1", "市中心(含各县区)"}, [2]string{"2", "马钢分中心"}),
 	}},
-	{"310000S", "浙江省直", "http://gjj.sandbox.example/zjsz/", "", 0, []loginMethod{byAccount}},
-	{"330200", "宁波", "http://gjj.sandbox.example/ningbo/", "", 0, []loginMethod{byIDCard, byCompany}},
-	{"320100", "南京", "http://gjj.sandbox.example/nanjing/", "", 0, []loginMethod{byIDCard, bySMS}},
-	{"320500", "苏州", "http://gjj.sandbox.example/suzhou/", "", 0, []loginMethod{byAccount, byIDCard}},
-	{"340100", "合肥", "http://gjj.sandbox.example/hefei/", "", 0, []loginMethod{byIDCard}},
-	{"340500", "马鞍山", "http://gjj.sandbox.example/maanshan/", "", 0, []loginMethod{
+	{"310000S", "浙江省直", "http://gjj.sandbox.example/zjsz/", "", cityAvailable, []loginMethod{byAccount}},
+	{"330200", "宁波", "http://gjj.sandbox.example/ningbo/", "", cityAvailable, []loginMethod{byIDCard, byCompany}},
+	{"320100", "南京", "http://gjj.sandbox.example/nanjing/", "", cityAvailable, []loginMethod{byIDCard, bySMS}},
+	{"320500", "苏州", "http://gjj.sandbox.example/suzhou/", "", cityAvailable, []loginMethod{byAccount, byIDCard}},
+	{"340100", "合肥", "http://gjj.sandbox.example/hefei/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"340500", "马鞍山", "http://gjj.sandbox.example/maanshan/", "", cityAvailable, []loginMethod{
 		withSubArea(byAccount, [2]string{"1", "市中心(含各县区)"}, [2]string{"2", "马钢分中心"}),
 	}},
-	{"350100", "福州", "http://gjj.sandbox.example/fuzhou/", "", 0, []loginMethod{byIDCard, byCompany}},
-	{"350200", "厦门", "http://gjj.sandbox.example/xiamen/", "", 0, []loginMethod{byIDCard, bySMS}},
-	{"370100", "济南", "http://gjj.sandbox.example/jinan/", "", 0, []loginMethod{byIDCard}},
-	{"370200", "青岛", "http://gjj.sandbox.example/qingdao/", "", 0, []loginMethod{byAccount, byIDCard}},
-	{"410100", "郑州", "http://gjj.sandbox.example/zhengzhou/", "", 0, []loginMethod{byIDCard}},
-	{"420100", "武汉", "http://gjj.sandbox.example/wuhan/", "", 0, []loginMethod{byIDCard, bySMS}},
-	{"430100", "长沙", "http://gjj.sandbox.example/changsha/", "", 0, []loginMethod{byAccount, byIDCard}},
-	{"510100", "成都", "http://gjj.sandbox.example/chengdu/", "", 0, []loginMethod{byIDCard, bySMS, byCompany}},
-	{"610100", "西安", "http://gjj.sandbox.example/xian/", "", 0, []loginMethod{byIDCard}},
-	{"210100", "沈阳", "http://gjj.sandbox.example/shenyang/", "", 0, []loginMethod{byIDCard}},
-	{"210200", "大连", "http://gjj.sandbox.example/dalian/", "", 0, []loginMethod{byAccount}},
-	{"530100", "昆明", "http://gjj.sandbox.example/kunming/", "", 0, []loginMethod{byIDCard}},
-	{"650100", "乌鲁木齐", "http://gjj.sandbox.example/urumqi/", "系统维护中，请稍后再试", 1, []loginMethod{byIDCard}},
-	{"230100", "哈尔滨", "http://gjj.sandbox.example/harbin/", "即将开通", 2, []loginMethod{byIDCard}},
-	{"460100", "海口", "http://gjj.sandbox.example/haikou/", "即将开通", 2, []loginMethod{byIDCard}},
+	{"350100", "福州", "http://gjj.sandbox.example/fuzhou/", "", cityAvailable, []loginMethod{byIDCard, byCompany}},
+	{"350200", "厦门", "http://gjj.sandbox.example/xiamen/", "", cityAvailable, []loginMethod{byIDCard, bySMS}},
+	{"370100", "济南", "http://gjj.sandbox.example/jinan/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"370200", "青岛", "http://gjj.sandbox.example/qingdao/", "", cityAvailable, []loginMethod{byAccount, byIDCard}},
+	{"410100", "郑州", "http://gjj.sandbox.example/zhengzhou/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"420100", "武汉", "http://gjj.sandbox.example/wuhan/", "", cityAvailable, []loginMethod{byIDCard, bySMS}},
+	{"430100", "长沙", "http://gjj.sandbox.example/changsha/", "", cityAvailable, []loginMethod{byAccount, byIDCard}},
+	{"510100", "成都", "http://gjj.sandbox.example/chengdu/", "", cityAvailable, []loginMethod{byIDCard, bySMS, byCompany}},
+	{"610100", "西安", "http://gjj.sandbox.example/xian/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"210100", "沈阳", "http://gjj.sandbox.example/shenyang/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"210200", "大连", "http://gjj.sandbox.example/dalian/", "", cityAvailable, []loginMethod{byAccount}},
+	{"530100", "昆明", "http://gjj.sandbox.example/kunming/", "", cityAvailable, []loginMethod{byIDCard}},
+	{"650100", "乌鲁木齐", "http://gjj.sandbox.example/urumqi/", "系统维护中，请稍后再试", cityMaintenance, []loginMethod{byIDCard}},
+	{"230100", "哈尔滨", "http://gjj.sandbox.example/harbin/", "即将开通", cityInDevelopment, []loginMethod{byIDCard}},
+	{"460100", "海口", "http://gjj.sandbox.example/haikou/", "即将开通", cityInDevelopment, []loginMethod{byIDCard}},
 }
 
 // findCity returns the city with the area code, or nil.
@@ -134,7 +144,7 @@ func (h *Handler) cities(c *call) []byte {
 		b = appendQuoted(b, ct.tips)
 		b = append(b, `,"area_status":`...)
 		// The document's table says Integer, its example sends "1".
-		b = appendInt(b, ct.status, h.variance && h.draw("area_status"+ct.code, 0)%2 == 0)
+		b = appendInt(b, int(ct.status), h.variance && h.draw("area_status"+ct.code, 0)%2 == 0)
 		b = append(b, '}')
 	}
 	return append(b, ']')

@@ -45,7 +45,7 @@ func ExampleHandler_AddAccount() {
 	srv.AddAccount(tcredittest.Account{
 		Login:    "zhangsan",
 		Password: "secret",
-		Scenario: tcredittest.Success,
+		Scenario: tcredittest.ScenarioSuccess,
 		Report:   tcredittest.Report{Seed: 42, Months: 120, Loans: 2},
 	})
 

@@ -139,6 +139,10 @@ type Request struct {
 	AppID    string     // appId as sent
 	Form     url.Values // the parameters; password and code read "******" and tokenKey is left out
 	Status   int        // the top-level status answered; -1 for a fault that sent no envelope
+	TID      string     // the task: the tid parameter, or the task a create made
+	// Signed is, for a call refused for its tokenKey (status 5), the string whose MD5
+	// the sandbox expected, with the tokenId masked: compare it with the client's.
+	Signed string
 }
 
 // Requests returns the calls received, oldest first: the last 10,000 at most.
@@ -162,7 +166,14 @@ func (h *Handler) record(c *call, status int) {
 		}
 		form[k] = []string{v}
 	}
-	req := Request{Time: c.reqTime, Endpoint: c.endpoint, AppID: c.appID, Form: form, Status: status}
+	tid := c.form["tid"]
+	if c.tid != "" {
+		tid = c.tid
+	}
+	req := Request{Time: c.reqTime, Endpoint: c.endpoint, AppID: c.appID, Form: form, Status: status, TID: tid, Signed: c.signed}
+	if h.requestLog != nil {
+		h.requestLog(req)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.log) < maxRequestLog {

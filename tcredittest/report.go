@@ -1,7 +1,9 @@
 package tcredittest
 
 import (
+	"bytes"
 	"hash/fnv"
+	"sync"
 	"time"
 
 	"github.com/tcredit-go/tcredit/internal/fakefund"
@@ -34,10 +36,21 @@ func (h *Handler) reportOf(t *task, partial bool) []byte {
 		if partial {
 			o.Omit = []string{"loanInfos"}
 		}
-		t.report = fakefund.Generate(p).AppendJSON(nil, o)
+		// Written into a pooled buffer and kept at its exact size, rather than grown by
+		// doubling for every task.
+		buf, _ := reportBuffers.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		*buf = fakefund.Generate(p).AppendJSON((*buf)[:0], o)
+		t.report = bytes.Clone(*buf)
+		reportBuffers.Put(buf)
 	})
 	return t.report
 }
+
+// reportBuffers holds the buffers reports are written into.
+var reportBuffers sync.Pool // *[]byte
 
 // lastMonth returns the month before the month of created, in China time: the last
 // month a report of a task created then covers.

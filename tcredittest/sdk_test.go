@@ -44,10 +44,10 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 				}),
 			)
 			want := map[tcredittest.Scenario]int{
-				tcredittest.Success: 40001, tcredittest.Partial: 40002, tcredittest.SMSChallenge: 40001,
-				tcredittest.ImageChallenge: 40001, tcredittest.WrongPassword: 50004, tcredittest.WrongCode: 50009,
-				tcredittest.InputTimeout: 50008, tcredittest.SiteDown: 50005, tcredittest.SiteUnstable: 50007,
-				tcredittest.CrawlFailure: 50002,
+				tcredittest.ScenarioSuccess: 40001, tcredittest.ScenarioPartial: 40002, tcredittest.ScenarioSMSChallenge: 40001,
+				tcredittest.ScenarioImageChallenge: 40001, tcredittest.ScenarioWrongPassword: 50004, tcredittest.ScenarioWrongCode: 50009,
+				tcredittest.ScenarioInputTimeout: 50008, tcredittest.ScenarioSiteDown: 50005, tcredittest.ScenarioSiteUnstable: 50007,
+				tcredittest.ScenarioCrawlFailure: 50002,
 			}[a.Scenario]
 			if want < 50000 {
 				wantBilled++
@@ -62,12 +62,12 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 				assert.Equal(t, want, int(te.Code), a.Login)
 			}
 			switch a.Scenario {
-			case tcredittest.Partial:
+			case tcredittest.ScenarioPartial:
 				assert.Equal(t, []string{"loanInfos"}, res.Missing)
 				assert.Empty(t, res.LoanInfos)
-			case tcredittest.Success:
+			case tcredittest.ScenarioSuccess:
 				assert.NotEmpty(t, res.LoanInfos)
-			case tcredittest.ImageChallenge:
+			case tcredittest.ScenarioImageChallenge:
 				require.Len(t, images, 1)
 				_, err := png.Decode(bytes.NewReader(images[0]))
 				assert.NoError(t, err, "the SDK decodes the captcha to a PNG")

@@ -62,15 +62,16 @@ type Handler struct {
 	appID   string
 	tokenID string
 
-	step      time.Duration
-	seed      int64
-	seeded    bool   // WithSeed was given
-	tidSeed   uint64 // the seed of task ids: the seed given, or a random one
-	baseURL   string // pinned public base URL, or "" to read it from each request
-	callback  string
-	report    Report
-	variance  bool
-	challenge time.Duration
+	step       time.Duration
+	seed       int64
+	seeded     bool   // WithSeed was given
+	tidSeed    uint64 // the seed of task ids: the seed given, or a random one
+	baseURL    string // pinned public base URL, or "" to read it from each request
+	callback   string
+	requestLog func(Request) // called with each call answered, if set
+	report     Report
+	variance   bool
+	challenge  time.Duration
 
 	done chan struct{}  // closed by Close
 	wg   sync.WaitGroup // the notifier and the callback sender
@@ -154,6 +155,12 @@ func WithBaseURL(baseURL string) Option {
 	return func(h *Handler) { h.baseURL = strings.TrimRight(baseURL, "/") }
 }
 
+// WithRequestLog makes the sandbox call log with each call it answers, as Requests
+// returns them, once the answer is decided.
+func WithRequestLog(log func(Request)) Option {
+	return func(h *Handler) { h.requestLog = log }
+}
+
 // WithCallbackURL makes the sandbox post a callback (form fields tid, status and msg)
 // to callbackURL when a task asks for a code (10003, 10004), ends (40001, 40002) or
 // fails (5xxxx). A delivery answered with a status other than 2xx is tried up to
@@ -177,7 +184,7 @@ func WithVariance(on bool) Option {
 
 // WithChallengeTimeout sets how long an SMS or captcha challenge waits for its code
 // before the task fails with 50008 (default one minute, and never less than 200 steps).
-// The InputTimeout scenario does not use it: its challenge expires after 3 steps.
+// ScenarioInputTimeout does not use it: its challenge expires after 3 steps.
 func WithChallengeTimeout(d time.Duration) Option {
 	return func(h *Handler) {
 		if d > 0 {
@@ -253,13 +260,27 @@ const (
 	epUserCode   = "fundUserCode"
 )
 
-// required lists each endpoint's required parameters, appId and tokenKey aside.
-var required = map[string][]string{
-	epCities:     nil,
-	epCityParams: {"area_code"},
-	epCreateTask: {"area_code", "login_type"},
-	epGetFund:    {"tid"},
-	epUserCode:   {"tid", "code"},
+// endpoint is how the sandbox answers one endpoint: the parameters a call must give,
+// appId and tokenKey aside, and the answer to a call that gives them.
+type endpoint struct {
+	required []string
+	// answer returns the data of the call, or a top-level status other than
+	// statusOK to answer instead, with no data.
+	answer func(h *Handler, c *call) (data []byte, status int)
+}
+
+// endpoints are the endpoints of the sandbox, by their name.
+var endpoints = map[string]endpoint{
+	epCities:     {nil, dataOnly((*Handler).cities)},
+	epCityParams: {[]string{"area_code"}, dataOnly((*Handler).cityParams)},
+	epCreateTask: {[]string{"area_code", "login_type"}, dataOnly((*Handler).createTask)},
+	epGetFund:    {[]string{"tid"}, (*Handler).getFund},
+	epUserCode:   {[]string{"tid", "code"}, dataOnly((*Handler).userCode)},
+}
+
+// dataOnly makes the answer of an endpoint that always answers status 0.
+func dataOnly(data func(h *Handler, c *call) []byte) func(h *Handler, c *call) ([]byte, int) {
+	return func(h *Handler, c *call) ([]byte, int) { return data(h, c), statusOK }
 }
 
 // Top-level statuses (接口返回状态码表).
@@ -294,6 +315,8 @@ type call struct {
 	form     map[string]string // first value of each parameter, appId and tokenKey included
 	reqTime  time.Time
 	fault    *Fault // the fault injected into this call, if any
+	tid      string // the task the call created, if any
+	signed   string // at a bad tokenKey: what the sandbox hashed, the tokenId masked
 }
 
 // ServeHTTP answers a call to the fund API. A method other than POST gets 405 Method
@@ -320,7 +343,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.fault != nil && !h.applyFault(w, r, c) {
 		return
 	}
-	if _, known := required[endpoint]; !known {
+	ep, known := endpoints[endpoint]
+	if !known {
 		h.answer(w, r, c, statusUndefined, nil)
 		return
 	}
@@ -328,31 +352,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, r, c, st, nil)
 		return
 	}
-	for _, k := range required[endpoint] {
+	for _, k := range ep.required {
 		if blank(c.form[k]) {
 			h.answer(w, r, c, statusParams, nil)
 			return
 		}
 	}
-	var data []byte
-	switch endpoint {
-	case epCities:
-		data = h.cities(c)
-	case epCityParams:
-		data = h.cityParams(c)
-	case epCreateTask:
-		data = h.createTask(c)
-	case epGetFund:
-		var st int
-		data, st = h.getFund(c)
-		if st != statusOK {
-			h.answer(w, r, c, st, nil)
-			return
-		}
-	case epUserCode:
-		data = h.userCode(c)
+	data, st := ep.answer(h, c)
+	if st != statusOK {
+		data = nil
 	}
-	h.answer(w, r, c, statusOK, data)
+	h.answer(w, r, c, st, data)
 }
 
 // authenticate checks appId and tokenKey, returning the top-level status to answer.
@@ -367,6 +377,7 @@ func (h *Handler) authenticate(r *http.Request, c *call) int {
 		return statusNoUser
 	}
 	if tokenKey(h.endpointURL(r, c.endpoint), tokenID, c.form) != strings.ToLower(c.form["tokenKey"]) {
+		c.signed = canonical(h.endpointURL(r, c.endpoint), maskToken(tokenID), c.form)
 		return statusTokenKey
 	}
 	return statusOK
@@ -390,6 +401,12 @@ func (h *Handler) endpointURL(r *http.Request, endpoint string) string {
 // tokenKey computes the signature of a call: MD5 of the endpoint URL, the tokenId and
 // the non-blank parameters as key=value joined with ",", sorted by key.
 func tokenKey(endpointURL, tokenID string, form map[string]string) string {
+	sum := md5.Sum([]byte(canonical(endpointURL, tokenID, form)))
+	return hex.EncodeToString(sum[:])
+}
+
+// canonical returns the string a call's tokenKey is the MD5 of.
+func canonical(endpointURL, tokenID string, form map[string]string) string {
 	keys := make([]string, 0, len(form))
 	for k, v := range form {
 		if k != "appId" && k != "tokenKey" && !blank(v) {
@@ -408,8 +425,15 @@ func tokenKey(endpointURL, tokenID string, form map[string]string) string {
 		b.WriteByte('=')
 		b.WriteString(form[k])
 	}
-	sum := md5.Sum([]byte(b.String()))
-	return hex.EncodeToString(sum[:])
+	return b.String()
+}
+
+// maskToken keeps the first two characters of a tokenId.
+func maskToken(tokenID string) string {
+	if len(tokenID) <= 2 {
+		return "****"
+	}
+	return tokenID[:2] + "****"
 }
 
 // blank reports whether a parameter value is empty or only white space.

@@ -29,8 +29,10 @@ func TestTokenKeyVectors(t *testing.T) {
 		}, "a12fb33411dd4034bef8954f7d5815dc"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tokenKey(tt.url, "TOKEN-123", tt.params), "sandbox: %s %v", tt.url, tt.params)
-		assert.Equal(t, tt.want, sign(tt.url, "TOKEN-123", tt.params), "test client: %s %v", tt.url, tt.params)
+		t.Run(strings.TrimPrefix(tt.url, "http://api.tcredit.com/identity/")+" "+tt.want[:8], func(t *testing.T) {
+			assert.Equal(t, tt.want, tokenKey(tt.url, "TOKEN-123", tt.params), "sandbox: %s %v", tt.url, tt.params)
+			assert.Equal(t, tt.want, sign(tt.url, "TOKEN-123", tt.params), "test client: %s %v", tt.url, tt.params)
+		})
 	}
 }
 

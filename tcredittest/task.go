@@ -11,7 +11,7 @@ import (
 // SMSCode is the SMS code that answers the SMS challenge of every sandbox task.
 const SMSCode = "123456"
 
-// inputTimeoutSteps is how many steps the challenge of the InputTimeout scenario waits.
+// inputTimeoutSteps is how many steps the challenge of ScenarioInputTimeout waits.
 const inputTimeoutSteps = 3
 
 // Scenario is what happens to a task, from login to report.
@@ -19,16 +19,16 @@ type Scenario int
 
 // The scenarios. Each line gives the task codes a task goes through, one step each.
 const (
-	Success        Scenario = iota // 10001 10002 20001 30001 40001, with the full report
-	Partial                        // 10001 10002 20001 20005 30001 40002, fail ["loanInfos"], no loans in the report
-	SMSChallenge                   // 10001 10003; SMSCode → 10002 20001 30001 40001; another code → 50009
-	ImageChallenge                 // 10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009
-	WrongPassword                  // 10001 50004
-	WrongCode                      // 10001 10003; every code is wrong → 50009
-	InputTimeout                   // 10001 10003; codes are taken (status 0) and ignored, 50008 after 3 steps
-	SiteDown                       // 10001 50005: the fund website is under maintenance
-	SiteUnstable                   // 10001 10002 20001 50007
-	CrawlFailure                   // 10001 10002 20001 50002
+	ScenarioSuccess        Scenario = iota // 10001 10002 20001 30001 40001, with the full report
+	ScenarioPartial                        // 10001 10002 20001 20005 30001 40002, fail ["loanInfos"], no loans in the report
+	ScenarioSMSChallenge                   // 10001 10003; SMSCode → 10002 20001 30001 40001; another code → 50009
+	ScenarioImageChallenge                 // 10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009
+	ScenarioWrongPassword                  // 10001 50004
+	ScenarioWrongCode                      // 10001 10003; every code is wrong → 50009
+	ScenarioInputTimeout                   // 10001 10003; codes are taken (status 0) and ignored, 50008 after 3 steps
+	ScenarioSiteDown                       // 10001 50005: the fund website is under maintenance
+	ScenarioSiteUnstable                   // 10001 10002 20001 50007
+	ScenarioCrawlFailure                   // 10001 10002 20001 50002
 )
 
 var scenarioNames = [...]string{
@@ -124,9 +124,9 @@ type Task struct {
 	AreaCode  string
 	LoginType string
 	Login     string   // the account, id_card or corp_account the task logged in with
-	Scenario  Scenario // WrongPassword for a login the sandbox does not know
+	Scenario  Scenario // ScenarioWrongPassword for a login the sandbox does not know
 	Code      int      // the task code now, such as 10003 or 40001
-	Answer    string   // the code that answers its challenge, SMSCode or the captcha's digits (WrongCode and InputTimeout refuse it too)
+	Answer    string   // the code that answers its challenge, SMSCode or the captcha's digits (ScenarioWrongCode and ScenarioInputTimeout refuse it too)
 	Created   time.Time
 	Billed    bool // charged to AppID; false once the charge of a failed task is rolled back
 }
@@ -199,19 +199,19 @@ func isFinal(code int) bool     { return code >= codeDone }
 // script returns the task codes of a scenario up to its end or its challenge.
 func (s Scenario) script() []int {
 	switch s {
-	case Partial:
+	case ScenarioPartial:
 		return []int{codeLoggingIn, codeLoggedIn, codeCrawling, codeCrawledPart, codeStoring, codeDonePartial}
-	case SMSChallenge, WrongCode, InputTimeout:
+	case ScenarioSMSChallenge, ScenarioWrongCode, ScenarioInputTimeout:
 		return []int{codeLoggingIn, codeWaitSMS}
-	case ImageChallenge:
+	case ScenarioImageChallenge:
 		return []int{codeLoggingIn, codeWaitImage}
-	case WrongPassword:
+	case ScenarioWrongPassword:
 		return []int{codeLoggingIn, codeBadPassword}
-	case SiteDown:
+	case ScenarioSiteDown:
 		return []int{codeLoggingIn, codeMaintenance}
-	case SiteUnstable:
+	case ScenarioSiteUnstable:
 		return []int{codeLoggingIn, codeLoggedIn, codeCrawling, codeSiteUnstable}
-	case CrawlFailure:
+	case ScenarioCrawlFailure:
 		return []int{codeLoggingIn, codeLoggedIn, codeCrawling, codeCrawlFailed}
 	}
 	return []int{codeLoggingIn, codeLoggedIn, codeCrawling, codeStoring, codeDone}
@@ -256,19 +256,20 @@ func (h *Handler) createTask(c *call) []byte {
 	t.Scenario = t.account.Scenario
 	t.holder = map[string]string{"real_name": c.form["real_name"], "id_card": c.form["id_card"], "mobile": c.form["mobile"]}
 	switch t.Scenario {
-	case SMSChallenge, WrongCode, InputTimeout:
+	case ScenarioSMSChallenge, ScenarioWrongCode, ScenarioInputTimeout:
 		t.Answer = SMSCode
-	case ImageChallenge:
+	case ScenarioImageChallenge:
 		t.Answer = captchaDigits(t.TID)
 	}
 	script := t.Scenario.script()
 	switch ct.status {
-	case 1:
+	case cityMaintenance:
 		script = []int{codeLoggingIn, codeMaintenance}
-	case 2:
+	case cityInDevelopment:
 		script = []int{codeLoggingIn, codeNotBuilt}
 	}
 	h.tasks[t.TID] = t
+	c.tid = t.TID
 	h.order = append(h.order, t)
 	h.billed[t.AppID]++
 	h.setScript(t, c.reqTime, script...)
@@ -293,7 +294,7 @@ func hasChoice(list [][2]string, v string) bool {
 }
 
 // lookup finds the account a login form names. A login it does not know, or a wrong
-// password (where the form has one), gets the WrongPassword scenario. h.mu is held.
+// password (where the form has one), gets ScenarioWrongPassword. h.mu is held.
 func (h *Handler) lookup(form map[string]string) (Account, string) {
 	login := ""
 	for _, k := range loginKeys {
@@ -306,12 +307,12 @@ func (h *Handler) lookup(form map[string]string) (Account, string) {
 		}
 		if a, ok := h.accounts[v]; ok {
 			if a.Password != "" && !blank(form["password"]) && form["password"] != a.Password {
-				a.Scenario = WrongPassword
+				a.Scenario = ScenarioWrongPassword
 			}
 			return a, v
 		}
 	}
-	return Account{Login: login, Scenario: WrongPassword}, login
+	return Account{Login: login, Scenario: ScenarioWrongPassword}, login
 }
 
 // newTID returns the n-th task id: 32 hex digits drawn from the seed of task ids.
@@ -328,7 +329,7 @@ func (h *Handler) setScript(t *task, at time.Time, codes ...int) {
 	for i, code := range codes {
 		if isChallenge(code) {
 			wait := h.challenge
-			if t.Scenario == InputTimeout {
+			if t.Scenario == ScenarioInputTimeout {
 				wait = inputTimeoutSteps * h.step
 			}
 			t.expire = at.Add(time.Duration(i)*h.step + wait)
@@ -435,13 +436,13 @@ func (h *Handler) userCode(c *call) []byte {
 	}
 	h.advance(t, c.reqTime)
 	switch {
-	case t.Scenario == InputTimeout && (isChallenge(t.Code) || t.Code == codeInputTimeout):
+	case t.Scenario == ScenarioInputTimeout && (isChallenge(t.Code) || t.Code == codeInputTimeout):
 		// The code never reaches the website: the challenge runs out. A code sent
 		// just after it did is taken the same way, so that a client's race with
 		// the clock does not change the outcome.
 	case !isChallenge(t.Code):
 		return h.userCodeData(t.TID, -1, "任务当前无需输入验证码")
-	case t.Scenario == WrongCode || c.form["code"] != t.Answer:
+	case t.Scenario == ScenarioWrongCode || c.form["code"] != t.Answer:
 		h.setScript(t, c.reqTime, codeBadCode)
 	default:
 		h.setScript(t, c.reqTime, codeLoggedIn, codeCrawling, codeStoring, codeDone)

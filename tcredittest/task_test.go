@@ -90,7 +90,7 @@ func TestScenariosOfDemoAccounts(t *testing.T) {
 
 func TestLoginsByIDCardAndCompany(t *testing.T) {
 	demo := DemoAccounts()
-	sms, down := demo[SMSChallenge], demo[SiteDown]
+	sms, down := demo[ScenarioSMSChallenge], demo[ScenarioSiteDown]
 	tests := []struct {
 		name string
 		form map[string]string
@@ -141,7 +141,7 @@ func TestCreateTaskRefusals(t *testing.T) {
 
 func TestRegisteredAccounts(t *testing.T) {
 	s := newSandbox(t)
-	s.h.AddAccount(Account{Login: "alice", IDCard: "110105199003071306", Password: "secret", Scenario: Partial})
+	s.h.AddAccount(Account{Login: "alice", IDCard: "110105199003071306", Password: "secret", Scenario: ScenarioPartial})
 
 	assert.Equal(t, []int{10001, 10002, 20001, 20005, 30001, 40002},
 		s.walk(t, s.c.create(map[string]string{"area_code": "110100", "login_type": "1", "account": "alice", "password": "secret"}), ""))
@@ -156,7 +156,7 @@ func TestRegisteredAccounts(t *testing.T) {
 			"real_name": "李四", "mobile": "13900139000"}), ""),
 		"a login form with no password")
 
-	s.h.AddAccount(Account{Login: "demo-success", Scenario: CrawlFailure})
+	s.h.AddAccount(Account{Login: "demo-success", Scenario: ScenarioCrawlFailure})
 	assert.Equal(t, []int{10001, 10002, 20001, 50002}, s.walk(t, s.c.create(login("demo-success")), ""), "a demo account replaced")
 }
 
@@ -307,8 +307,8 @@ func TestTaskIDsDifferAcrossSandboxes(t *testing.T) {
 
 func TestReports(t *testing.T) {
 	s := newSandbox(t, WithVariance(false))
-	s.h.AddAccount(Account{Login: "small", Scenario: Success, Report: Report{Months: 12, NoLoans: true}})
-	s.h.AddAccount(Account{Login: "loans", Scenario: Success, Report: Report{Months: 48, Loans: 2, Repayments: 6}})
+	s.h.AddAccount(Account{Login: "small", Scenario: ScenarioSuccess, Report: Report{Months: 12, NoLoans: true}})
+	s.h.AddAccount(Account{Login: "loans", Scenario: ScenarioSuccess, Report: Report{Months: 48, Loans: 2, Repayments: 6}})
 
 	done := func(form map[string]string) map[string]any {
 		tid := s.c.create(form)
@@ -318,14 +318,14 @@ func TestReports(t *testing.T) {
 		return d
 	}
 
-	d := done(map[string]string{"area_code": "310100", "login_type": "3", "id_card": DemoAccounts()[Success].IDCard,
+	d := done(map[string]string{"area_code": "310100", "login_type": "3", "id_card": DemoAccounts()[ScenarioSuccess].IDCard,
 		"real_name": "张三", "mobile": "13800138000"})
 	assert.Equal(t, "爬取结束", d["msg"])
 	assert.Equal(t, "2017-07-28 10:00:00", d["createTime"])
 	base, _ := d["baseInfo"].(map[string]any)
 	require.NotNil(t, base)
 	assert.Equal(t, "张三", base["employeeName"], "the holder is the person who logged in")
-	assert.Equal(t, DemoAccounts()[Success].IDCard, base["idCard"])
+	assert.Equal(t, DemoAccounts()[ScenarioSuccess].IDCard, base["idCard"])
 	assert.NotEmpty(t, d["billInfos"])
 	assert.NotEmpty(t, d["loanInfos"])
 	assert.NotContains(t, d, "fail")

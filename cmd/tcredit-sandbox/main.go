@@ -7,6 +7,13 @@
 //
 //	{"url":"http://127.0.0.1:8080","appId":"sandbox-app","tokenId":"sandbox-token"}
 //
+// With -log it writes one JSON line per call to stderr, such as
+//
+//	{"time":"…","endpoint":"createFundSearchTaskB","appId":"sandbox-app","status":0,"tid":"…"}
+//
+// and, for a call refused for its tokenKey (status 5), the string the sandbox expected
+// the client to sign, its tokenId masked, under "expected_signed".
+//
 // Run it with -help for its flags and the demo accounts.
 package main
 
@@ -21,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -48,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Int64("seed", 0, "seed of task ids, reports and response variance (without it, task ids are new on each start)")
 	callback := fs.String("callback-url", "", "URL to post task callbacks (tid, status, msg) to")
 	baseURL := fs.String("base-url", "", "public base URL clients sign, when behind a proxy (default: the URL printed)")
+	logCalls := fs.Bool("log", false, "write one JSON line per call to stderr: endpoint, status, tid, and at a bad tokenKey the string expected to be signed")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,6 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *baseURL != "" {
 		opts = append(opts, tcredittest.WithBaseURL(*baseURL))
 		url = *baseURL
+	}
+	if *logCalls {
+		opts = append(opts, tcredittest.WithRequestLog(callLogger(stderr)))
 	}
 	h := tcredittest.NewHandler(opts...)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
@@ -115,6 +127,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// callLogger returns a function that writes each call to w as one JSON line. The
+// sandbox's Request masks the password and code already, and holds no tokenId.
+func callLogger(w io.Writer) func(tcredittest.Request) {
+	var mu sync.Mutex
+	return func(r tcredittest.Request) {
+		line, err := json.Marshal(struct {
+			Time     time.Time `json:"time"`
+			Endpoint string    `json:"endpoint"`
+			AppID    string    `json:"appId"`
+			Status   int       `json:"status"`
+			TID      string    `json:"tid,omitempty"`
+			Signed   string    `json:"expected_signed,omitempty"`
+		}{r.Time, r.Endpoint, r.AppID, r.Status, r.TID, r.Signed})
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s\n", line)
+	}
 }
 
 // printableAddr returns a listener's address, with 127.0.0.1 for an unspecified host.

@@ -76,8 +76,78 @@ func TestHelpListsDemoAccounts(t *testing.T) {
 
 func TestRunRejectsBadArguments(t *testing.T) {
 	for _, args := range [][]string{{"-step", "soon"}, {"extra"}, {"-addr", "256.0.0.1:x"}} {
-		err := run(context.Background(), args, io.Discard, io.Discard)
-		assert.Error(t, err, strings.Join(args, " "))
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			err := run(context.Background(), args, io.Discard, io.Discard)
+			assert.Error(t, err, strings.Join(args, " "))
+		})
+	}
+}
+
+func TestLogWritesOneLinePerCall(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, w := io.Pipe()
+	logs, logw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-token-id", "secret-token", "-log"}, w, logw)
+		w.Close()
+		logw.Close()
+	}()
+	logLines := make(chan string, 16)
+	go func() {
+		defer close(logLines)
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			logLines <- sc.Text()
+		}
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	var info struct{ URL, AppID, TokenID string }
+	require.NoError(t, json.Unmarshal([]byte(line), &info))
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	post := func(endpoint, key string, form url.Values) {
+		form.Set("appId", info.AppID)
+		form.Set("tokenKey", key)
+		resp, err := client.PostForm(info.URL+"/identity/"+endpoint, form)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	sign := func(endpoint, params string) string {
+		return fmt.Sprintf("%x", md5.Sum([]byte(info.URL+"/identity/"+endpoint+info.TokenID+params)))
+	}
+	post("createFundSearchTaskB", sign("createFundSearchTaskB", "account=demo-success,area_code=110100,login_type=1,password=pw"),
+		url.Values{"area_code": {"110100"}, "login_type": {"1"}, "account": {"demo-success"}, "password": {"pw"}})
+	post("getFundB", "0123456789abcdef0123456789abcdef", url.Values{"tid": {"some-task"}})
+
+	type entry struct {
+		Endpoint, TID string
+		Status        int
+		Signed        string `json:"expected_signed"`
+	}
+	var got []entry
+	for len(got) < 2 {
+		text := <-logLines
+		var e entry
+		require.NoError(t, json.Unmarshal([]byte(text), &e), text)
+		assert.NotContains(t, text, "secret-token")
+		assert.NotContains(t, text, `"pw"`)
+		got = append(got, e)
+	}
+	require.Len(t, got, 2)
+	assert.Equal(t, "createFundSearchTaskB", got[0].Endpoint)
+	assert.Equal(t, 0, got[0].Status)
+	assert.NotEmpty(t, got[0].TID, "the task the create made")
+	assert.Empty(t, got[0].Signed)
+	assert.Equal(t, "getFundB", got[1].Endpoint)
+	assert.Equal(t, 5, got[1].Status)
+	assert.Equal(t, "some-task", got[1].TID)
+	assert.Equal(t, info.URL+"/identity/getFundBse****tid=some-task", got[1].Signed)
+
+	cancel()
+	require.NoError(t, <-errc)
+	for range logLines {
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -20,8 +21,8 @@ func (c *cli) fail(err error) int {
 	return code
 }
 
-// describe returns the message for err, without the "tcredit: " prefix, and the exit
-// code it calls for.
+// describe returns the message for err and the exit code it calls for. The message
+// of an error of the SDK is made of its fields (see text), not of its own text.
 func (c *cli) describe(err error) (string, int) {
 	var (
 		usage   *usageError
@@ -43,13 +44,13 @@ func (c *cli) describe(err error) (string, int) {
 	case errors.As(err, &task):
 		return describeTask(task), exitTaskFailed
 	case errors.As(err, &api):
-		return describeAPI(api, c.sources), exitError
+		return c.describeAPI(api), exitError
 	case errors.Is(err, tcredit.ErrInvalidInput):
-		return trimPrefix(err), exitUsage
+		return text(err), exitUsage
 	case errors.As(err, &network):
-		return trimPrefix(err) + " — check " + c.sources.baseURL + " and the network", exitError
+		return text(err) + " — check " + c.sources.baseURL + " and the network", exitError
 	}
-	return trimPrefix(err), exitError
+	return text(err), exitError
 }
 
 // describeQuery describes an error of a task that exists, naming its tid.
@@ -68,7 +69,7 @@ func (c *cli) describeQuery(e *tcredit.QueryError) (string, int) {
 func describeUnknown(e *tcredit.UnknownOutcomeError) string {
 	msg := e.Endpoint + ": outcome unknown"
 	if e.Err != nil {
-		msg += " (" + trimPrefix(e.Err) + ")"
+		msg += " (" + text(e.Err) + ")"
 	}
 	if e.TID != "" {
 		return msg + ": check task " + e.TID + " with 'tcredit get " + e.TID + "' before trying again"
@@ -121,17 +122,100 @@ var statusHints = map[tcredit.Status]string{
 
 // describeAPI describes a refused call in the form
 // "getFundB: status 5 TokenKey验证失败 (seqNum 095…) — check TCREDIT_TOKEN_ID", each
-// setting named by src.
-func describeAPI(e *tcredit.APIError, src sources) string {
-	msg := trimPrefix(e)
+// setting named by where it came from.
+func (c *cli) describeAPI(e *tcredit.APIError) string {
+	msg := apiText(e)
+	if e.Status == tcredit.StatusTokenKey && c.https {
+		msg += "; " + httpsHint
+	}
 	if hint, ok := statusHints[e.Status]; ok {
+		src := c.sources
 		msg += " — " + strings.NewReplacer("{appId}", src.appID, "{tokenId}", src.tokenID, "{baseURL}", src.baseURL).Replace(hint)
 	}
 	return msg
 }
 
-func trimPrefix(err error) string {
-	return strings.TrimPrefix(err.Error(), "tcredit: ")
+// httpsHint is the advice for a signature refused over https.
+const httpsHint = "the API's document gives an http URL (" + tcredit.DefaultBaseURL + "), and no client is known to sign over https: try it"
+
+// text says what err is, for the messages that fail prints after "tcredit: ". The
+// SDK's errors are told from their fields, as their own text begins with the
+// package's name; a network error names the endpoint its URL ends in.
+func text(err error) string {
+	var (
+		query     *tcredit.QueryError
+		unknown   *tcredit.UnknownOutcomeError
+		api       *tcredit.APIError
+		task      *tcredit.TaskError
+		response  *tcredit.ResponseError
+		invalid   *tcredit.ValidationError
+		field     *tcredit.FieldError
+		challenge *tcredit.ChallengeError
+		network   *url.Error
+	)
+	switch {
+	case errors.As(err, &query):
+		return "task " + query.TID + ": " + text(query.Err)
+	case errors.As(err, &unknown):
+		return describeUnknown(unknown)
+	case errors.As(err, &api):
+		return apiText(api)
+	case errors.As(err, &task):
+		return describeTask(task)
+	case errors.As(err, &response):
+		return responseText(response)
+	case errors.As(err, &invalid):
+		parts := make([]string, len(invalid.Fields))
+		for i, f := range invalid.Fields {
+			parts[i] = fieldText(f)
+		}
+		return "login form: " + strings.Join(parts, "; ")
+	case errors.As(err, &field):
+		return fieldText(field)
+	case errors.As(err, &challenge):
+		return "task " + challenge.Challenge.TID + " waits for input: " + challenge.Challenge.Code.String()
+	case errors.As(err, &network):
+		return path.Base(strings.TrimSuffix(network.URL, "/")) + ": " + network.Error()
+	}
+	return err.Error()
+}
+
+// apiText tells a refused call: "getFundB: status 5 TokenKey验证失败 (seqNum 095…)".
+func apiText(e *tcredit.APIError) string {
+	msg := e.Endpoint + ": status " + strconv.Itoa(int(e.Status)) + " " + e.Status.String()
+	if e.Message != "" && e.Message != e.Status.String() {
+		msg += ": " + e.Message
+	}
+	if e.SeqNum != "" {
+		msg += " (seqNum " + e.SeqNum + ")"
+	}
+	return msg
+}
+
+// responseText tells a response that is not an answer of the API: its endpoint and
+// HTTP status, the redirect not followed, the cause and the start of the body.
+func responseText(e *tcredit.ResponseError) string {
+	msg := e.Endpoint + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
+	if e.RedirectHost != "" {
+		msg += " redirecting to " + e.RedirectHost + ", not followed"
+	}
+	msg += ")"
+	if e.Err != nil {
+		msg += ": " + text(e.Err)
+	}
+	if e.Snippet != "" {
+		msg += ": body " + e.Snippet
+	}
+	return msg
+}
+
+// fieldText tells a refused argument: "tid is empty", "password (密码) is required".
+func fieldText(e *tcredit.FieldError) string {
+	name := e.Field
+	if e.Label != "" {
+		name += " (" + e.Label + ")"
+	}
+	return name + " " + text(e.Err)
 }
 
 // oneLine folds a message onto one line.

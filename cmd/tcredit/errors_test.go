@@ -80,6 +80,33 @@ func TestDescribe(t *testing.T) {
 			"tid is empty",
 			exitUsage,
 		},
+		{
+			"login form",
+			&tcredit.ValidationError{Fields: []*tcredit.FieldError{
+				{Field: "password", Label: "密码", Err: errors.New("is required")},
+				{Field: "login_type", Err: errors.New("is 3, the login method is 1")},
+			}},
+			"login form: password (密码) is required; login_type is 3, the login method is 1",
+			exitUsage,
+		},
+		{
+			"challenge nobody answered",
+			&tcredit.QueryError{TID: "t3", Err: &tcredit.ChallengeError{Challenge: tcredit.Challenge{TID: "t3", Code: tcredit.CodeWaitingSMS}}},
+			"task t3 waits for input: 登录中，等待用户输入短信",
+			exitError,
+		},
+		{
+			"redirect with a cause",
+			&tcredit.ResponseError{Endpoint: "getFundB", HTTPStatus: 302, RedirectHost: "example.com", Err: tcredit.ErrResponseTooLarge},
+			"getFundB: unexpected response (HTTP 302 redirecting to example.com, not followed): tcredit: response body too large",
+			exitError,
+		},
+		{
+			"outcome unknown after a refusal",
+			&tcredit.UnknownOutcomeError{Endpoint: "createFundSearchTaskB", Err: &tcredit.APIError{Endpoint: "createFundSearchTaskB", Status: tcredit.StatusProcessing}},
+			"createFundSearchTaskB: outcome unknown (createFundSearchTaskB: status 11 数据处理中，请稍候再查询): a task may have been created and billed; ask the provider before trying again",
+			exitUnknown,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +114,27 @@ func TestDescribe(t *testing.T) {
 			c := &cli{stderr: &stderr, sources: defaultSources}
 			assert.Equal(t, tt.code, c.fail(tt.err))
 			assert.Equal(t, "tcredit: "+tt.msg+"\n", stderr.String())
+		})
+	}
+}
+
+// TestDescribeSignatureOverHTTPS checks that a signature refused over https comes
+// with the advice to try the document's http URL, and over http without it.
+func TestDescribeSignatureOverHTTPS(t *testing.T) {
+	refused := &tcredit.APIError{Endpoint: "getFundCitysB", Status: tcredit.StatusTokenKey, SeqNum: "0951a"}
+	for _, tt := range []struct {
+		name  string
+		https bool
+		want  string
+	}{
+		{"https", true, "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a); the API's document gives an http URL (http://api.tcredit.com), and no client is known to sign over https: try it — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
+		{"http", false, "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a) — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr syncBuffer
+			c := &cli{stderr: &stderr, sources: defaultSources, https: tt.https}
+			assert.Equal(t, exitError, c.fail(refused))
+			assert.Equal(t, tt.want, stderr.String())
 		})
 	}
 }

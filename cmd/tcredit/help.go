@@ -1,41 +1,26 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
-const usageText = `tcredit reads the Tianchuang housing fund query API (天创公积金查询) for the people
+// The help pages are made of the table of commands and of the usage strings of the
+// flags each command registers, so that a flag cannot be added without its help.
+
+// helpIntro opens the global help page.
+const helpIntro = `tcredit reads the Tianchuang housing fund query API (天创公积金查询) for the people
 who operate an integration: which cities are up, what a city's login form asks,
 a whole query with a person at the terminal, and the state of any task.
 
 Usage:
   tcredit [flags] COMMAND [ARGUMENT] [flags]
+`
 
-Commands:
-  cities              list the cities and whether each is up
-  params AREA_CODE    show a city's login methods and their fields
-  query AREA_CODE     run a query: ask the login form, follow the task, ask for
-                      the SMS or captcha code, print the underwriting summary
-  get TID             show a task's current state, or its summary once done
-  code TID CODE       send the SMS code or captcha text a task waits for, then
-                      follow the task to its end like query
-  help [COMMAND]      show this help, or a command's
-
-Flags (before or after the command):
-  --json              print JSON instead of tables; for query and get, the whole
-                      result, unmasked
-  --sandbox           use an in-process sandbox with demo accounts instead of
-                      the API, new for each run; no credentials needed
-  --app-id ID         the appId (default $TCREDIT_APP_ID)
-  --token-id SECRET   the tokenId (default $TCREDIT_TOKEN_ID; prefer the variable,
-                      as other users can see a command's flags)
-  --base-url URL      where the API is (default $TCREDIT_BASE_URL, else
-                      http://api.tcredit.com)
-  --login-type N      query: the login method (default: ask when there are several)
-  --out FILE          query: also write the result as JSON to FILE (mode 0600);
-                      captcha images are saved beside it
-
+// helpEnd closes the global help page, after the flags.
+const helpEnd = `
 Environment:
   TCREDIT_APP_ID      the appId the provider issued
   TCREDIT_TOKEN_ID    the tokenId (secret) the provider issued; never printed
@@ -56,61 +41,126 @@ Exit codes:
   5  interrupted: the task may still be running; follow it with 'tcredit get TID'
 `
 
-// commonFlags ends the help of every command.
-const commonFlags = `
-Flags: --json, --sandbox, --app-id ID, --token-id SECRET, --base-url URL
-(run 'tcredit help' for them, the environment and the exit codes)
-`
+// The layout of a help entry: its head, then its text from column entryIndent,
+// wrapped before column helpWidth.
+const (
+	entryIndent = 22
+	helpWidth   = 81
+)
 
-const cityHelp = `Usage: tcredit cities [flags]
+// globalFlags registers the flags every command takes, on o.
+func globalFlags(fs *flag.FlagSet, o *options) {
+	fs.BoolVar(&o.json, "json", o.json,
+		"print JSON instead of tables; for query and get, the whole result, unmasked")
+	fs.BoolVar(&o.sandbox, "sandbox", o.sandbox,
+		"use an in-process sandbox with demo accounts instead of the API, new for each run; no credentials needed")
+	fs.StringVar(&o.appID, "app-id", o.appID,
+		"the appId, an `ID` the provider issued (default $TCREDIT_APP_ID)")
+	fs.StringVar(&o.tokenID, "token-id", o.tokenID,
+		"the tokenId, a `SECRET` the provider issued (default $TCREDIT_TOKEN_ID; prefer the variable, as other users can see a command's flags)")
+	fs.StringVar(&o.baseURL, "base-url", o.baseURL,
+		"the API's base `URL` (default $TCREDIT_BASE_URL, else http://api.tcredit.com)")
+}
 
-Lists the cities the API supports (getFundCitysB, not billed): area code, name,
-whether queries can be made now, and the city's tips. With --json, the list as the
-SDK reads it.
-`
+// queryFlags registers the flags of query, on o.
+func queryFlags(fs *flag.FlagSet, o *options) {
+	fs.IntVar(&o.loginType, "login-type", o.loginType,
+		"the login method, by its login type `N` (default: ask when there are several)")
+	fs.StringVar(&o.out, "out", o.out,
+		"also write the result as JSON to `FILE` (mode 0600); captcha images are saved beside it")
+}
 
-const paramsHelp = `Usage: tcredit params AREA_CODE [flags]
-
-Shows the login methods of the city AREA_CODE (getFundCityParamB, not billed):
-each method's login type and the fields of its form, with their names, labels,
-whether they are required and a select's choices. An area code that the city list
-does not have exits 2.
-`
-
-const queryHelp = `Usage: tcredit query AREA_CODE [--login-type N] [--out FILE] [flags]
-
-Runs a whole query with a person at the terminal: asks each field of the city's
-login form (a select as a numbered list, the password without echo), checks the
-answers before anything is billed, creates the task (createFundSearchTaskB,
-billed) and prints its tid, shows a status line while it runs, asks for the SMS
-code or the captcha text (the image is saved to a PNG file), and prints the
-underwriting summary. A city that is not up exits 2.
-
-  --login-type N      the login method (default: ask when there are several)
-  --out FILE          also write the result as JSON to FILE (mode 0600)
-`
-
-const getHelp = `Usage: tcredit get TID [flags]
-
-Shows the task TID (getFundB, not billed): the underwriting summary once it is
-done, else its state and what it waits for, with a captcha image saved to a PNG
-file. A task that failed exits 3; a tid that this appId has no task of exits 2.
-`
-
-const codeHelp = `Usage: tcredit code TID CODE [flags]
-
-Sends CODE, the SMS code or the captcha text that the person gave, to the task
-TID, which must wait for one (fundUserCode: each code spends one of the person's
-attempts), then follows the task like query: the status line, another code if the
-task asks again, and the underwriting summary at the end. A task that failed
-exits 3; a tid that this appId has no task of exits 2.
-`
-
-// printUsage writes the help text of cmd, or of the program when cmd is nil.
+// printUsage writes the help page of cmd, or of the program when cmd is nil.
 func printUsage(w io.Writer, cmd *command) {
 	if cmd == nil {
-		fmt.Fprint(w, usageText)
+		fmt.Fprint(w, globalHelp())
 		return
 	}
-	fmt.Fprint(w, cmd.help+commonFlags)
+	fmt.Fprint(w, cmd.helpPage())
+}
+
+// globalHelp returns the program's help page: the commands, and every flag of every
+// command.
+func globalHelp() string {
+	var b strings.Builder
+	b.WriteString(helpIntro)
+	b.WriteString("\nCommands:\n")
+	for _, cmd := range commands {
+		writeEntry(&b, "  "+cmd.synopsis(), cmd.summary)
+	}
+	writeEntry(&b, "  help [COMMAND]", "show this help, or a command's")
+	b.WriteString("\nFlags (before or after the command):\n")
+	visitFlags(nil, func(f *flag.Flag) { writeEntry(&b, "  "+flagHead(f), f.Usage) })
+	for _, cmd := range commands {
+		visitFlags(&cmd, func(f *flag.Flag) { writeEntry(&b, "  "+flagHead(f), cmd.name+": "+f.Usage) })
+	}
+	b.WriteString(helpEnd)
+	return b.String()
+}
+
+// helpPage returns the command's help page: its usage line, what it does, its own
+// flags, and the names of the flags every command takes.
+func (cmd command) helpPage() string {
+	var own, common []string
+	visitFlags(&cmd, func(f *flag.Flag) { own = append(own, "["+flagHead(f)+"]") })
+	visitFlags(nil, func(f *flag.Flag) { common = append(common, flagHead(f)) })
+	var b strings.Builder
+	b.WriteString("Usage: tcredit " + strings.Join(append(append([]string{cmd.synopsis()}, own...), "[flags]"), " ") + "\n\n")
+	b.WriteString(cmd.about)
+	if len(own) > 0 {
+		b.WriteString("\n")
+		visitFlags(&cmd, func(f *flag.Flag) { writeEntry(&b, "  "+flagHead(f), f.Usage) })
+	}
+	b.WriteString("\nFlags: " + strings.Join(common, ", ") + "\n")
+	b.WriteString("(run 'tcredit help' for them, the environment and the exit codes)\n")
+	return b.String()
+}
+
+// visitFlags calls fn for each flag of cmd's own, or of the flags every command takes
+// when cmd is nil, in lexical order.
+func visitFlags(cmd *command, fn func(*flag.Flag)) {
+	fs := flag.NewFlagSet("help", flag.ContinueOnError)
+	var o options
+	switch {
+	case cmd == nil:
+		globalFlags(fs, &o)
+	case cmd.flags != nil:
+		cmd.flags(fs, &o)
+	}
+	fs.VisitAll(fn)
+}
+
+// flagHead writes a flag as the help shows it: "--out FILE", "--json".
+func flagHead(f *flag.Flag) string {
+	name, _ := flag.UnquoteUsage(f)
+	if name == "" {
+		return "--" + f.Name
+	}
+	return "--" + f.Name + " " + name
+}
+
+// writeEntry writes head, then text from column entryIndent, wrapped. The flag
+// package's back quotes around a flag's argument name are dropped.
+func writeEntry(b *strings.Builder, head, text string) {
+	b.WriteString(head)
+	col := len(head)
+	if col >= entryIndent-1 {
+		b.WriteString("\n")
+		col = 0
+	}
+	b.WriteString(strings.Repeat(" ", entryIndent-col))
+	col = entryIndent
+	for i, word := range strings.Fields(strings.ReplaceAll(text, "`", "")) {
+		width := len([]rune(word))
+		if i > 0 && col+1+width >= helpWidth {
+			b.WriteString("\n" + strings.Repeat(" ", entryIndent))
+			col = entryIndent
+		} else if i > 0 {
+			b.WriteString(" ")
+			col++
+		}
+		b.WriteString(word)
+		col += width
+	}
+	b.WriteString("\n")
 }

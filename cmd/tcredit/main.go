@@ -87,32 +87,6 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// command is one subcommand.
-type command struct {
-	name  string
-	args  []string // the positional arguments' names
-	query bool     // takes --login-type and --out
-	help  string   // what it does, for 'tcredit help NAME'
-	run   func(c *cli, ctx context.Context, args []string) error
-}
-
-var commands = []command{
-	{name: "cities", help: cityHelp, run: func(c *cli, ctx context.Context, _ []string) error { return c.cities(ctx) }},
-	{name: "params", args: []string{"AREA_CODE"}, help: paramsHelp,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.params(ctx, a[0]) }},
-	{name: "query", args: []string{"AREA_CODE"}, query: true, help: queryHelp,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.query(ctx, a[0]) }},
-	{name: "get", args: []string{"TID"}, help: getHelp,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.get(ctx, a[0]) }},
-	{name: "code", args: []string{"TID", "CODE"}, help: codeHelp,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.code(ctx, a[0], a[1]) }},
-}
-
-// synopsis returns the command's usage line: "code TID CODE".
-func (cmd command) synopsis() string {
-	return strings.Join(append([]string{cmd.name}, cmd.args...), " ")
-}
-
 // cli is one run of the program.
 type cli struct {
 	env     env
@@ -123,6 +97,7 @@ type cli struct {
 	client  *tcredit.Client
 	srv     *tcredittest.Server
 	sources sources // where the credentials and the base URL came from
+	https   bool    // the API is called over https
 }
 
 // run runs the command line args and returns the exit code.
@@ -159,7 +134,7 @@ func (*helpRequest) Error() string { return "help requested" }
 
 // dispatch parses the command line and runs its command.
 func (c *cli) dispatch(ctx context.Context, args []string) error {
-	top := c.flagSet("tcredit", false)
+	top := c.flagSet("tcredit", nil)
 	if err := top.Parse(args); err != nil {
 		return flagError(err, nil)
 	}
@@ -174,7 +149,7 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	if !ok {
 		return usagef("unknown command %q (run 'tcredit help')", rest[0])
 	}
-	fs := c.flagSet("tcredit "+cmd.name, cmd.query)
+	fs := c.flagSet("tcredit "+cmd.name, &cmd)
 	pos, err := parseInterspersed(fs, rest[1:])
 	if err != nil {
 		return flagError(err, &cmd)
@@ -232,30 +207,16 @@ func (c *cli) checkFlags() error {
 	return nil
 }
 
-func findCommand(name string) (command, bool) {
-	for _, cmd := range commands {
-		if cmd.name == name {
-			return cmd, true
-		}
-	}
-	return command{}, false
-}
-
-// flagSet returns a FlagSet that sets c.opts. Each flag's default is its value so far,
-// so that flags given before the command keep their effect.
-func (c *cli) flagSet(name string, query bool) *flag.FlagSet {
+// flagSet returns a FlagSet that sets c.opts: the flags every command takes, and those
+// of cmd unless it is nil. Each flag's default is its value so far, so that flags given
+// before the command keep their effect.
+func (c *cli) flagSet(name string, cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	o := &c.opts
-	fs.BoolVar(&o.json, "json", o.json, "")
-	fs.BoolVar(&o.sandbox, "sandbox", o.sandbox, "")
-	fs.StringVar(&o.appID, "app-id", o.appID, "")
-	fs.StringVar(&o.tokenID, "token-id", o.tokenID, "")
-	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "")
-	if query {
-		fs.IntVar(&o.loginType, "login-type", o.loginType, "")
-		fs.StringVar(&o.out, "out", o.out, "")
+	globalFlags(fs, &c.opts)
+	if cmd != nil && cmd.flags != nil {
+		cmd.flags(fs, &c.opts)
 	}
 	return fs
 }
@@ -327,10 +288,20 @@ func (c *cli) connect() error {
 	}
 	client, err := tcredit.NewClient(appID, tokenID, opts...)
 	if err != nil {
-		return &usageError{msg: strings.TrimPrefix(err.Error(), "tcredit: NewClient: ") + " (check " + c.sources.baseURL + ")"}
+		return usagef("%s (check %s)", optionText(err), c.sources.baseURL)
 	}
 	c.client = client
+	c.https = strings.HasPrefix(strings.ToLower(baseURL), "https://")
 	return nil
+}
+
+// optionText says what NewClient found wrong with its options: the option's own error,
+// which NewClient wraps.
+func optionText(err error) string {
+	if cause := errors.Unwrap(err); cause != nil {
+		return cause.Error()
+	}
+	return err.Error()
 }
 
 // disconnect shuts the sandbox down, if there is one.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"strings"
 	"sync"
@@ -183,8 +184,42 @@ func TestCommandHelp(t *testing.T) {
 		})
 	}
 	for _, c := range commands {
-		assert.True(t, strings.HasPrefix(c.help, "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
-		assert.Contains(t, usageText, "\n  "+c.synopsis(), "the global help lists %s", c.name)
+		t.Run(c.name, func(t *testing.T) {
+			assert.True(t, strings.HasPrefix(c.helpPage(), "Usage: tcredit "+c.synopsis()), "the help of %s starts with its synopsis", c.name)
+			assert.Contains(t, globalHelp(), "\n  "+c.synopsis(), "the global help lists %s", c.name)
+		})
+	}
+}
+
+// TestHelpListsEveryFlag checks that every flag a command accepts is in its help page
+// and in the global one, each with its argument's name, and its own flags with their
+// usage too.
+func TestHelpListsEveryFlag(t *testing.T) {
+	words := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "")), " ") }
+	global := globalHelp()
+	for _, cmd := range commands {
+		t.Run(cmd.name, func(t *testing.T) {
+			page := cmd.helpPage()
+			c := &cli{}
+			c.flagSet("tcredit "+cmd.name, &cmd).VisitAll(func(f *flag.Flag) {
+				head := "--" + f.Name
+				if name, _ := flag.UnquoteUsage(f); name != "" {
+					assert.Contains(t, f.Usage, "`"+name+"`", "--%s names its argument", f.Name)
+					head += " " + name
+				}
+				assert.NotEmpty(t, f.Usage, "--%s has a usage", f.Name)
+				assert.Contains(t, page, head, "the help of %s lists --%s", cmd.name, f.Name)
+				assert.Contains(t, global, "\n  "+head+" ", "the global help lists --%s", f.Name)
+				assert.Contains(t, words(global), words(f.Usage), "the global help tells what --%s does", f.Name)
+			})
+			if cmd.flags != nil {
+				own := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+				cmd.flags(own, &options{})
+				own.VisitAll(func(f *flag.Flag) {
+					assert.Contains(t, words(page), words(f.Usage), "the help of %s tells what --%s does", cmd.name, f.Name)
+				})
+			}
+		})
 	}
 }
 
@@ -281,8 +316,10 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 		{"params", "--json", "110100", "--app-id", srv.AppID(), "--token-id", srv.TokenID(), "--base-url", srv.URL},
 		{"--json", "--app-id", srv.AppID(), "params", "--token-id", srv.TokenID(), "--base-url", srv.URL, "--", "110100"},
 	} {
-		o := runCLI(t, e, nil, args...)
-		assert.Equal(t, exitOK, o.code, o.stderr)
-		assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		t.Run("starting with "+args[0], func(t *testing.T) {
+			o := runCLI(t, e, nil, args...)
+			assert.Equal(t, exitOK, o.code, o.stderr)
+			assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		})
 	}
 }

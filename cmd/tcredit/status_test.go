@@ -54,6 +54,8 @@ func TestElapsed(t *testing.T) {
 		time.Hour + 2*time.Minute + 7*time.Second: "1:02:07",
 		-time.Second: "0:00",
 	} {
-		assert.Equal(t, want, elapsed(d), d.String())
+		t.Run(d.String(), func(t *testing.T) {
+			assert.Equal(t, want, elapsed(d), d.String())
+		})
 	}
 }

@@ -1,14 +1,22 @@
-// H5 serves the embeddable H5 login flow (package h5) on the tcredittest sandbox, for
-// trying the pages in a browser or on a phone:
+// H5 serves the embeddable H5 login flow (package h5), for trying the pages in a
+// browser or on a phone, and as one replica of several:
 //
-//	go run ./examples/h5 -addr 127.0.0.1:8081
+//	go run . -addr 127.0.0.1:8081
 //
-// and open the URL it prints. The sandbox runs in the same process; nothing reaches
-// the real API. Log in to any city with a demo account: demo-success, or
-// demo-sms-challenge (SMS code 123456), demo-image-challenge, demo-wrong-password,
-// demo-site-down ... with any password (where a city asks for an ID card number, use
-// the demo account's: see go doc github.com/tcredit-go/tcredit/tcredittest), and tick
-// the sample agreement: the form refuses a login without the person's consent.
+// (in examples/h5, a module of its own) and open the URL it prints. By default the
+// sandbox runs in the same process and nothing reaches the real API. Log in to any
+// city with a demo account: demo-success, or demo-sms-challenge (SMS code 123456),
+// demo-image-challenge, demo-wrong-password, demo-site-down ... with any password
+// (where a city asks for an ID card number, use the demo account's: see go doc
+// github.com/tcredit-go/tcredit/tcredittest).
+//
+// With TCREDIT_BASE_URL, TCREDIT_APP_ID and TCREDIT_TOKEN_ID set it uses that API
+// instead, such as a cmd/tcredit-sandbox that several replicas share. With
+// -redis redis://HOST:PORT/DB it keeps its sessions on Redis and shares callbacks'
+// wake-ups with every replica started with the same URL: put any number of them
+// behind a load balancer, without sticky sessions. It serves callbacks at /callback.
+//
+// Tick the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
 package main
 
@@ -26,15 +34,33 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/h5"
+	"github.com/tcredit-go/tcredit/redisstore"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
+// config is what the flags and the environment say.
+type config struct {
+	step     time.Duration // of the embedded sandbox's tasks
+	poll     time.Duration // h5.Options.PollInterval
+	redisURL string
+	api      apiEnv
+}
+
+// apiEnv names the API to use instead of the embedded sandbox.
+type apiEnv struct{ baseURL, appID, tokenID string }
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "the address to serve the pages at")
-	step := flag.Duration("step", 500*time.Millisecond, "how long each step of a sandbox task takes")
+	var cfg config
+	flag.DurationVar(&cfg.step, "step", 500*time.Millisecond, "how long each step of a task of the embedded sandbox takes")
+	flag.DurationVar(&cfg.poll, "poll", h5.DefaultPollInterval, "how often the pages look for news; a dead replica's queries are taken over after three")
+	flag.StringVar(&cfg.redisURL, "redis", "", "redis://HOST:PORT/DB to keep sessions on and share wake-ups through, for several replicas")
 	flag.Parse()
+	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -43,46 +69,75 @@ func main() {
 		fmt.Fprintln(os.Stderr, "h5:", err)
 		os.Exit(1)
 	}
-	if err := serve(ctx, ln, *step, os.Stdout); err != nil {
+	if err := serve(ctx, ln, cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "h5:", err)
 		os.Exit(1)
 	}
 }
 
-// serve serves the flow at the root of ln, on a sandbox whose tasks take step per
-// step, until ctx ends; then it shuts down the server, the flow's queries and the
-// sandbox, in that order.
-func serve(ctx context.Context, ln net.Listener, step time.Duration, out io.Writer) error {
-	sandbox := tcredittest.NewServer(tcredittest.WithStep(step))
-	defer sandbox.Close()
-	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
+// serve serves the flow at the root of ln until ctx ends; then it shuts down the
+// server, the flow's queries and the sandbox, in that order.
+func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) error {
+	defer ln.Close()
+	var opts []tcredit.Option
+	appID, tokenID, baseURL := cfg.api.appID, cfg.api.tokenID, cfg.api.baseURL
+	if baseURL == "" || appID == "" || tokenID == "" {
+		sandbox := tcredittest.NewServer(tcredittest.WithStep(cfg.step))
+		defer sandbox.Close()
+		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
+	}
+	opts = append(opts, tcredit.WithBaseURL(baseURL))
+	hopts := h5.Options{PollInterval: cfg.poll}
+	var relay *redisstore.WakeRelay
+	if cfg.redisURL != "" {
+		ropt, err := redis.ParseURL(cfg.redisURL)
+		if err != nil {
+			return err
+		}
+		rdb := redis.NewClient(ropt)
+		defer rdb.Close()
+		relay = redisstore.NewWakeRelay(rdb)
+		opts = append(opts, tcredit.WithWakeRelay(relay))
+		hopts.Store = redisstore.New(rdb)
+	}
+	client, err := tcredit.NewClient(appID, tokenID, opts...)
 	if err != nil {
-		ln.Close()
 		return err
 	}
+	if relay != nil {
+		if err := relay.Subscribe(ctx, client, nil); err != nil {
+			return err
+		}
+		defer relay.Close()
+	}
 	logger := slog.New(slog.NewTextHandler(out, nil))
-	flow := h5.NewHandler(client, h5.Options{
-		Logger:  logger,
-		Consent: &sampleAgreement,
-		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
-			// Keep the consent with the result: the evidence that the person agreed.
-			consent := slog.Group("consent", "version", s.ConsentVersion, "at", s.ConsentAt)
-			if err != nil {
-				logger.InfoContext(ctx, "query failed", "tid", s.TID, "error", err, consent)
-				return
-			}
-			balance := "unknown" // a partial report (40002) may lack baseInfo
-			if res.BaseInfo != nil {
-				balance = res.BaseInfo.HouseFundBalance.String()
-			}
-			logger.InfoContext(ctx, "query done", "tid", s.TID, "code", int(res.Code),
-				"balance", balance, "bills", len(res.BillInfos), consent)
-		},
-	})
+	hopts.Logger = logger
+	hopts.Consent = &sampleAgreement
+	hopts.OnResult = func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
+		// Keep the consent with the result: the evidence that the person agreed.
+		consent := slog.Group("consent", "version", s.ConsentVersion, "at", s.ConsentAt)
+		if err != nil {
+			logger.InfoContext(ctx, "query failed", "tid", s.TID, "error", err, consent)
+			return
+		}
+		balance := "unknown" // a partial report (40002) may lack baseInfo
+		if res.BaseInfo != nil {
+			balance = res.BaseInfo.HouseFundBalance.String()
+		}
+		logger.InfoContext(ctx, "query done", "tid", s.TID, "code", int(res.Code),
+			"balance", balance, "bills", len(res.BillInfos), consent)
+	}
+	flow := h5.NewHandler(client, hopts)
 	defer flow.Close()
 
-	srv := &http.Server{Handler: flow, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(out, "H5 flow on the sandbox: open http://%s/\n", ln.Addr())
+	mux := http.NewServeMux()
+	mux.Handle("/", flow)
+	mux.Handle("POST /callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+		client.Notify(cb) // wakes the replica that follows the task, through Redis
+		return nil
+	}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "H5 flow: open http://%s/\n", ln.Addr())
 	fmt.Fprintln(out, "Demo logins: demo-success, demo-sms-challenge (code 123456), demo-image-challenge, demo-wrong-password; any password.")
 
 	errc := make(chan error, 1)

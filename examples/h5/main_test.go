@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
 func TestServe(t *testing.T) {
@@ -22,7 +24,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, ln, time.Millisecond, pw)
+		done <- serve(ctx, ln, config{step: time.Millisecond, poll: time.Second}, pw)
 		pw.Close()
 	}()
 	out := make(chan string, 1)
@@ -45,4 +47,27 @@ func TestServe(t *testing.T) {
 	printed := <-out
 	assert.Contains(t, printed, "open http://"+ln.Addr().String()+"/")
 	assert.True(t, strings.HasSuffix(printed, "stopped\n"))
+}
+
+func TestServeUsesTheAPIOfTheEnvironment(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	api := tcredittest.NewServer()
+	defer api.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, config{poll: time.Second, api: apiEnv{api.URL, api.AppID(), api.TokenID()}}, io.Discard)
+	}()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	http.DefaultClient.CloseIdleConnections()
+	cancel()
+	require.NoError(t, <-done)
+
+	require.NotEmpty(t, api.Requests(), "the city list came from the API named by the environment")
+	assert.Equal(t, "getFundCitysB", api.Requests()[0].Endpoint)
 }

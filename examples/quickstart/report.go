@@ -32,11 +32,11 @@ func printReport(out io.Writer, res *tcredit.FundResult, asOf time.Time) {
 
 func statusWord(s summary.Status) string {
 	switch s {
-	case summary.Active:
+	case summary.StatusActive:
 		return "active"
-	case summary.Sealed:
+	case summary.StatusSealed:
 		return "sealed"
-	case summary.Closed:
+	case summary.StatusClosed:
 		return "closed"
 	}
 	return "unknown"

@@ -212,7 +212,9 @@ func TestInstallment(t *testing.T) {
 		{1200, 325, 0, 1200},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, installment(tt.principal, tt.rateBP, tt.term), "%+v", tt)
+		t.Run(strconv.FormatInt(tt.principal, 10)+" fen at "+strconv.Itoa(tt.rateBP)+" bp over "+strconv.Itoa(tt.term), func(t *testing.T) {
+			assert.Equal(t, tt.want, installment(tt.principal, tt.rateBP, tt.term), "%+v", tt)
+		})
 	}
 }
 
@@ -225,20 +227,22 @@ func TestScheduleFullyRepaid(t *testing.T) {
 		}{
 			{22000000, 325, 240}, {100000000, 490, 360}, {1000000, 275, 120}, {99999999, 450, 12}, {12345, 325, 1},
 		} {
-			rows := schedule(tt.principal, tt.rateBP, tt.term, method, tt.term+5)
-			require.Len(t, rows, tt.term, "never more rows than the term")
-			checkSchedule(t, tt.principal, tt.rateBP, method, rows)
-			var sum int64
-			for _, r := range rows {
-				sum += r.Principal
-			}
-			assert.Equal(t, tt.principal, sum, "%s %+v: principal repaid in full", method, tt)
-			assert.Zero(t, rows[len(rows)-1].Balance)
-			if method == EqualInstallments {
-				last := rows[len(rows)-1].Sum
-				// At most half a fen of rounding a period, grown by the interest.
-				assert.InDelta(t, rows[0].Sum, last, float64(2*tt.term), "%+v: the last row takes only the rounding remainder", tt)
-			}
+			t.Run(method+" "+strconv.FormatInt(tt.principal, 10)+" fen at "+strconv.Itoa(tt.rateBP)+" bp over "+strconv.Itoa(tt.term), func(t *testing.T) {
+				rows := schedule(tt.principal, tt.rateBP, tt.term, method, tt.term+5)
+				require.Len(t, rows, tt.term, "never more rows than the term")
+				checkSchedule(t, tt.principal, tt.rateBP, method, rows)
+				var sum int64
+				for _, r := range rows {
+					sum += r.Principal
+				}
+				assert.Equal(t, tt.principal, sum, "%s %+v: principal repaid in full", method, tt)
+				assert.Zero(t, rows[len(rows)-1].Balance)
+				if method == EqualInstallments {
+					last := rows[len(rows)-1].Sum
+					// At most half a fen of rounding a period, grown by the interest.
+					assert.InDelta(t, rows[0].Sum, last, float64(2*tt.term), "%+v: the last row takes only the rounding remainder", tt)
+				}
+			})
 		}
 	}
 }

@@ -245,10 +245,12 @@ func TestAppendString(t *testing.T) {
 		"bad \xff utf-8 \xe4\xb8": "bad \uFFFD utf-8 \uFFFD\uFFFD",
 		"\u2028":                  "\u2028",
 	} {
-		out := appendString(nil, s)
-		var got string
-		require.NoError(t, json.Unmarshal(out, &got), "%q as %s", s, out)
-		assert.Equal(t, want, got)
+		t.Run(s, func(t *testing.T) {
+			out := appendString(nil, s)
+			var got string
+			require.NoError(t, json.Unmarshal(out, &got), "%q as %s", s, out)
+			assert.Equal(t, want, got)
+		})
 	}
 	h := Holder{Name: "O\"Brien\n\xff", IDCard: "x", Mobile: `\`}
 	out := Generate(Profile{Holder: h}).AppendJSON(nil, JSONOptions{Variance: true})
@@ -259,7 +261,9 @@ func TestAppendYuan(t *testing.T) {
 	for fen, want := range map[int64]string{
 		0: "0", 5: "0.05", 50: "0.5", 105400: "1054", 6490380: "64903.8", 439167: "4391.67", -5: "-0.05", -105400: "-1054",
 	} {
-		assert.Equal(t, want, string(appendYuan(nil, fen)))
+		t.Run(want, func(t *testing.T) {
+			assert.Equal(t, want, string(appendYuan(nil, fen)))
+		})
 	}
 	assert.Equal(t, "1054.00", string(appendYuan2(nil, 105400)))
 	assert.Equal(t, "-0.05", string(appendYuan2(nil, -5)))

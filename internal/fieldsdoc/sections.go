@@ -17,7 +17,7 @@ document gives as ` + "`double`" + `; counts are ` + "`int`" + `; rates, dates a
 string, a string as a number, padded text, ` + "`null`" + `).
 `
 
-// apiSections is the order of the provider's API document, with the structs
+// apiSections is the order of the API document's sections, with the structs
 // that hold each part of it.
 var apiSections = []section{
 	{

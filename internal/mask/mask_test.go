@@ -37,7 +37,9 @@ func TestMask(t *testing.T) {
 		{"Secret empty", Secret, "", ""},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.fn(tt.in), "%s(%q)", tt.name, tt.in)
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.fn(tt.in), "%s(%q)", tt.name, tt.in)
+		})
 	}
 }
 
@@ -61,7 +63,9 @@ func TestDigits(t *testing.T) {
 		{"a13812348000b13812348000", "a138******00b138******00"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, Digits(tt.in), "%q", tt.in)
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, Digits(tt.in), "%q", tt.in)
+		})
 	}
 }
 
@@ -72,16 +76,18 @@ func TestDigitsLeavesNoLongRun(t *testing.T) {
 		"430102199001011234", "13812348000", "tel:13812348000;id=430102199001011234;acct=6222021234567890123",
 		"{\"idCard\":\"430102199001011234\",\"bindMobile\":13812348000}",
 	} {
-		out := Digits(in)
-		run := 0
-		for i := 0; i < len(out); i++ {
-			if out[i] >= '0' && out[i] <= '9' {
-				run++
-			} else {
-				run = 0
+		t.Run(in, func(t *testing.T) {
+			out := Digits(in)
+			run := 0
+			for i := 0; i < len(out); i++ {
+				if out[i] >= '0' && out[i] <= '9' {
+					run++
+				} else {
+					run = 0
+				}
+				assert.Less(t, run, 7, "%q → %q", in, out)
 			}
-			assert.Less(t, run, 7, "%q → %q", in, out)
-		}
-		assert.Equal(t, len(in), len(out), "masking keeps the length: %q", out)
+			assert.Equal(t, len(in), len(out), "masking keeps the length: %q", out)
+		})
 	}
 }

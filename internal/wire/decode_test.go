@@ -481,3 +481,16 @@ func TestHasKeyBlank(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeKeyInOrderIsStillChecked(t *testing.T) {
+	t.Parallel()
+	// The key of the next field is compared without a scan; what stands before and
+	// after it must still be JSON.
+	for _, in := range []string{`{0s":"x"}`, `{"s"x"}`, `{"s""x"}`, `{"s":"x",i":1}`, `{"s":"x","i"1}`, `{"s" : "x" , "i" 1}`} {
+		var s sample
+		err := Decode([]byte(in), &s)
+		var e *Error
+		require.ErrorAs(t, err, &e, in)
+		assert.Empty(t, e.Path, in)
+	}
+}

@@ -232,3 +232,32 @@ func TestFormatFenRoundTrip(t *testing.T) {
 		require.Equal(t, want, got, s)
 	}
 }
+
+func TestPlainFenAgreesWithParseFen(t *testing.T) {
+	t.Parallel()
+	cases := []string{"0", "-0", "12", "-4391.67", "0.5", "0.05", "5.", ".5", "+5", "1e3", "007.10", "309.46000000000004",
+		"999999999999999", "9999999999999999", "-999999999999999.99", "1.005", "", "-", "abc", "1.2.3", "1,5"}
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 2000; i++ {
+		s := strconv.FormatInt(rng.Int63n(1e12)-5e11, 10)
+		switch rng.Intn(4) {
+		case 1:
+			s += "." + strconv.Itoa(rng.Intn(10))
+		case 2:
+			s += "." + strconv.Itoa(100 + rng.Intn(100))[1:] // two places, leading zero kept
+		case 3:
+			s += "." + strconv.Itoa(rng.Intn(100000))
+		}
+		cases = append(cases, s)
+	}
+	for _, s := range cases {
+		got, ok := plainFen([]byte(s))
+		if !ok {
+			continue
+		}
+		want, err := ParseFen(s)
+		if err != nil || got != want {
+			t.Errorf("plainFen(%q) = %d; ParseFen %d, %v", s, got, want, err)
+		}
+	}
+}

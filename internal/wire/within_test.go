@@ -19,7 +19,7 @@ func TestWithin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Within(&Error{Path: tt.path, Msg: "bad"}, tt.step)
+			err := within(&Error{Path: tt.path, Msg: "bad"}, tt.step)
 			var e *Error
 			assert.True(t, errors.As(err, &e))
 			assert.Equal(t, tt.want, e.Path)
@@ -27,12 +27,12 @@ func TestWithin(t *testing.T) {
 	}
 	t.Run("wrapped", func(t *testing.T) {
 		inner := &Error{Path: "code", Msg: "bad"}
-		err := Within(fmt.Errorf("wrapped: %w", inner), "data")
+		err := within(fmt.Errorf("wrapped: %w", inner), "data")
 		assert.Same(t, inner, err)
 		assert.Equal(t, "data.code", inner.Path)
 	})
 	t.Run("no path to prefix", func(t *testing.T) {
 		plain := errors.New("plain")
-		assert.Same(t, plain, Within(plain, "data"))
+		assert.Same(t, plain, within(plain, "data"))
 	})
 }

@@ -1,0 +1,67 @@
+package redisstore_test
+
+import (
+	"context"
+	"log"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/h5"
+	"github.com/tcredit-go/tcredit/redisstore"
+)
+
+// Each replica of a service: sessions on Redis, callbacks' wake-ups shared.
+func ExampleNew() {
+	ctx := context.Background()
+	appID, tokenID := os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")
+	mux := http.NewServeMux()
+	onResult := func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {}
+
+	// BEGIN README.md replicas
+	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
+	relay := redisstore.NewWakeRelay(rdb)
+	client, err := tcredit.NewClient(appID, tokenID, tcredit.WithWakeRelay(relay))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := relay.Subscribe(ctx, client, nil); err != nil {
+		log.Fatal(err)
+	}
+	defer relay.Close()
+	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), OnResult: onResult})
+	defer h.Close()
+	mux.Handle("/fund/", http.StripPrefix("/fund", h))
+	mux.Handle("POST /tcredit/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+		client.Notify(cb)
+		return nil
+	}))
+	// END README.md replicas
+}
+
+// TestReadmesShowTheExample keeps the "Several replicas" sections of both READMEs
+// and ExampleNew, which compiles, word for word the same.
+func TestReadmesShowTheExample(t *testing.T) {
+	src, err := os.ReadFile("example_test.go")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(src), "// BEGIN README.md replicas\n")
+	require.True(t, ok)
+	snippet, _, ok := strings.Cut(rest, "\t// END README.md replicas")
+	require.True(t, ok)
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(snippet, "\n"), "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "\t"))
+	}
+	want := "```go\n" + strings.Join(lines, "\n") + "\n```"
+	for _, name := range []string{"../README.md", "../README.zh-CN.md"} {
+		readme, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.Contains(t, string(readme), want, name)
+	}
+}

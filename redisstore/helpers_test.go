@@ -1,0 +1,25 @@
+package redisstore_test
+
+import (
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
+)
+
+// miniRedis returns a client of an in-process miniredis, for fast unit tests.
+func miniRedis(t *testing.T) (*redis.Client, *miniredis.Miniredis) {
+	t.Helper()
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb, m
+}
+
+// realRedis is redistest.Client.
+func realRedis(t *testing.T) (*redis.Client, string) {
+	t.Helper()
+	return redistest.Client(t)
+}

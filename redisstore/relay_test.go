@@ -1,0 +1,105 @@
+package redisstore_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/redisstore"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+// replica is one process of a service: its client, subscribed to the relay.
+func replica(t *testing.T, rdb redis.UniversalClient, sandbox *tcredittest.Server) *tcredit.Client {
+	t.Helper()
+	relay := redisstore.NewWakeRelay(rdb, redisstore.WithPrefix("relaytest:"))
+	c, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL), tcredit.WithWakeRelay(relay))
+	require.NoError(t, err)
+	require.NoError(t, relay.Subscribe(context.Background(), c, nil))
+	t.Cleanup(func() { relay.Close() })
+	return c
+}
+
+// A callback posted to replica A wakes the Wait on its task in replica B at once,
+// though B would poll again only a minute later.
+func TestCallbackOnOneReplicaWakesAWaitOnAnother(t *testing.T) {
+	for name, rdb := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			sandbox := tcredittest.NewServer(tcredittest.WithStep(20 * time.Millisecond))
+			defer sandbox.Close()
+			a, b := replica(t, rdb, sandbox), replica(t, rdb, sandbox)
+			callbacks := httptest.NewServer(tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+				a.Notify(cb)
+				return nil
+			}))
+			defer callbacks.Close()
+
+			tid, err := a.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "110100", LoginType: 1, Account: "demo-success", Password: "pw"})
+			require.NoError(t, err)
+			firstPoll := make(chan struct{}, 1)
+			type ended struct {
+				res *tcredit.FundResult
+				err error
+				at  time.Time
+			}
+			done := make(chan ended, 1)
+			go func() {
+				res, err := b.Wait(ctx, tid, tcredit.WithPollInterval(time.Minute, time.Minute),
+					tcredit.OnStatus(func(*tcredit.FundResult) {
+						select {
+						case firstPoll <- struct{}{}:
+						default:
+						}
+					}))
+				done <- ended{res, err, time.Now()}
+			}()
+			<-firstPoll
+			require.Eventually(t, func() bool {
+				task, _ := sandbox.Task(tid)
+				return task.Code == int(tcredit.CodeDone)
+			}, 5*time.Second, time.Millisecond, "the task ends while B sleeps")
+
+			posted := time.Now()
+			resp, err := http.PostForm(callbacks.URL, url.Values{"tid": {tid}, "status": {"40001"}})
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			select {
+			case e := <-done:
+				require.NoError(t, e.err)
+				assert.Equal(t, tcredit.CodeDone, e.res.Code)
+				took := e.at.Sub(posted)
+				t.Logf("the callback on A woke the wait on B in %v", took)
+				assert.Less(t, took, 200*time.Millisecond)
+			case <-time.After(5 * time.Second):
+				t.Fatal("the wait on B was not woken")
+			}
+		})
+	}
+}
+
+func TestRelaySubscribesOnceAndCloses(t *testing.T) {
+	rdb, _ := miniRedis(t)
+	sandbox := tcredittest.NewServer()
+	defer sandbox.Close()
+	relay := redisstore.NewWakeRelay(rdb)
+	c, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithWakeRelay(relay))
+	require.NoError(t, err)
+	require.NoError(t, relay.Subscribe(context.Background(), c, nil))
+	assert.Error(t, relay.Subscribe(context.Background(), c, nil), "once")
+	for _, junk := range []string{"", "no-space", "origin "} {
+		require.NoError(t, rdb.Publish(context.Background(), redisstore.DefaultPrefix+"wake", junk).Err())
+	}
+	relay.Relay("t1")
+	require.NoError(t, relay.Close())
+	require.NoError(t, relay.Close(), "Close twice")
+}

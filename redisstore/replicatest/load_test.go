@@ -1,0 +1,162 @@
+package replicatest_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/h5"
+	"github.com/tcredit-go/tcredit/redisstore"
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
+	"github.com/tcredit-go/tcredit/tcredittest"
+)
+
+// flowServer serves the H5 flow on store, in front of a sandbox whose tasks end
+// within milliseconds.
+func flowServer(t testing.TB, store h5.SessionStore) *httptest.Server {
+	t.Helper()
+	sandbox := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond))
+	t.Cleanup(sandbox.Close)
+	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
+	require.NoError(t, err)
+	flow := h5.NewHandler(client, h5.Options{Store: store, PollInterval: 100 * time.Millisecond,
+		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(5*time.Millisecond, 20*time.Millisecond)}})
+	srv := httptest.NewServer(flow)
+	t.Cleanup(func() {
+		srv.Close()
+		flow.Close()
+	})
+	return srv
+}
+
+// 10,000 login pages served leave Redis as it was: a GET stores nothing.
+func TestLoginPagesStoreNothingInRedis(t *testing.T) {
+	rdb, _ := redistest.Client(t)
+	ctx := context.Background()
+	store := redisstore.New(rdb)
+	_, err := store.SigningKey(ctx) // made once, by the first replica's first page
+	require.NoError(t, err)
+	srv := flowServer(t, store)
+	before, err := rdb.DBSize(ctx).Result()
+	require.NoError(t, err)
+
+	for i := 0; i < 10_000; i++ {
+		resp, err := srv.Client().Get(srv.URL + "/login?city=110100&type=1")
+		require.NoError(t, err)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	after, err := rdb.DBSize(ctx).Result()
+	require.NoError(t, err)
+	require.Equal(t, before, after, "10,000 login pages, no key added")
+}
+
+var tokenRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// session goes through one person's login: the form, then its post. It returns
+// the time each page took.
+func session(b *testing.B, c *http.Client, base string) (form, posted time.Duration) {
+	start := time.Now()
+	resp, err := c.Get(base + "/login?city=110100&type=1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	form = time.Since(start)
+	m := tokenRE.FindSubmatch(body)
+	if m == nil || len(resp.Cookies()) != 1 {
+		b.Fatalf("no form: %d %s", resp.StatusCode, body)
+	}
+	v := url.Values{"csrf": {string(m[1])}, "city": {"110100"}, "type": {"1"},
+		"f_account": {"demo-success"}, "f_password": {"pw"}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(resp.Cookies()[0])
+	start = time.Now()
+	resp, err = c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		b.Fatalf("login posted: %d", resp.StatusCode)
+	}
+	return form, time.Since(start)
+}
+
+// BenchmarkSessions runs b.N logins (a form and its post: a session and a task
+// each) through the memory store, the baseline, and through Redis. It reports
+// sessions/s, the p99 latency of a page, and on Redis the bytes a session takes
+// (MEMORY USAGE of its key). Run it with -benchtime 10000x.
+func BenchmarkSessions(b *testing.B) {
+	b.Run("memory", func(b *testing.B) {
+		runSessions(b, h5.NewMemoryStore(0), nil)
+	})
+	b.Run("redis", func(b *testing.B) {
+		rdb, _ := redistest.Client(b)
+		runSessions(b, redisstore.New(rdb), rdb)
+	})
+}
+
+func runSessions(b *testing.B, store h5.SessionStore, rdb *redis.Client) {
+	srv := flowServer(b, store)
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var mu sync.Mutex
+	var pages []time.Duration
+	b.SetParallelism(4)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			form, posted := session(b, c, srv.URL)
+			mine = append(mine, form, posted)
+		}
+		mu.Lock()
+		pages = append(pages, mine...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(pages, func(i, j int) bool { return pages[i] < pages[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "sessions/s")
+	b.ReportMetric(float64(pages[len(pages)*99/100].Microseconds())/1000, "p99-page-ms")
+	if rdb != nil {
+		b.ReportMetric(bytesPerSession(b, rdb), "bytes/session")
+	}
+}
+
+// bytesPerSession returns the mean MEMORY USAGE of up to 1,000 session keys.
+func bytesPerSession(b *testing.B, rdb *redis.Client) float64 {
+	ctx := context.Background()
+	keys, _, err := rdb.Scan(ctx, 0, redisstore.DefaultPrefix+"h5:session:*", 1000).Result()
+	if err != nil || len(keys) == 0 {
+		b.Fatalf("no session keys: %v", err)
+	}
+	var total int64
+	for _, k := range keys {
+		n, err := rdb.MemoryUsage(ctx, k).Result()
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+	}
+	return float64(total) / float64(len(keys))
+}
