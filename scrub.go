@@ -85,15 +85,16 @@ func requestScrubber(tokenID, tokenKey string, pairs []param) *scrubber {
 	s := newScrubber(tokenID)
 	s.addParam("tokenKey", tokenKey)
 	for _, p := range pairs {
-		if !publicParam(p.key) {
-			s.addParam(p.key, p.value)
-		}
+		s.addParam(p.key, p.value)
 	}
 	return s
 }
 
-// addParam records a secret parameter: its name and its value.
+// addParam records a parameter's name and value, unless the parameter is public.
 func (s *scrubber) addParam(key, value string) {
+	if publicParam(key) {
+		return
+	}
 	s.add(value)
 	if key = asciiLower(key); key != "" && !slices.Contains(s.keys, key) {
 		s.keys = append(s.keys, key)

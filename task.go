@@ -95,9 +95,7 @@ func (r CreateTaskRequest) params() map[string]string {
 func (r CreateTaskRequest) scrubber() *scrubber {
 	s := newScrubber()
 	for k, v := range r.params() {
-		if !publicParam(k) {
-			s.addParam(k, v)
-		}
+		s.addParam(k, v)
 	}
 	return s
 }
