@@ -82,9 +82,13 @@ func (e BillingEvent) key() string {
 // IsEnd reports whether the kind is a task's end: BillingSucceeded or BillingFailed.
 func (k BillingKind) IsEnd() bool { return k == BillingSucceeded || k == BillingFailed }
 
-// check reports what makes an event unusable as a record.
-func (e BillingEvent) check() error {
+// Validate reports what makes an event unusable as a record: an unknown kind, no
+// time, a create's event without its attempt id, a created event or an end without
+// its tid.
+func (e BillingEvent) Validate() error {
 	switch {
+	case e.Time.IsZero():
+		return errors.New("a " + string(e.Kind) + " event without a time")
 	case e.Kind.IsEnd():
 		if e.TID == "" {
 			return errors.New("an end without a tid")
@@ -217,23 +221,32 @@ func (c *Client) endCreate(ctx context.Context, b *billed, tid string, err error
 	c.recordAfterBill(ctx, e)
 }
 
-// endTask records the end of the task res when its code is final: succeeded for a
-// report, failed for a 5xxxx code. The other failure codes of getFundB (-1, -2, -9)
-// are about the call, such as a tid of another appId, not the task's end.
+// endTask records the end of the task res when its code is final.
 func (c *Client) endTask(ctx context.Context, res *FundResult) {
 	if c.billing == nil {
 		return
 	}
-	kind := BillingSucceeded
-	switch {
-	case res.Code.Done():
-	case res.Code >= 50000 && res.Code <= 59999:
-		kind = BillingFailed
-	default:
+	kind, ok := BillingEndOf(res.Code)
+	if !ok {
 		return
 	}
 	e := BillingEvent{Attempt: c.billing.forget(res.TID), Kind: kind, AppID: c.appID, TID: res.TID, Code: res.Code, Time: time.Now()}
 	c.recordAfterBill(ctx, e)
+}
+
+// BillingEndOf returns the billing kind of a task whose getFundB code is code, and
+// whether the code is an end at all: BillingSucceeded for a report (Code.Done),
+// BillingFailed for a 5xxxx failure, whose charge is rolled back. The other failure
+// codes of getFundB (-1, -2, -9) are about the call, such as a tid of another appId,
+// not the task's end.
+func BillingEndOf(code TaskCode) (BillingKind, bool) {
+	switch {
+	case code.Done():
+		return BillingSucceeded, true
+	case code >= 50000 && code <= 59999:
+		return BillingFailed, true
+	}
+	return "", false
 }
 
 // recordAfterBill records an event of a create already sent. Its error cannot undo

@@ -71,7 +71,7 @@ func (l *BillingLog) load() error {
 
 // RecordBilling appends e to the file and syncs it, unless the file holds e already.
 func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
-	if err := e.check(); err != nil {
+	if err := e.Validate(); err != nil {
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
 	line, err := json.Marshal(e)
@@ -129,7 +129,7 @@ func ReadBillingLog(r io.Reader, fn func(BillingEvent) error) error {
 		if err := json.Unmarshal(line, &e); err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
-		if err := e.check(); err != nil {
+		if err := e.Validate(); err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
 		if err := fn(e); err != nil {

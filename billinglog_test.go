@@ -104,7 +104,7 @@ func TestBillingLogRefusesWhatItCannotRead(t *testing.T) {
 		assert.Error(t, l.RecordBilling(context.Background(), bad), bad.Kind)
 	}
 	require.NoError(t, l.Close())
-	assert.Error(t, l.RecordBilling(context.Background(), tcredit.BillingEvent{Kind: tcredit.BillingAttempt, Attempt: "a"}), "closed")
+	assert.ErrorContains(t, l.RecordBilling(context.Background(), tcredit.BillingEvent{Kind: tcredit.BillingAttempt, Attempt: "a", Time: time.Now()}), "closed")
 }
 
 func TestBillingLogConcurrentAppends(t *testing.T) {
