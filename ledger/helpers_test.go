@@ -2,79 +2,25 @@ package ledger_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/ledger"
+	"github.com/tcredit-go/tcredit/ledger/internal/pgtest"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
-// testDSN returns the database the tests use, from TCREDIT_LEDGER_DSN. Without it a
-// test skips, and fails under CI=true.
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("TCREDIT_LEDGER_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TCREDIT_LEDGER_DSN is not set: the ledger's tests need PostgreSQL (.ci/run starts one)")
-		}
-		t.Skip("TCREDIT_LEDGER_DSN is not set: set it to a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
-	}
-	return dsn
-}
-
-// newSchema creates a schema of its own for the test, dropped at its end, and returns
-// the DSN that uses it.
-func newSchema(t testing.TB) string {
-	t.Helper()
-	dsn := testDSN(t)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "ledger_test_" + hex.EncodeToString(b[:])
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(context.Background())
-		_, err = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		if err != nil {
-			t.Error(err)
-		}
-	})
-	return withParam(t, dsn, "search_path", schema)
-}
-
-// withParam adds a parameter to a URL DSN.
-func withParam(t testing.TB, dsn, key, value string) string {
-	u, err := url.Parse(dsn)
-	require.NoError(t, err, "TCREDIT_LEDGER_DSN must be a URL")
-	q := u.Query()
-	q.Set(key, value)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// newSchema returns the DSN of a schema of the test's own.
+func newSchema(t testing.TB) string { return pgtest.Schema(t) }
 
 // openLedger opens a ledger on dsn, closed at the test's end.
 func openLedger(t testing.TB, dsn string, opts ...ledger.Option) *ledger.Ledger {
