@@ -221,8 +221,9 @@ func (c *Client) endCreate(ctx context.Context, b *billed, tid string, err error
 	c.recordAfterBill(ctx, e)
 }
 
-// endTask records the end of the task res when its code is final.
-func (c *Client) endTask(ctx context.Context, res *FundResult) {
+// endTask records the end of the task tid, read as res, when its code is final. The
+// task is the one asked about, whatever tid the answer names.
+func (c *Client) endTask(ctx context.Context, tid string, res *FundResult) {
 	if c.billing == nil {
 		return
 	}
@@ -230,7 +231,7 @@ func (c *Client) endTask(ctx context.Context, res *FundResult) {
 	if !ok {
 		return
 	}
-	e := BillingEvent{Attempt: c.billing.forget(res.TID), Kind: kind, AppID: c.appID, TID: res.TID, Code: res.Code, Time: time.Now()}
+	e := BillingEvent{Attempt: c.billing.forget(tid), Kind: kind, AppID: c.appID, TID: tid, Code: res.Code, Time: time.Now()}
 	c.recordAfterBill(ctx, e)
 }
 
