@@ -85,23 +85,22 @@ func (l *Ledger) RecordBilling(ctx context.Context, e tcredit.BillingEvent) erro
 	return wrap(pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error { return l.recordLimited(ctx, tx, e) }))
 }
 
-// recordLimited records the attempt e within the day's limit. The day's attempts are
-// counted under a lock on the day that every process takes.
+// recordLimited records the attempt e within the day's limit. The day's count is read
+// under a lock of its row, which every process takes, and grows with the insert.
 func (l *Ledger) recordLimited(ctx context.Context, tx pgx.Tx, e tcredit.BillingEvent) error {
 	day := e.Time.In(ChinaTime).Format(time.DateOnly)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tcredit_billing_day'), $1::date - date '2000-01-01')`, day); err != nil {
+	var count int64
+	err := tx.QueryRow(ctx, `INSERT INTO tcredit_billing_days (day) VALUES ($1)
+		ON CONFLICT (day) DO UPDATE SET attempts = tcredit_billing_days.attempts RETURNING attempts`, day).Scan(&count)
+	if err != nil {
 		return err
 	}
-	var count int
-	var again bool
-	err := tx.QueryRow(ctx, `SELECT count(*), coalesce(bool_or(attempt = $2), false) FROM tcredit_billing_events
-		WHERE kind = 'attempt' AND day = $1`, day, e.Attempt).Scan(&count, &again)
-	switch {
-	case err != nil:
-		return err
-	case again:
-		return nil
-	case count >= l.limit:
+	if count >= int64(l.limit) {
+		var again bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tcredit_billing_events WHERE attempt = $1 AND kind = 'attempt')`, e.Attempt).Scan(&again)
+		if err != nil || again {
+			return err
+		}
 		return &LimitError{Day: day, Limit: l.limit}
 	}
 	_, err = tx.Exec(ctx, insertEvent, eventArgs(e)...)

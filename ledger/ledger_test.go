@@ -167,6 +167,9 @@ func TestSettleClosesACrashBetweenCreateAndEnd(t *testing.T) {
 		ts := srv.Tasks()
 		return ts[0].Code == 40001 && ts[1].Code == 50002 && ts[2].Code == 10003
 	}, 5*time.Second, 5*time.Millisecond)
+	for i, task := range srv.Tasks() {
+		assert.Equal(t, tids[i], task.TID)
+	}
 	other := newClient(t, srv, srv.URL) // another process, recording nothing itself
 	got, err := l.Settle(ctx, other)
 	require.NoError(t, err)
@@ -278,6 +281,23 @@ func TestRecordBillingIsIdempotent(t *testing.T) {
 	assert.ErrorContains(t, l.RecordBilling(ctx, tcredit.BillingEvent{Kind: tcredit.BillingCreated, Attempt: "a4", Time: at}), "without a tid")
 	_, err = l.Summary(ctx, ledger.Period{}, "week")
 	assert.ErrorContains(t, err, `summary by "week"`)
+}
+
+func TestDailyLimitCountsEveryAttempt(t *testing.T) {
+	dsn := newSchema(t)
+	ctx := context.Background()
+	unlimited, limited := openLedger(t, dsn), openLedger(t, dsn, ledger.WithDailyLimit(3))
+	at := time.Now()
+	attempt := func(id string) tcredit.BillingEvent {
+		return tcredit.BillingEvent{Attempt: id, Kind: tcredit.BillingAttempt, AppID: "app", Time: at}
+	}
+	require.NoError(t, unlimited.RecordBilling(ctx, attempt("a1")))
+	_, err := unlimited.Import(ctx, strings.NewReader(`{"attempt":"a2","kind":"attempt","app_id":"app","time":"`+at.Format(time.RFC3339Nano)+`"}`+"\n"))
+	require.NoError(t, err)
+	require.NoError(t, limited.RecordBilling(ctx, attempt("a3")))
+	assert.ErrorIs(t, limited.RecordBilling(ctx, attempt("a4")), tcredit.ErrBillingLimit,
+		"the attempts of a ledger without a limit, and imported ones, count")
+	require.NoError(t, unlimited.RecordBilling(ctx, attempt("a4")), "a ledger without a limit records past it")
 }
 
 func TestOpenMigratesOnce(t *testing.T) {

@@ -47,3 +47,21 @@ LEFT JOIN LATERAL (
 	ORDER BY e.id LIMIT 1
 ) e ON true
 WHERE a.kind = 'attempt';
+
+-- The attempts of each China-time day, counted as they are inserted: the daily limit
+-- reads and locks the day's row, so that processes sharing the database count as one.
+CREATE TABLE tcredit_billing_days (
+	day      date PRIMARY KEY,
+	attempts bigint NOT NULL DEFAULT 0
+);
+
+CREATE FUNCTION tcredit_billing_count_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tcredit_billing_days (day, attempts) VALUES (NEW.day, 1)
+	ON CONFLICT (day) DO UPDATE SET attempts = tcredit_billing_days.attempts + 1;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tcredit_billing_count_attempt AFTER INSERT ON tcredit_billing_events
+	FOR EACH ROW WHEN (NEW.kind = 'attempt') EXECUTE FUNCTION tcredit_billing_count_attempt();
