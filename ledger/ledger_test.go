@@ -131,6 +131,16 @@ func TestRunOfQueriesAgainstTheSandbox(t *testing.T) {
 		assert.Equal(t, []string{failed.TID}, rec.RefundDue)
 		assert.Equal(t, 6, rec.Matched)
 	})
+	t.Run("another appId's tasks", func(t *testing.T) {
+		l := openLedger(t, dsn)
+		now := time.Now()
+		require.NoError(t, l.RecordBilling(ctx, tcredit.BillingEvent{Attempt: "other-1", Kind: tcredit.BillingAttempt, AppID: "app-2", AreaCode: "110100", Time: now}))
+		require.NoError(t, l.RecordBilling(ctx, tcredit.BillingEvent{Attempt: "other-1", Kind: tcredit.BillingCreated, AppID: "app-2", AreaCode: "110100", TID: "T-other", Time: now}))
+		rec, err := l.Reconcile(ctx, st)
+		require.NoError(t, err)
+		assert.Empty(t, rec.MissingFromStatement, "a statement of sandbox-app says nothing of app-2")
+		assert.Equal(t, 7, rec.Matched)
+	})
 	t.Run("a row the ledger never saw, a task the statement lacks", func(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 		edited := append([]string{lines[0]}, lines[2:]...) // without the first task

@@ -53,14 +53,15 @@ type ledgerTask struct {
 }
 
 // Reconcile compares the statement with the ledger's attempts of the China-time days
-// that the statement's rows span.
+// that the statement's rows span, and of the appIds it names: a provider bills each
+// appId on its own, and the ledger may hold several.
 func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, error) {
 	rec := &Reconciliation{ResolvedUnknown: []Resolved{}, UnresolvedUnknown: []string{}, MissingFromLedger: []string{},
 		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}}
 	if len(st.Rows) == 0 {
 		return rec, nil
 	}
-	tasks, err := l.tasks(ctx, st.period())
+	tasks, err := l.tasks(ctx, st.period(), st.appIDs())
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +154,24 @@ func (st Statement) period() Period {
 	return p
 }
 
-// tasks returns the ledger's attempts of the period, oldest first.
-func (l *Ledger) tasks(ctx context.Context, p Period) ([]ledgerTask, error) {
+// appIDs returns the appIds of the statement's rows.
+func (st Statement) appIDs() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, row := range st.Rows {
+		if !seen[row.AppID] {
+			seen[row.AppID] = true
+			ids = append(ids, row.AppID)
+		}
+	}
+	return ids
+}
+
+// tasks returns the ledger's attempts of the period and the appIds, oldest first.
+func (l *Ledger) tasks(ctx context.Context, p Period, appIDs []string) ([]ledgerTask, error) {
 	from, to := p.days()
 	rows, err := l.pool.Query(ctx, `SELECT attempt, app_id, area_code, outcome, tid, coalesce(end_kind, ''), at
-		FROM tcredit_billing_attempts WHERE day BETWEEN $1 AND $2 ORDER BY at, attempt`, from, to)
+		FROM tcredit_billing_attempts WHERE day BETWEEN $1 AND $2 AND app_id = ANY($3) ORDER BY at, attempt`, from, to, appIDs)
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -64,7 +64,7 @@ func ReadStatement(r io.Reader, cols Columns) (Statement, error) {
 		}
 	}
 	var st Statement
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return st, nil
@@ -74,6 +74,7 @@ func ReadStatement(r io.Reader, cols Columns) (Statement, error) {
 		}
 		row, err := readRow(rec, index)
 		if err != nil {
+			line, _ := cr.FieldPos(0)
 			return Statement{}, fmt.Errorf("ledger: statement: line %d: %w", line, err)
 		}
 		st.Rows = append(st.Rows, row)
