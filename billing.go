@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -101,15 +102,9 @@ func (e BillingEvent) Validate() error {
 			return errors.New("a created event without a tid")
 		}
 	default:
-		return errors.New("unknown kind " + quote(string(e.Kind)))
+		return errors.New("unknown kind " + strconv.Quote(string(e.Kind)))
 	}
 	return nil
-}
-
-// quote quotes a short text for an error message.
-func quote(s string) string {
-	b := appendJSONString(nil, s)
-	return string(b)
 }
 
 // WithBillingRecorder makes the client record every billed call with r: a
