@@ -35,7 +35,7 @@ type BillingLog struct {
 // twice; a last line left incomplete by a crash (its event was never reported
 // recorded) is cut off. A line that cannot be read is an error: the file is not used.
 func OpenBillingLog(name string) (*BillingLog, error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("tcredit: billing log: %w", err)
 	}
@@ -47,8 +47,8 @@ func OpenBillingLog(name string) (*BillingLog, error) {
 	return l, nil
 }
 
-// load reads the events in the file, cuts off an incomplete last line and leaves the
-// file's offset at its end.
+// load reads the events in the file and cuts off an incomplete last line. Writes go to
+// the file's end (O_APPEND), so that a line is never written over another.
 func (l *BillingLog) load() error {
 	data, err := io.ReadAll(l.f)
 	if err != nil {
@@ -59,9 +59,6 @@ func (l *BillingLog) load() error {
 		if err := l.f.Truncate(int64(len(whole))); err != nil {
 			return err
 		}
-	}
-	if _, err := l.f.Seek(int64(len(whole)), io.SeekStart); err != nil {
-		return err
 	}
 	return ReadBillingLog(bytes.NewReader(whole), func(e BillingEvent) error {
 		l.seen[e.key()] = true
