@@ -46,6 +46,7 @@ type Client struct {
 	cache     *metaCache
 	waiters   waiters
 	relay     WakeRelay // carries Notify's wake-ups to other processes, if set
+	billing   *biller   // records billed calls, if set
 }
 
 // Option configures a Client in NewClient. An option that is given a bad value makes
@@ -264,6 +265,7 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 		env, err := roundTrip[T](ctx, c, ep, form, scrub, attempt)
 		if err == nil {
 			c.budget.refill()
+			noteSeqNum(ctx, env.SeqNum)
 			scrubData(scrub, &env.Data)
 			return env.Data, nil
 		}

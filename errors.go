@@ -328,3 +328,25 @@ type transportError struct {
 
 func (e *transportError) Error() string { return "tcredit: " + e.endpoint + ": " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
+
+// ErrBillingLimit is matched by the error of a create that a BillingRecorder refused
+// because a spending limit was reached, such as the ledger module's daily limit. The
+// create was not sent.
+var ErrBillingLimit = errors.New("tcredit: billing limit reached")
+
+// BillingError is a create that was not sent because its attempt could not be
+// recorded: no bill is run up without a record. It unwraps to the recorder's error,
+// which matches ErrBillingLimit when a limit was reached.
+type BillingError struct {
+	Attempt string      // the attempt id that was to be recorded
+	Kind    BillingKind // the kind of the event, BillingAttempt
+	Err     error       // the recorder's error
+}
+
+// Error says that the create was not sent, and why.
+func (e *BillingError) Error() string {
+	return "tcredit: create not sent: billing " + string(e.Kind) + " " + e.Attempt + " not recorded: " + e.Err.Error()
+}
+
+// Unwrap returns the recorder's error.
+func (e *BillingError) Unwrap() error { return e.Err }

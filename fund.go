@@ -34,6 +34,7 @@ func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
 	if res.TID == "" {
 		res.TID = tid
 	}
+	c.endTask(ctx, tid, res)
 	if res.Code.NeedsCaptcha() && len(res.Image) == 0 {
 		// A captcha without its image cannot be answered: read the task again.
 		return res, &ResponseError{Endpoint: epGetFund.name, HTTPStatus: http.StatusOK, Err: errNoCaptchaImage}

@@ -187,10 +187,18 @@ type createData struct {
 // answer comes back, or one that does not say whether a task was created (no success,
 // or success without a tid), the error matches ErrOutcomeUnknown. A refusal inside the
 // response (success false, status -1 or -2) is a *TaskError: no task was created.
+//
+// With WithBillingRecorder, the attempt is recorded before the request is sent, and a
+// *BillingError, with nothing sent, is returned when it cannot be.
 func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid string, err error) {
 	if err := req.check(); err != nil {
 		return "", err
 	}
+	ctx, bill, err := c.beginCreate(ctx, req.AreaCode)
+	if err != nil {
+		return "", err
+	}
+	defer func() { c.endCreate(ctx, bill, tid, err) }()
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit create task", slog.Any("request", req))
 	data, err := call[createData](ctx, c, epCreateTask, req.params())
 	if err != nil {

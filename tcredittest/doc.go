@@ -83,7 +83,10 @@
 // # Billing
 //
 // Each created task is charged to its appId; the charge is rolled back when the task
-// fails (任务失败用户计费回滚). Billed reads the count.
+// fails (任务失败用户计费回滚). Billed reads the count, and GET /statement.csv lists every
+// task with its charge, as CSV with the header StatementHeader (?app_id= keeps one
+// appId's): a statement of the sandbox's own, for reconciling a billing record end to
+// end. The provider's statement format is not public.
 //
 // # Callbacks
 //

@@ -320,8 +320,13 @@ type call struct {
 }
 
 // ServeHTTP answers a call to the fund API. A method other than POST gets 405 Method
-// Not Allowed; a path outside /identity/ gets 404.
+// Not Allowed; a path outside /identity/ gets 404, but for GET /statement.csv, the
+// sandbox's statement of its billing (see StatementHeader).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == statementPath {
+		h.serveStatement(w, r)
+		return
+	}
 	endpoint, ok := strings.CutPrefix(r.URL.Path, "/identity/")
 	if !ok || endpoint == "" || strings.Contains(endpoint, "/") {
 		http.NotFound(w, r)

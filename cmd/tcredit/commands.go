@@ -62,7 +62,8 @@ underwriting summary. A city that is not up exits 2.
 done, else its state and what it waits for, with a captcha image saved to a PNG
 file. A task that failed exits 3; a tid that this appId has no task of exits 2.
 `,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.get(ctx, a[0]) },
+		flags: billingFlags,
+		run:   func(c *cli, ctx context.Context, a []string) error { return c.get(ctx, a[0]) },
 	},
 	{
 		name:    "code",
@@ -74,7 +75,8 @@ attempts), then follows the task like query: the status line, another code if th
 task asks again, and the underwriting summary at the end. A task that failed
 exits 3; a tid that this appId has no task of exits 2.
 `,
-		run: func(c *cli, ctx context.Context, a []string) error { return c.code(ctx, a[0], a[1]) },
+		flags: billingFlags,
+		run:   func(c *cli, ctx context.Context, a []string) error { return c.code(ctx, a[0], a[1]) },
 	},
 }
 

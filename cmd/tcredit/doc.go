@@ -25,6 +25,13 @@
 // (default http://api.tcredit.com). The tokenId is never echoed or printed. Prefer the
 // environment: other users of the machine can see a command's flags.
 //
+// # Billing log
+//
+// With --billing-log FILE (or TCREDIT_BILLING_LOG), query, get and code append the
+// billing record to FILE as JSON lines (tcredit.BillingLog): each create before it is
+// sent, its outcome, and the end of each task they see. The file holds identifiers
+// only, never a login or a code; tcredit-ledger import loads it into the ledger.
+//
 // With --sandbox the command runs against an in-process sandbox of the API (package
 // tcredittest) and needs no credentials; it takes none either: --sandbox with
 // --app-id, --token-id or --base-url is a usage error. Its demo accounts log in to every city with

@@ -25,6 +25,7 @@ Environment:
   TCREDIT_APP_ID      the appId the provider issued
   TCREDIT_TOKEN_ID    the tokenId (secret) the provider issued; never printed
   TCREDIT_BASE_URL    the API's base URL, e.g. https://api.tcredit.com
+  TCREDIT_BILLING_LOG the billing log of query, get and code (see --billing-log)
 
 Prompts, the task's status line and messages go to stderr; tables and JSON to
 stdout. Passwords are read without echo on a terminal.
@@ -64,10 +65,18 @@ func globalFlags(fs *flag.FlagSet, o *options) {
 
 // queryFlags registers the flags of query, on o.
 func queryFlags(fs *flag.FlagSet, o *options) {
+	billingFlags(fs, o)
 	fs.IntVar(&o.loginType, "login-type", o.loginType,
 		"the login method, by its login type `N` (default: ask when there are several)")
 	fs.StringVar(&o.out, "out", o.out,
 		"also write the result as JSON to `FILE` (mode 0600); captcha images are saved beside it")
+}
+
+// billingFlags registers --billing-log, for the commands that create a task or see
+// one end, on o.
+func billingFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.billingLog, "billing-log", o.billingLog,
+		"append the billing record (each create before it is sent, its outcome, the task's end) to `FILE` as JSON lines, synced to disk; no login or code is written (default $TCREDIT_BILLING_LOG)")
 }
 
 // printUsage writes the help page of cmd, or of the program when cmd is nil.

@@ -76,6 +76,8 @@ type options struct {
 	baseURL   string
 	loginType int
 	out       string
+	// billingLog is the billing log's file (query, get and code)
+	billingLog string
 }
 
 // usageError is a mistake in the command line.
@@ -96,8 +98,9 @@ type cli struct {
 	stderr  io.Writer // the conversation: prompts, progress, messages
 	client  *tcredit.Client
 	srv     *tcredittest.Server
-	sources sources // where the credentials and the base URL came from
-	https   bool    // the API is called over https
+	billing *tcredit.BillingLog // the billing log, if one is kept
+	sources sources             // where the credentials and the base URL came from
+	https   bool                // the API is called over https
 }
 
 // run runs the command line args and returns the exit code.
@@ -263,9 +266,18 @@ var singleDash = regexp.MustCompile(`(: | flag )-([a-z])`)
 // with the credentials of the flags or the environment.
 func (c *cli) connect() error {
 	ua := tcredit.WithUserAgent("tcredit-cli/" + tcredit.Version)
+	opts := []tcredit.Option{ua}
+	if name := c.setting(new(string), c.opts.billingLog, "--billing-log", "TCREDIT_BILLING_LOG"); name != "" {
+		log, err := tcredit.OpenBillingLog(name)
+		if err != nil {
+			return err
+		}
+		c.billing = log
+		opts = append(opts, tcredit.WithBillingRecorder(log))
+	}
 	if c.opts.sandbox {
 		c.srv = tcredittest.NewServer(tcredittest.WithStep(c.env.step), tcredittest.WithClock(c.env.now))
-		client, err := tcredit.NewClient(c.srv.AppID(), c.srv.TokenID(), tcredit.WithBaseURL(c.srv.URL), ua)
+		client, err := tcredit.NewClient(c.srv.AppID(), c.srv.TokenID(), append(opts, tcredit.WithBaseURL(c.srv.URL))...)
 		c.client = client
 		return err
 	}
@@ -282,7 +294,6 @@ func (c *cli) connect() error {
 	if len(missing) > 0 {
 		return usagef("no credentials: set %s (or --app-id and --token-id), or try --sandbox", strings.Join(missing, " and "))
 	}
-	opts := []tcredit.Option{ua}
 	if baseURL != "" {
 		opts = append(opts, tcredit.WithBaseURL(baseURL))
 	}
@@ -304,10 +315,13 @@ func optionText(err error) string {
 	return err.Error()
 }
 
-// disconnect shuts the sandbox down, if there is one.
+// disconnect shuts the sandbox down and closes the billing log, if there are.
 func (c *cli) disconnect() {
 	if c.srv != nil {
 		c.srv.Close()
+	}
+	if c.billing != nil {
+		c.billing.Close()
 	}
 }
 

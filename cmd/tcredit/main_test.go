@@ -165,13 +165,13 @@ func TestCommandHelp(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"help", "query"}, "Usage: tcredit query AREA_CODE [--login-type N] [--out FILE] [flags]\n"},
+		{[]string{"help", "query"}, "Usage: tcredit query AREA_CODE [--billing-log FILE] [--login-type N] [--out FILE] [flags]\n"},
 		{[]string{"query", "-h"}, "Usage: tcredit query AREA_CODE"},
 		{[]string{"query", "--help"}, "Usage: tcredit query AREA_CODE"},
 		{[]string{"--sandbox", "cities", "--help"}, "Usage: tcredit cities [flags]\n"},
-		{[]string{"code", "--help"}, "Usage: tcredit code TID CODE [flags]\n"},
-		{[]string{"help", "code"}, "Usage: tcredit code TID CODE [flags]\n"},
-		{[]string{"help", "get"}, "Usage: tcredit get TID [flags]\n"},
+		{[]string{"code", "--help"}, "Usage: tcredit code TID CODE [--billing-log FILE] [flags]\n"},
+		{[]string{"help", "code"}, "Usage: tcredit code TID CODE [--billing-log FILE] [flags]\n"},
+		{[]string{"help", "get"}, "Usage: tcredit get TID [--billing-log FILE] [flags]\n"},
 		{[]string{"help", "params"}, "Usage: tcredit params AREA_CODE [flags]\n"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -1,0 +1,188 @@
+package ledger
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// PairWindow is how long after an unknown attempt a task the ledger cannot explain may
+// have been created by it, for Reconcile to pair them.
+const PairWindow = 60 * time.Second
+
+// Reconciliation is what a Statement and the ledger say of the same period, as lists
+// of what finance acts on. Every list is empty rather than nil.
+type Reconciliation struct {
+	// Matched counts the statement's rows that the ledger explains: the tasks it
+	// holds, charged as the ledger expects (not charged when failed), and the rows
+	// paired with an unknown attempt.
+	Matched int `json:"matched"`
+	// Charged counts the statement's rows it charges.
+	Charged int `json:"charged"`
+	// ResolvedUnknown pairs each create whose outcome was unknown with the task it
+	// created: a row the ledger cannot explain otherwise, of the same appId and area
+	// code, created within PairWindow after the attempt.
+	ResolvedUnknown []Resolved `json:"resolved_unknown"`
+	// UnresolvedUnknown lists the attempts whose outcome is unknown and that no row
+	// explains: most likely no task was created.
+	UnresolvedUnknown []string `json:"unresolved_unknown"`
+	// MissingFromLedger lists the tids that the statement charges and the ledger never
+	// saw, nor can pair with an unknown attempt.
+	MissingFromLedger []string `json:"missing_from_ledger"`
+	// MissingFromStatement lists the tids that the ledger holds as created (in the
+	// statement's period) and the statement lacks.
+	MissingFromStatement []string `json:"missing_from_statement"`
+	// RefundDue lists the tids that the ledger holds as failed, so rolled back, and
+	// that the statement charges.
+	RefundDue []string `json:"refund_due"`
+	// Uncharged lists the tids that the ledger holds as succeeded and that the
+	// statement does not charge.
+	Uncharged []string `json:"uncharged"`
+}
+
+// Resolved is an unknown attempt and the task it created.
+type Resolved struct {
+	Attempt string `json:"attempt"`
+	TID     string `json:"tid"`
+}
+
+// ledgerTask is an attempt of the ledger, as Reconcile compares it.
+type ledgerTask struct {
+	attempt, appID, areaCode, outcome, tid, end string
+	at                                          time.Time
+}
+
+// Reconcile compares the statement with the ledger's attempts of the China-time days
+// that the statement's rows span, and of the appIds it names: a provider bills each
+// appId on its own, and the ledger may hold several.
+func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, error) {
+	rec := &Reconciliation{ResolvedUnknown: []Resolved{}, UnresolvedUnknown: []string{}, MissingFromLedger: []string{},
+		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}}
+	if len(st.Rows) == 0 {
+		return rec, nil
+	}
+	tasks, err := l.tasks(ctx, st.period(), st.appIDs())
+	if err != nil {
+		return nil, err
+	}
+	byTID := map[string]ledgerTask{}
+	var unknown []ledgerTask
+	for _, t := range tasks {
+		switch {
+		case t.tid != "" && t.outcome != "refused":
+			byTID[t.tid] = t
+		case t.outcome == "unknown":
+			unknown = append(unknown, t)
+		}
+	}
+	inStatement := map[string]bool{}
+	var unexplained []StatementRow
+	for _, row := range st.Rows {
+		inStatement[row.TID] = true
+		if row.Charged {
+			rec.Charged++
+		}
+		t, ok := byTID[row.TID]
+		switch {
+		case !ok:
+			unexplained = append(unexplained, row)
+		case t.end == "failed" && row.Charged:
+			rec.RefundDue = append(rec.RefundDue, row.TID)
+		case t.end == "succeeded" && !row.Charged:
+			rec.Uncharged = append(rec.Uncharged, row.TID)
+		default:
+			rec.Matched++
+		}
+	}
+	unexplained = rec.pair(unknown, unexplained)
+	for _, row := range unexplained {
+		if row.Charged {
+			rec.MissingFromLedger = append(rec.MissingFromLedger, row.TID)
+		}
+	}
+	for _, t := range tasks {
+		if t.tid != "" && t.outcome == "created" && !inStatement[t.tid] {
+			rec.MissingFromStatement = append(rec.MissingFromStatement, t.tid)
+		}
+	}
+	return rec, nil
+}
+
+// pair pairs each unknown attempt, oldest first, with the earliest unexplained row of
+// its appId and area code created within PairWindow after it (the attempt's time taken
+// to the second, as a statement gives times), and returns the rows left unexplained.
+func (rec *Reconciliation) pair(unknown []ledgerTask, rows []StatementRow) []StatementRow {
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].CreatedAt.Before(rows[j].CreatedAt) })
+	taken := make([]bool, len(rows))
+	for _, t := range unknown {
+		start := t.at.Truncate(time.Second)
+		found := false
+		for i, row := range rows {
+			if taken[i] || row.AppID != t.appID || row.AreaCode != t.areaCode ||
+				row.CreatedAt.Before(start) || row.CreatedAt.After(t.at.Add(PairWindow)) {
+				continue
+			}
+			taken[i], found = true, true
+			rec.ResolvedUnknown = append(rec.ResolvedUnknown, Resolved{Attempt: t.attempt, TID: row.TID})
+			rec.Matched++
+			break
+		}
+		if !found {
+			rec.UnresolvedUnknown = append(rec.UnresolvedUnknown, t.attempt)
+		}
+	}
+	var left []StatementRow
+	for i, row := range rows {
+		if !taken[i] {
+			left = append(left, row)
+		}
+	}
+	return left
+}
+
+// period returns the China-time days that the statement's rows span.
+func (st Statement) period() Period {
+	p := Period{From: st.Rows[0].CreatedAt, To: st.Rows[0].CreatedAt}
+	for _, row := range st.Rows[1:] {
+		if row.CreatedAt.Before(p.From) {
+			p.From = row.CreatedAt
+		}
+		if row.CreatedAt.After(p.To) {
+			p.To = row.CreatedAt
+		}
+	}
+	return p
+}
+
+// appIDs returns the appIds of the statement's rows.
+func (st Statement) appIDs() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, row := range st.Rows {
+		if !seen[row.AppID] {
+			seen[row.AppID] = true
+			ids = append(ids, row.AppID)
+		}
+	}
+	return ids
+}
+
+// tasks returns the ledger's attempts of the period and the appIds, oldest first.
+func (l *Ledger) tasks(ctx context.Context, p Period, appIDs []string) ([]ledgerTask, error) {
+	from, to := p.days()
+	rows, err := l.pool.Query(ctx, `SELECT attempt, app_id, area_code, outcome, tid, coalesce(end_kind, ''), at
+		FROM tcredit_billing_attempts WHERE day BETWEEN $1 AND $2 AND app_id = ANY($3) ORDER BY at, attempt`, from, to, appIDs)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var tasks []ledgerTask
+	for rows.Next() {
+		var t ledgerTask
+		if err := rows.Scan(&t.attempt, &t.appID, &t.areaCode, &t.outcome, &t.tid, &t.end, &t.at); err != nil {
+			return nil, wrap(err)
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks, wrap(rows.Err())
+}
