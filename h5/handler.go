@@ -170,7 +170,7 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	if h.store == nil {
 		h.store = NewMemoryStore(0)
 	}
-	h.keys.store, h.keys.now = h.store, func() time.Time { return h.now() }
+	h.keys.store, h.keys.now, h.keys.ttl = h.store, func() time.Time { return h.now() }, keyTTL
 	if h.log == nil {
 		h.log = slog.New(discard.Handler{})
 	}

@@ -44,6 +44,7 @@ const keyTTL = 5 * time.Second
 type keyring struct {
 	store SessionStore
 	now   func() time.Time
+	ttl   time.Duration // keyTTL
 
 	mu   sync.Mutex
 	keys [][]byte
@@ -56,7 +57,7 @@ func (k *keyring) signing(ctx context.Context) ([]byte, error) {
 	k.mu.Lock()
 	keys, read := k.keys, k.read
 	k.mu.Unlock()
-	if keys != nil && k.now().Sub(read) < keyTTL {
+	if keys != nil && k.now().Sub(read) < k.ttl {
 		return keys[0], nil
 	}
 	keys, err := k.fresh(ctx)
