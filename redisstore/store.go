@@ -157,27 +157,43 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 
 // SigningKeys returns the key every replica signs login forms with, made by the
 // first replica that asks (SET NX), then the key it replaced while its overlap lasts.
+// It costs one MGET while the key exists.
 func (s *Store) SigningKeys(ctx context.Context) ([][]byte, error) {
+	name := s.prefix + "h5:signing-key"
+	keys, err := s.signingKeys(ctx, name)
+	if err != nil || keys != nil {
+		return keys, err
+	}
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	name := s.prefix + "h5:signing-key"
 	if err := s.rdb.SetNX(ctx, name, fresh, 0).Err(); err != nil {
 		return nil, err
 	}
+	if keys, err = s.signingKeys(ctx, name); err == nil && keys == nil {
+		err = fmt.Errorf("redisstore: the signing key %s vanished as it was made", name)
+	}
+	return keys, err
+}
+
+// signingKeys reads the signing key name and the one it replaced; nil when there is
+// no signing key.
+func (s *Store) signingKeys(ctx context.Context, name string) ([][]byte, error) {
 	vals, err := s.rdb.MGet(ctx, name, name+":old").Result()
 	if err != nil {
 		return nil, err
 	}
-	var keys [][]byte
-	for _, v := range vals {
-		if str, ok := v.(string); ok {
-			keys = append(keys, []byte(str))
-		}
+	cur, ok := vals[0].(string)
+	if !ok {
+		return nil, nil
 	}
-	if len(keys) == 0 || len(keys[0]) < 32 {
-		return nil, fmt.Errorf("redisstore: the signing key %s is missing or shorter than 32 bytes", name)
+	if len(cur) < 32 {
+		return nil, fmt.Errorf("redisstore: the signing key %s holds %d bytes, not 32", name, len(cur))
+	}
+	keys := [][]byte{[]byte(cur)}
+	if old, ok := vals[1].(string); ok {
+		keys = append(keys, []byte(old))
 	}
 	return keys, nil
 }
