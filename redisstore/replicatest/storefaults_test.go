@@ -3,6 +3,7 @@ package replicatest_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -433,7 +434,10 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	viaProxy.Addr = proxy.ln.Addr().String()
 	sandbox := newSandbox(t, 5*time.Millisecond)
 	a := startReplica(t, opt, sandbox)
-	b := startReplica(t, &viaProxy, sandbox) // the replica the code is posted to
+	logs := &syncBuffer{}
+	b := startReplica(t, &viaProxy, sandbox, func(o *h5.Options) { // the replica the code is posted to
+		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	})
 
 	person := newPhone(t)
 	status, body := person.post(a, "login", person.form(a, "demo-sms-challenge"))
@@ -448,6 +452,7 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	status, body = person.post(b, "code", url.Values{"csrf": {m[1]}, "code": {tcredittest.SMSCode}})
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Equal(t, int32(1), proxy.cuts.Load(), "the claim's connection was cut")
+	assert.Contains(t, logs.String(), "outcome unknown, reading again", "the replica read the session again")
 	person.waitStep(a, "done")
 
 	tasks := sandbox.Tasks()
