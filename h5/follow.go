@@ -170,8 +170,8 @@ func (h *Handler) release(s Session) {
 }
 
 // save applies the event ev of the running query to its session; a session that
-// ended or runs another query meanwhile is left as it is. It reports whether ev was
-// refused.
+// ended or runs another query meanwhile is left as it is. It returns the Update's
+// error, after logging one that is not a refusal.
 func (h *Handler) save(ctx context.Context, id string, ev event, in input) error {
 	_, err := h.transit(ctx, id, ev, in)
 	if !settled(err) && ctx.Err() == nil {

@@ -73,6 +73,7 @@ type Options struct {
 	// KeyOverlap is how long a signing key replaced by Handler.RotateSigningKey still
 	// checks the login forms signed with it (DefaultKeyOverlap when zero): a form
 	// being filled in when the key changes is taken within it, and refused after.
+	// Keep it above 5 seconds, the longest a replica signs with a key it read.
 	KeyOverlap time.Duration
 
 	// PollInterval is how often the progress page looks for news: by meta refresh
