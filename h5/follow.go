@@ -72,10 +72,9 @@ func (h *Handler) attend(ctx context.Context, s Session) Session {
 	claimed, err := h.transit(ctx, s.ID, evTakeOver, h.in(s))
 	if err != nil {
 		h.wg.Done()
-		if settled(err) {
-			return s
+		if !settled(err) {
+			h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
 		}
-		h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
 		return s
 	}
 	if claimed.TID == "" { // its replica stopped while it created the task
