@@ -24,6 +24,15 @@ type Challenge struct {
 // there is no image.
 func (ch Challenge) ImageType() string { return imageType(ch.Image) }
 
+// Repeats reports whether ch is the challenge earlier asked again, so that a code
+// given for earlier answers it too: the same code and image, and no new message. A
+// new captcha image or a new message (a server that asks again after a wrong code)
+// is a new challenge; a message left out is not. The TIDs are not compared.
+func (ch Challenge) Repeats(earlier Challenge) bool {
+	sameMessage := ch.Message == "" || ch.Message == earlier.Message
+	return ch.Code == earlier.Code && bytes.Equal(ch.Image, earlier.Image) && sameMessage
+}
+
 // QueryOption configures a Query or a Wait.
 type QueryOption func(*queryConfig)
 
@@ -311,15 +320,9 @@ func (t *tracker) observe(res *FundResult) bool {
 	return changed
 }
 
-// answered reports whether ch is the challenge answered last: the same code and image,
-// and no new message. A new captcha image or a new message (a server that asks again
-// after a wrong code) is a new challenge; a message left out is not.
+// answered reports whether ch is the challenge answered last (see Challenge.Repeats).
 func (t *tracker) answered(ch Challenge) bool {
-	if t.lastAnswered == nil {
-		return false
-	}
-	sameMessage := ch.Message == "" || ch.Message == t.lastAnswered.Message
-	return t.lastAnswered.Code == ch.Code && bytes.Equal(t.lastAnswered.Image, ch.Image) && sameMessage
+	return t.lastAnswered != nil && ch.Repeats(*t.lastAnswered)
 }
 
 func (t *tracker) markAnswered(ch Challenge) {

@@ -161,3 +161,11 @@ func ExampleNewCallbackHandler() {
 	// callback: 457e345272624ac294ff9dc675807dc9 爬取结束
 	// 200
 }
+
+func ExampleChallenge_Repeats() {
+	asked := tcredit.Challenge{Code: tcredit.CodeWaitingSMS, Message: "验证码已发送至138****0000"}
+	polled := tcredit.Challenge{Code: tcredit.CodeWaitingSMS} // the next poll leaves the message out
+	resent := tcredit.Challenge{Code: tcredit.CodeWaitingSMS, Message: "验证码错误，已重新发送"}
+	fmt.Println(polled.Repeats(asked), resent.Repeats(asked))
+	// Output: true false
+}

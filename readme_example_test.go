@@ -259,7 +259,7 @@ func TestReadmeH5(t *testing.T) {
 	mux.Handle("/fund/", http.StripPrefix("/fund", h))
 	// END README.md h5
 
-	ts := httptest.NewServer(mux)
+	ts := httptest.NewTLSServer(mux) // the pages are served over TLS only, by default
 	defer ts.Close()
 	resp, err := ts.Client().Get(ts.URL + "/fund/")
 	require.NoError(t, err)

@@ -55,16 +55,25 @@
 //
 // # Security
 //
+// The handler serves its pages over TLS, or behind a proxy that terminates TLS with
+// Options.SecureCookies. A plain-HTTP request without either is answered with a 500
+// page and an error in the log that names the options, because a cookie set over
+// plain HTTP can be planted by anyone on the path; Options.InsecureDevHTTP allows it,
+// for development on a loopback address.
+//
 // Every page is an html/template. A GET stores nothing: the login form carries a
-// token signed with the store's key (SessionStore.SigningKey), bound to a form cookie
+// token signed with the store's key (SessionStore.SigningKeys), bound to a form cookie
 // of the browser. The session is created when the form is posted, with a new id and a
 // new CSRF token whatever cookie came with it, so that a session id planted before the
-// login is worth nothing. The session id is 128 bits in an HttpOnly, SameSite=Strict
-// cookie limited to the handler's path; over TLS or with Options.SecureCookies it is
+// login is worth nothing. The session's cookie holds 128 bits, HttpOnly, SameSite=Strict
+// and limited to the handler's path; over TLS or with Options.SecureCookies it is
 // Secure and named with the __Host- prefix (and so has the path /), which no sibling
 // subdomain and no plain-HTTP response can set. It expires after Options.SessionTTL.
 // Every POST carries its CSRF token, compared in constant time; without it the answer
-// is 403. The session holds neither password nor code: they go from the request to
+// is 403. The store holds nothing a browser presents: a session is stored under a
+// SHA-256 digest of its cookie (Session.ID), with a digest of its CSRF token
+// (Session.CSRF), so that a reader of the store, or of a backup of it, cannot take a
+// session over. The session holds neither password nor code: they go from the request to
 // the provider and are dropped there, and no URL carries personal data. Logs name
 // tasks by tid only. Every response carries a Content-Security-Policy that allows
 // nothing but the handler's own files (no inline script, no data: images,
@@ -76,6 +85,23 @@
 // it is full of live ones, a new login is refused with a page that asks the person to
 // come back later.
 //
+// # Signing keys
+//
+// A posted login form, the request that bills, is checked against the signing keys as
+// the store holds them then, never against a key read before; new forms are signed
+// with a key read at most 5 seconds ago. A form therefore starts one task at most,
+// even when the store loses everything: a store that lost its keys makes a new one,
+// and a form signed before is refused with a plain message and the same form signed
+// anew (the person types their password again), never billed twice. Within 10 seconds
+// of a loss or a rotation, every replica signs and checks with the same key.
+//
+// Handler.RotateSigningKey makes a new key on the store that every replica shares. The
+// key it replaces still checks forms for Options.KeyOverlap (DefaultKeyOverlap, 5
+// minutes: the time to fill in a form), and every form signed with it is refused
+// after. To rotate with no overlap, after a leak, delete the store's signing keys
+// (with package redisstore, the keys its documentation names): every open form is
+// refused at once.
+//
 // # Several replicas
 //
 // A service that runs several replicas behind a load balancer gives each the same
@@ -85,8 +111,19 @@
 //
 // The session holds all there is to know of its query: the tid, the step, the
 // challenge the task waits on and whether a code was submitted for it. Every change
-// to it is an atomic SessionStore.Update, so the task is created once per posted form,
-// and a typed code is submitted once per challenge, by the replica it was posted to.
+// to it is one event of one table (the steps it may happen at, its guards, the step
+// it leads to), applied inside an atomic SessionStore.Update, so the task is created
+// once per posted form, and a typed code is submitted once per challenge, by the
+// replica it was posted to. A replica writes a task's news only into the session of
+// that query and task: not into a session created again under the same id after the
+// store lost the first.
+//
+// An Update whose outcome is unknown (a timeout, a cut connection, a failover) is
+// resolved by reading the session again, never by assuming. A posted code claims its
+// challenge under a random token kept in the session; once the claim is known to have
+// applied, the code is submitted, and when that cannot be told, it is not, and the
+// person is asked for it again. A typed code reaches the provider once, or the person
+// types it again; never twice, and never lost. The code itself is never stored.
 // One replica follows each running task, under a lease kept in the session and
 // renewed every PollInterval; two replicas never poll one task. When that replica
 // stops (Handler.Close, a deploy) it hands the lease back; when it dies (SIGKILL, a

@@ -33,10 +33,10 @@ func ExampleNewHandler() {
 
 	mux := http.NewServeMux()
 	mux.Handle("/fund/", http.StripPrefix("/fund", flow))
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewTLSServer(mux) // over plain HTTP, set Options.InsecureDevHTTP
 	defer srv.Close()
 
-	resp, err := http.Get(srv.URL + "/fund/")
+	resp, err := srv.Client().Get(srv.URL + "/fund/")
 	if err != nil {
 		log.Fatal(err)
 	}

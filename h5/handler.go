@@ -2,7 +2,7 @@ package h5
 
 import (
 	"context"
-	"crypto/subtle"
+	"crypto/hmac"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -21,6 +21,7 @@ const (
 	DefaultSessionTTL      = 30 * time.Minute
 	DefaultPollInterval    = 2 * time.Second
 	DefaultMaxCodeAttempts = 5
+	DefaultKeyOverlap      = 5 * time.Minute
 	DefaultTitle           = "公积金查询"
 )
 
@@ -60,6 +61,20 @@ type Options struct {
 	// plain-HTTP request, for a handler behind a proxy that terminates TLS. A request
 	// over TLS always gets Secure cookies.
 	SecureCookies bool
+
+	// InsecureDevHTTP lets the handler serve its pages, and set its cookies, on a
+	// plain-HTTP request without SecureCookies: for development on a loopback
+	// address only. Without it such a request is answered with a 500 page, and an
+	// error in the log that names this option, because a cookie set over plain HTTP
+	// can be planted by anyone on the path, who then receives the person's SMS code
+	// in a session of their own.
+	InsecureDevHTTP bool
+
+	// KeyOverlap is how long a signing key replaced by Handler.RotateSigningKey still
+	// checks the login forms signed with it (DefaultKeyOverlap when zero): a form
+	// being filled in when the key changes is taken within it, and refused after.
+	// Keep it above 5 seconds, the longest a replica signs with a key it read.
+	KeyOverlap time.Duration
 
 	// PollInterval is how often the progress page looks for news: by meta refresh
 	// without JavaScript, by a small JSON request with it (DefaultPollInterval when
@@ -136,6 +151,9 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	if opts.Title == "" {
 		opts.Title = DefaultTitle
 	}
+	if opts.KeyOverlap <= 0 {
+		opts.KeyOverlap = DefaultKeyOverlap
+	}
 	owner, err := randomToken()
 	if err != nil {
 		panic(err) // crypto/rand does not fail
@@ -153,7 +171,7 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 	if h.store == nil {
 		h.store = NewMemoryStore(0)
 	}
-	h.keys.store = h.store
+	h.keys.store, h.keys.now, h.keys.ttl = h.store, func() time.Time { return h.now() }, keyTTL
 	if h.log == nil {
 		h.log = slog.New(discard.Handler{})
 	}
@@ -198,7 +216,8 @@ var securityHeaders = map[string]string{
 }
 
 // ServeHTTP serves the flow's pages, with the security headers on every response and
-// every request body capped.
+// every request body capped. On a plain-HTTP request it serves only the static files,
+// unless Options.SecureCookies or Options.InsecureDevHTTP is set.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range securityHeaders {
 		w.Header().Set(k, v)
@@ -206,7 +225,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	}
+	if !h.secure(r) && !h.opts.InsecureDevHTTP && !strings.HasPrefix(r.URL.Path, "/static/") {
+		h.log.ErrorContext(r.Context(), "h5: refusing a plain-HTTP request: its cookies could be planted; "+
+			"serve over TLS, set Options.SecureCookies behind a proxy that terminates TLS, "+
+			"or Options.InsecureDevHTTP for development on a loopback address")
+		h.message(w, http.StatusInternalServerError, msgSystem)
+		return
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// RotateSigningKey makes the store sign login forms with a new key. Forms signed
+// with the key it replaces are still taken for Options.KeyOverlap, and refused after;
+// every replica that shares the store signs with the new key within a few seconds.
+func (h *Handler) RotateSigningKey(ctx context.Context) error {
+	if err := h.store.RotateSigningKey(ctx, h.opts.KeyOverlap); err != nil {
+		return err
+	}
+	h.keys.forget()
+	return nil
 }
 
 // Close stops following the queries the handler runs, hands them over to the
@@ -234,11 +271,11 @@ func (h *Handler) begin() bool {
 // session returns the request's session, or ErrNoSession. A running query that no
 // replica follows any more is taken over on the way.
 func (h *Handler) session(r *http.Request) (Session, error) {
-	id := h.cookie(r, sessionCookie)
-	if id == "" {
+	cookie := h.cookie(r, sessionCookie)
+	if cookie == "" {
 		return Session{}, ErrNoSession
 	}
-	s, err := h.store.Get(r.Context(), id)
+	s, err := h.store.Get(r.Context(), storeID(cookie))
 	if err != nil {
 		return s, err
 	}
@@ -257,7 +294,7 @@ func (h *Handler) postedSession(w http.ResponseWriter, r *http.Request) (Session
 		return Session{}, false
 	}
 	token := r.PostForm.Get("csrf")
-	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
+	if token == "" || !hmac.Equal([]byte(csrfDigest(token)), []byte(s.CSRF)) {
 		h.message(w, http.StatusForbidden, msgForbidden)
 		return Session{}, false
 	}

@@ -749,7 +749,10 @@ var errDown = errors.New("store down")
 func (failingStore) Get(context.Context, string) (h5.Session, error) { return h5.Session{}, errDown }
 func (failingStore) Create(context.Context, h5.Session) error        { return errDown }
 func (failingStore) Delete(context.Context, string) error            { return errDown }
-func (failingStore) SigningKey(context.Context) ([]byte, error)      { return nil, errDown }
+func (failingStore) SigningKeys(context.Context) ([][]byte, error)   { return nil, errDown }
+func (failingStore) RotateSigningKey(context.Context, time.Duration) error {
+	return errDown
+}
 func (failingStore) Update(context.Context, string, func(*h5.Session) error) (h5.Session, error) {
 	return h5.Session{}, errDown
 }
@@ -868,7 +871,7 @@ func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			now := time.Now()
 			require.NoError(t, e.store.Create(ctx, h5.Session{
-				ID: tc.id, CSRF: "csrf-" + tc.id, Created: now, Expires: now.Add(time.Hour), AreaCode: "110100", LoginType: 1,
+				ID: h5.StoreID(tc.id), CSRF: h5.CSRFDigest(h5.CSRFToken(tc.id)), Created: now, Expires: now.Add(time.Hour), AreaCode: "110100", LoginType: 1,
 				TID: tc.tid, Step: h5.StepRunning, Lease: "a replica that died", LeaseUntil: now.Add(-time.Millisecond),
 			}))
 			phone := e.browser()
@@ -876,7 +879,7 @@ func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
 			phone.client.Jar.SetCookies(u, []*http.Cookie{{Name: "h5session", Value: tc.id, Path: "/fund/"}})
 			step := phone.waitStep()
 			if step == "sms" {
-				p := phone.post("code", url.Values{"csrf": {"csrf-" + tc.id}, "code": {tcredittest.SMSCode}})
+				p := phone.post("code", url.Values{"csrf": {h5.CSRFToken(tc.id)}, "code": {tcredittest.SMSCode}})
 				require.Equal(t, http.StatusOK, p.StatusCode, p.body)
 				step = phone.waitStep()
 			}

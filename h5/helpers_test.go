@@ -73,6 +73,8 @@ func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Option
 		PollInterval: 100 * time.Millisecond,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
 		Store:        e.store,
+		// The test server is plain HTTP on a loopback address.
+		InsecureDevHTTP: true,
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -24,7 +24,7 @@ type MemoryStore struct {
 	max      int
 	sessions map[string]Session
 	expiry   expiryHeap // every session's expiry, soonest first; stale entries are skipped
-	key      []byte
+	keys     []heldKey  // the signing key first, then the retired ones
 	now      func() time.Time
 }
 
@@ -102,19 +102,63 @@ func (m *MemoryStore) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// SigningKey returns the store's key: random, made on first use, and the same for
-// every handler that shares the store.
-func (m *MemoryStore) SigningKey(ctx context.Context) ([]byte, error) {
+// SigningKeys returns the store's signing key, made on first use, then the keys
+// retired by RotateSigningKey whose overlap has not ended.
+func (m *MemoryStore) SigningKeys(ctx context.Context) ([][]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.key == nil {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
+	if m.keys == nil {
+		key, err := newKey()
+		if err != nil {
 			return nil, err
 		}
-		m.key = key
+		m.keys = []heldKey{{key: key}}
 	}
-	return m.key, nil
+	now := m.now()
+	out := make([][]byte, 0, len(m.keys))
+	kept := m.keys[:0]
+	for i, k := range m.keys {
+		if i > 0 && !now.Before(k.until) {
+			continue // its overlap ended
+		}
+		kept = append(kept, k)
+		out = append(out, k.key)
+	}
+	m.keys = kept
+	return out, nil
+}
+
+// RotateSigningKey makes a new signing key. The one it replaces checks tokens for
+// overlap more, and is then forgotten.
+func (m *MemoryStore) RotateSigningKey(ctx context.Context, overlap time.Duration) error {
+	key, err := newKey()
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := []heldKey{{key: key}}
+	if len(m.keys) > 0 && overlap > 0 {
+		keys = append(keys, heldKey{key: m.keys[0].key, until: m.now().Add(overlap)})
+		keys = append(keys, m.keys[1:]...)
+	}
+	m.keys = keys
+	return nil
+}
+
+// heldKey is a signing key, and for a retired one the end of its overlap.
+type heldKey struct {
+	key   []byte
+	until time.Time
+}
+
+// newKey returns 32 random bytes.
+func newKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	return key, nil
 }
 
 // put stores s, noting its expiry when it is new or changed. The caller holds m.mu.

@@ -184,17 +184,26 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request) {
 		h.noSession(w, r, err)
 		return
 	}
-	key, err := h.keys.get(r.Context())
+	token, err := h.newFormToken(w, r)
 	if err != nil {
 		h.noSession(w, r, err)
 		return
+	}
+	h.renderLogin(w, http.StatusOK, token, f, nil, nil, "")
+}
+
+// newFormToken returns the token of a login form for the browser of r, signed with
+// the store's key, giving the browser a form cookie when it has none.
+func (h *Handler) newFormToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	key, err := h.keys.signing(r.Context())
+	if err != nil {
+		return "", err
 	}
 	nonce, err := h.formNonce(w, r)
 	if err != nil {
-		h.noSession(w, r, err)
-		return
+		return "", err
 	}
-	h.renderLogin(w, http.StatusOK, formToken(key, nonce, h.now().Add(h.opts.SessionTTL)), f, nil, nil)
+	return formToken(key, nonce, h.now().Add(h.opts.SessionTTL)), nil
 }
 
 type tab struct {
@@ -237,8 +246,8 @@ type choice struct {
 }
 
 // renderLogin shows the login form f, with the values posted and the problems
-// found in them, if any.
-func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f form, posted url.Values, problems *tcredit.ValidationError) {
+// found in them, if any, and a notice above the form, if any.
+func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f form, posted url.Values, problems *tcredit.ValidationError, notice string) {
 	var tabs []tab
 	if len(f.methods) > 1 {
 		for _, m := range f.methods {
@@ -251,6 +260,9 @@ func (h *Handler) renderLogin(w http.ResponseWriter, status int, token string, f
 	}
 	errs := make(map[string]string)
 	var general []string
+	if notice != "" {
+		general = append(general, notice)
+	}
 	if problems != nil {
 		for _, fe := range problems.Fields {
 			errs[fe.Field] = ""
@@ -379,10 +391,12 @@ func (h *Handler) serveCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderCode(w, http.StatusOK, s, "")
+	h.renderCode(w, r, http.StatusOK, s, "")
 }
 
-func (h *Handler) renderCode(w http.ResponseWriter, status int, s Session, problem string) {
+// renderCode shows the code page of s, with a problem of the code posted, if any.
+// Its form carries the session's CSRF token, derived from the request's cookie.
+func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int, s Session, problem string) {
 	h.render(w, status, "code", struct {
 		Captcha  bool
 		Image    string
@@ -396,7 +410,7 @@ func (h *Handler) renderCode(w http.ResponseWriter, status int, s Session, probl
 		Problem:  problem,
 		Attempts: s.Attempts,
 		Left:     h.opts.MaxCodeAttempts - s.Attempts,
-		CSRF:     s.CSRF,
+		CSRF:     csrfToken(h.cookie(r, sessionCookie)),
 	}, 0)
 }
 
@@ -499,4 +513,20 @@ var progressWords = map[tcredit.TaskCode]string{
 	tcredit.CodeStoring:        "正在保存数据…",
 	tcredit.CodeDone:           "查询完成",
 	tcredit.CodeDonePartial:    "查询完成",
+}
+
+// pageOf returns the page that shows the session's step, relative to the root.
+func pageOf(s Session) string {
+	switch s.Step {
+	case StepRunning:
+		return "progress"
+	case StepSMS, StepCaptcha:
+		return "code"
+	case StepDone, StepFailed:
+		return "result"
+	}
+	if s.AreaCode != "" {
+		return "login?city=" + url.QueryEscape(s.AreaCode) + "&type=" + strconv.Itoa(s.LoginType)
+	}
+	return "./"
 }

@@ -57,8 +57,9 @@ func (s Step) active() bool {
 // straight to the provider. It holds no report either, only the Summary shown on the
 // result page.
 type Session struct {
-	ID      string    // the cookie's value: 128 bits, base64url; a secret, like a password
-	CSRF    string    // the token every form of the session posts back: 128 random bits
+	ID      string    // the id the store keeps it under: a SHA-256 digest of the session's cookie
+	CSRF    string    // a SHA-256 digest of the token every form of the session posts back
+	Run     string    // names the query: 128 random bits, new at each posted login form
 	Created time.Time // when the session began: when the login form was posted
 	Expires time.Time // when it ends, and the handler stops following its query
 	User    string    // what Options.User said of the person when the query started
@@ -73,8 +74,15 @@ type Session struct {
 	Summary   *Summary         // at StepDone: what the result page shows
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause
 
-	Challenge string // a digest of the challenge the task waits on, at StepSMS and StepCaptcha
-	Answered  string // the digest of the last challenge a code was submitted for
+	// Challenge is the challenge the task waits on, at StepSMS and StepCaptcha, and
+	// Answered the last one a code was claimed for: each as a mark, its code and
+	// SHA-256 digests of its image and message, compared with
+	// tcredit.Challenge.Repeats. Claim is the random token of the last request that
+	// claimed the query: a code's submission or the query's end, so that a request
+	// whose write had an unknown outcome reads whether it was its own.
+	Challenge tcredit.Challenge
+	Answered  tcredit.Challenge
+	Claim     string
 
 	// Lease names the handler that follows the running query, and LeaseUntil when
 	// another may take it over: the owner renews it while it lives.
@@ -89,7 +97,7 @@ type Session struct {
 }
 
 // String describes the session by its step, city and task, never by its id or CSRF
-// token, which are secrets.
+// digest.
 func (s Session) String() string {
 	return fmt.Sprintf("h5.Session{Step:%s AreaCode:%s LoginType:%d TID:%s Code:%d Attempts:%d Expires:%s}",
 		s.Step, s.AreaCode, s.LoginType, s.TID, int(s.Code), s.Attempts, s.Expires.Format(time.RFC3339))
@@ -127,8 +135,9 @@ type Summary struct {
 // service that runs several replicas behind a load balancer uses a store that every
 // replica sees, such as package github.com/tcredit-go/tcredit/redisstore: the whole
 // Session value, every field (JSON encode it as it is), keyed by Session.ID with
-// Session.Expires as its lifetime. A session holds its CSRF token and the result's
-// Summary, but no password, code or report.
+// Session.Expires as its lifetime. A session holds digests of its cookie and of its
+// CSRF token, never the values themselves, and the result's Summary, but no password,
+// code or report.
 type SessionStore interface {
 	// Get returns the session with the id, or ErrNoSession.
 	Get(ctx context.Context, id string) (Session, error)
@@ -148,10 +157,16 @@ type SessionStore interface {
 	// Delete drops the session id, if it is held.
 	Delete(ctx context.Context, id string) error
 
-	// SigningKey returns a secret of 32 bytes or more that every handler sharing the
-	// store uses to sign the tokens of its login forms, created when it is first
-	// asked for and the same ever after.
-	SigningKey(ctx context.Context) ([]byte, error)
+	// SigningKeys returns the keys of the handler's tokens: the key to sign with first
+	// (created when the store has none), then keys retired by RotateSigningKey whose
+	// overlap has not ended, good for checking only. Each is a secret of 32 bytes or
+	// more, the same for every handler that shares the store. A store that loses its
+	// keys makes new ones, and every login form signed before is refused.
+	SigningKeys(ctx context.Context) ([][]byte, error)
+
+	// RotateSigningKey makes a new signing key; the key it replaces stays good for
+	// checking for overlap, then is forgotten.
+	RotateSigningKey(ctx context.Context, overlap time.Duration) error
 }
 
 // randomToken returns 128 bits from crypto/rand, base64url without padding.

@@ -53,11 +53,41 @@ func TestMemoryStore(t *testing.T) {
 	require.NoError(t, store.Create(ctx, h5.Session{ID: "old", Expires: time.Now().Add(time.Hour)}),
 		"an expired id may be created again")
 
-	k1, err := store.SigningKey(ctx)
+	k1, err := store.SigningKeys(ctx)
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, len(k1), 32)
-	k2, _ := store.SigningKey(ctx)
-	assert.Equal(t, k1, k2, "one key for the store's life")
+	require.Len(t, k1, 1)
+	assert.GreaterOrEqual(t, len(k1[0]), 32)
+	k2, _ := store.SigningKeys(ctx)
+	assert.Equal(t, k1, k2, "one key until it is rotated")
+}
+
+// A rotated key checks tokens for the overlap, then is forgotten; a rotation without
+// overlap forgets it at once.
+func TestMemoryStoreRotation(t *testing.T) {
+	ctx := context.Background()
+	store := h5.NewMemoryStore(0)
+	first, err := store.SigningKeys(ctx)
+	require.NoError(t, err)
+
+	require.NoError(t, store.RotateSigningKey(ctx, 50*time.Millisecond))
+	keys, err := store.SigningKeys(ctx)
+	require.NoError(t, err)
+	require.Len(t, keys, 2, "the new key, and the old one for the overlap")
+	assert.NotEqual(t, first[0], keys[0], "a new key signs")
+	assert.Equal(t, first[0], keys[1], "the old one still checks")
+
+	require.Eventually(t, func() bool {
+		keys, err = store.SigningKeys(ctx)
+		return err == nil && len(keys) == 1
+	}, time.Second, 5*time.Millisecond, "the old key is forgotten after the overlap")
+	assert.NotEqual(t, first[0], keys[0])
+
+	second := keys[0]
+	require.NoError(t, store.RotateSigningKey(ctx, 0))
+	keys, err = store.SigningKeys(ctx)
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "no overlap: the old key is forgotten at once")
+	assert.NotEqual(t, second, keys[0])
 }
 
 func TestMemoryStoreCap(t *testing.T) {

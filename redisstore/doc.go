@@ -13,14 +13,16 @@
 //
 // # What Redis holds
 //
-// Each session is one string key, named by a SHA-256 digest of the session's id (so
-// that a reader of the keys cannot take a session over), holding the h5.Session as
-// JSON and expiring with it: the step, the tid, the city and login method, the CSRF
-// token, the code attempts, the lease, the captcha image while it is asked for, and
-// the result page's summary (balance, months, employer). Never a password, a code, an
-// ID number or the report. One more key holds the signing key of the login forms'
-// tokens, made by the first replica that needs it and shared by all; delete it to
-// invalidate every open login form.
+// Each session is one string key, named by a SHA-256 digest of the session's id
+// (itself a digest of the session's cookie), holding the h5.Session as JSON and
+// expiring with it: the step, the tid, the city and login method, a digest of the
+// CSRF token, the code attempts, the lease and claim tokens, the captcha image while
+// it is asked for, and the result page's summary (balance, months, employer). Never a
+// cookie, a token, a password, a code, an ID number or the report (SECURITY.md lists
+// every field). One more key holds the signing key of the login forms' tokens, made
+// by the first replica that needs it and shared by all, and while a rotation's overlap
+// lasts another holds the key it replaced; h5.Handler.RotateSigningKey rotates it, and
+// deleting both invalidates every open login form at once.
 //
 // A session changes in an optimistic transaction (WATCH, GET, MULTI, SET, EXEC),
 // retried when another replica changed it in between, so that two replicas never

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -51,9 +50,6 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	now    func() time.Time
-
-	mu  sync.Mutex
-	key []byte
 }
 
 var _ h5.SessionStore = (*Store)(nil)
@@ -159,29 +155,68 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.rdb.Del(ctx, s.sessionKey(id)).Err()
 }
 
-// SigningKey returns the key every replica signs login forms with: made by the first
-// replica that asks (SET NX), read by the others.
-func (s *Store) SigningKey(ctx context.Context) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key != nil {
-		return s.key, nil
+// SigningKeys returns the key every replica signs login forms with, made by the
+// first replica that asks (SET NX), then the key it replaced while its overlap lasts.
+// It costs one MGET while the key exists.
+func (s *Store) SigningKeys(ctx context.Context) ([][]byte, error) {
+	name := s.prefix + "h5:signing-key"
+	keys, err := s.signingKeys(ctx, name)
+	if err != nil || keys != nil {
+		return keys, err
 	}
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	name := s.prefix + "h5:signing-key"
 	if err := s.rdb.SetNX(ctx, name, fresh, 0).Err(); err != nil {
 		return nil, err
 	}
-	key, err := s.rdb.Get(ctx, name).Bytes()
+	if keys, err = s.signingKeys(ctx, name); err == nil && keys == nil {
+		err = fmt.Errorf("redisstore: the signing key %s vanished as it was made", name)
+	}
+	return keys, err
+}
+
+// signingKeys reads the signing key name and the one it replaced; nil when there is
+// no signing key.
+func (s *Store) signingKeys(ctx context.Context, name string) ([][]byte, error) {
+	vals, err := s.rdb.MGet(ctx, name, name+":old").Result()
 	if err != nil {
 		return nil, err
 	}
-	if len(key) < 32 {
-		return nil, fmt.Errorf("redisstore: the signing key %s holds %d bytes, not 32", name, len(key))
+	cur, ok := vals[0].(string)
+	if !ok {
+		return nil, nil
 	}
-	s.key = key
-	return key, nil
+	if len(cur) < 32 {
+		return nil, fmt.Errorf("redisstore: the signing key %s holds %d bytes, not 32", name, len(cur))
+	}
+	keys := [][]byte{[]byte(cur)}
+	if old, ok := vals[1].(string); ok {
+		keys = append(keys, []byte(old))
+	}
+	return keys, nil
+}
+
+// rotate keeps the signing key KEYS[1] as KEYS[2] for ARGV[2] milliseconds, and
+// signs with ARGV[1] from now on.
+var rotate = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[2], cur, 'PX', ARGV[2])
+else
+  redis.call('DEL', KEYS[2])
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`)
+
+// RotateSigningKey makes a new signing key; the one it replaces checks tokens for
+// overlap more.
+func (s *Store) RotateSigningKey(ctx context.Context, overlap time.Duration) error {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return err
+	}
+	name := s.prefix + "h5:signing-key"
+	return rotate.Run(ctx, s.rdb, []string{name, name + ":old"}, fresh, overlap.Milliseconds()).Err()
 }

@@ -16,6 +16,11 @@
 // wake-ups with every replica started with the same URL: put any number of them
 // behind a load balancer, without sticky sessions. It serves callbacks at /callback.
 //
+// Served on a loopback address (the default), the pages work over plain HTTP
+// (h5.Options.InsecureDevHTTP), as the program says when it starts. On any other
+// address they need TLS in front: run it behind a proxy that terminates TLS with
+// -secure-cookies.
+//
 // Tick the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
 package main
@@ -47,6 +52,7 @@ type config struct {
 	step     time.Duration // of the embedded sandbox's tasks
 	poll     time.Duration // h5.Options.PollInterval
 	redisURL string
+	secure   bool // h5.Options.SecureCookies
 	api      apiEnv
 }
 
@@ -59,6 +65,7 @@ func main() {
 	flag.DurationVar(&cfg.step, "step", 500*time.Millisecond, "how long each step of a task of the embedded sandbox takes")
 	flag.DurationVar(&cfg.poll, "poll", h5.DefaultPollInterval, "how often the pages look for news; a dead replica's queries are taken over after three")
 	flag.StringVar(&cfg.redisURL, "redis", "", "redis://HOST:PORT/DB to keep sessions on and share wake-ups through, for several replicas")
+	flag.BoolVar(&cfg.secure, "secure-cookies", false, "mark the cookies Secure, behind a proxy that terminates TLS")
 	flag.Parse()
 	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
 
@@ -87,7 +94,7 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
-	hopts := h5.Options{PollInterval: cfg.poll}
+	hopts := h5.Options{PollInterval: cfg.poll, SecureCookies: cfg.secure, InsecureDevHTTP: loopback(ln.Addr())}
 	var relay *redisstore.WakeRelay
 	if cfg.redisURL != "" {
 		ropt, err := redis.ParseURL(cfg.redisURL)
@@ -139,6 +146,13 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "H5 flow: open http://%s/\n", ln.Addr())
 	fmt.Fprintln(out, "Demo logins: demo-success, demo-sms-challenge (code 123456), demo-image-challenge, demo-wrong-password; any password.")
+	switch {
+	case hopts.SecureCookies:
+	case hopts.InsecureDevHTTP:
+		fmt.Fprintln(out, "Plain HTTP on a loopback address, for development: h5.Options.InsecureDevHTTP is set. Serve over TLS anywhere else.")
+	default:
+		fmt.Fprintln(out, "Not a loopback address: the pages need TLS; put a proxy that terminates TLS in front and use -secure-cookies.")
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -155,6 +169,13 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	}
 	fmt.Fprintln(out, "stopped")
 	return err
+}
+
+// loopback reports whether addr is a TCP address on a loopback interface, where plain
+// HTTP reaches no one else.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // sampleAgreement is the agreement the example asks the person to accept. A lender

@@ -46,6 +46,7 @@ func TestServe(t *testing.T) {
 	require.NoError(t, <-done)
 	printed := <-out
 	assert.Contains(t, printed, "open http://"+ln.Addr().String()+"/")
+	assert.Contains(t, printed, "InsecureDevHTTP is set", "plain HTTP on loopback, and it says so")
 	assert.True(t, strings.HasSuffix(printed, "stopped\n"))
 }
 
@@ -70,4 +71,22 @@ func TestServeUsesTheAPIOfTheEnvironment(t *testing.T) {
 
 	require.NotEmpty(t, api.Requests(), "the city list came from the API named by the environment")
 	assert.Equal(t, "getFundCitysB", api.Requests()[0].Endpoint)
+}
+
+// Plain HTTP is allowed on loopback addresses only.
+func TestLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		addr net.Addr
+		want bool
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8081}, true},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8081}, true},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8081}, false},
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 10), Port: 8081}, false},
+		{&net.UnixAddr{Name: "/tmp/h5.sock", Net: "unix"}, false},
+	} {
+		t.Run(tc.addr.String(), func(t *testing.T) {
+			assert.Equal(t, tc.want, loopback(tc.addr))
+		})
+	}
 }

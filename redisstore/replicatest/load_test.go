@@ -31,7 +31,7 @@ func flowServer(t testing.TB, store h5.SessionStore) *httptest.Server {
 	t.Cleanup(sandbox.Close)
 	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	require.NoError(t, err)
-	flow := h5.NewHandler(client, h5.Options{Store: store, PollInterval: 100 * time.Millisecond,
+	flow := h5.NewHandler(client, h5.Options{Store: store, PollInterval: 100 * time.Millisecond, InsecureDevHTTP: true,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(5*time.Millisecond, 20*time.Millisecond)}})
 	srv := httptest.NewServer(flow)
 	t.Cleanup(func() {
@@ -46,7 +46,7 @@ func TestLoginPagesStoreNothingInRedis(t *testing.T) {
 	rdb, _ := redistest.Client(t)
 	ctx := context.Background()
 	store := redisstore.New(rdb)
-	_, err := store.SigningKey(ctx) // made once, by the first replica's first page
+	_, err := store.SigningKeys(ctx) // made once, by the first replica's first page
 	require.NoError(t, err)
 	srv := flowServer(t, store)
 	before, err := rdb.DBSize(ctx).Result()

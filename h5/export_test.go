@@ -1,0 +1,15 @@
+package h5
+
+import "time"
+
+// For the tests of package h5_test: what the store keeps of a cookie and of a CSRF
+// token, and the token of a cookie.
+var (
+	StoreID    = storeID
+	CSRFToken  = csrfToken
+	CSRFDigest = csrfDigest
+)
+
+// SetKeyTTL sets how long h signs forms with the keys it read, for tests that would
+// otherwise wait keyTTL.
+func (h *Handler) SetKeyTTL(d time.Duration) { h.keys.ttl = d }
