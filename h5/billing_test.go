@@ -28,9 +28,10 @@ func TestFlowRecordsBilling(t *testing.T) {
 	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL), tcredit.WithBillingRecorder(billing))
 	require.NoError(t, err)
 	handler := h5.NewHandler(client, h5.Options{
-		Store:        h5.NewMemoryStore(0),
-		PollInterval: 100 * time.Millisecond,
-		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
+		Store:           h5.NewMemoryStore(0),
+		PollInterval:    100 * time.Millisecond,
+		QueryOptions:    []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
+		InsecureDevHTTP: true,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/fund/", http.StripPrefix("/fund", handler))
