@@ -60,6 +60,7 @@ func globalFlags(fs *flag.FlagSet, o *options) {
 		"the tokenId, a `SECRET` the provider issued (default $TCREDIT_TOKEN_ID; prefer the variable, as other users can see a command's flags)")
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL,
 		"the API's base `URL` (default $TCREDIT_BASE_URL, else http://api.tcredit.com)")
+	fs.BoolVar(&o.version, "version", o.version, "print the version and exit")
 }
 
 // queryFlags registers the flags of query, on o.

@@ -76,6 +76,7 @@ type options struct {
 	baseURL   string
 	loginType int
 	out       string
+	version   bool
 }
 
 // usageError is a mistake in the command line.
@@ -139,6 +140,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return flagError(err, nil)
 	}
 	rest := top.Args()
+	if c.opts.version {
+		return c.printVersion()
+	}
 	if len(rest) == 0 {
 		return usagef("no command given (run 'tcredit help')")
 	}
@@ -153,6 +157,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	pos, err := parseInterspersed(fs, rest[1:])
 	if err != nil {
 		return flagError(err, &cmd)
+	}
+	if c.opts.version {
+		return c.printVersion()
 	}
 	switch {
 	case len(cmd.args) == 0 && len(pos) > 0:
@@ -172,6 +179,12 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		pos[i] = strings.TrimSpace(pos[i])
 	}
 	return cmd.run(c, ctx, pos)
+}
+
+// printVersion prints the program's version, which is the SDK's: "tcredit 0.2.0".
+func (c *cli) printVersion() error {
+	_, err := fmt.Fprintln(c.stdout, "tcredit", tcredit.Version)
+	return err
 }
 
 // helpFor returns the request for the help of the command named in args, or of the

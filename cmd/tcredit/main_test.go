@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -320,6 +321,17 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 			o := runCLI(t, e, nil, args...)
 			assert.Equal(t, exitOK, o.code, o.stderr)
 			assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"--sandbox", "--version"}, {"cities", "--version"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, args...)
+			assert.Equal(t, exitOK, o.code)
+			assert.Equal(t, "tcredit "+tcredit.Version+"\n", o.stdout)
+			assert.Empty(t, o.stderr)
 		})
 	}
 }
