@@ -62,7 +62,19 @@ func (c *cli) describeQuery(e *tcredit.QueryError) (string, int) {
 	if !strings.HasPrefix(msg, "task ") {
 		msg = "task " + e.TID + ": " + msg
 	}
+	if errors.Is(e.Err, errInputEnded) {
+		msg += "; " + c.codeLaterHint(e.TID)
+	}
 	return msg, code
+}
+
+// codeLaterHint tells how to give the code a task waits for in a later run: with
+// 'tcredit code TID', against the same API; a --sandbox task ends with its run.
+func (c *cli) codeLaterHint(tid string) string {
+	if c.opts.sandbox {
+		return "this run's sandbox ends with it: to give a code in a later run, serve a sandbox with tcredit-sandbox and use 'tcredit code " + tid + "' (see 'tcredit help')"
+	}
+	return "the task still waits for it: send it with 'tcredit code " + tid + "'"
 }
 
 // describeUnknown describes a billed call that may or may not have been processed.

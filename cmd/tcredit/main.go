@@ -164,8 +164,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	switch {
 	case len(cmd.args) == 0 && len(pos) > 0:
 		return usagef("%s takes no argument, got %q", cmd.name, strings.Join(pos, " "))
-	case len(pos) < len(cmd.args):
-		return usagef("%s needs %s (usage: tcredit %s)", cmd.name, strings.Join(cmd.args[len(pos):], " "), cmd.synopsis())
+	case len(pos) < cmd.required():
+		return usagef("%s needs %s (usage: tcredit %s)", cmd.name, strings.Join(cmd.args[len(pos):cmd.required()], " "), cmd.synopsis())
 	case len(pos) > len(cmd.args):
 		return usagef("%s takes %s, got %q (usage: tcredit %s)", cmd.name, strings.Join(cmd.args, " "), strings.Join(pos, " "), cmd.synopsis())
 	}
