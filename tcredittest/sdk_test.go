@@ -143,7 +143,7 @@ func TestSDKCallbackHandler(t *testing.T) {
 		return nil
 	}, tcredit.WithCallbackSecret(secret)))
 	defer recv.Close()
-	cbURL, err := tcredit.CallbackURL(recv.URL+"/tcredit/callback", secret)
+	cbURL, err := tcredit.CallbackURL(recv.URL+"/fund/callback", secret)
 	require.NoError(t, err)
 
 	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond), tcredittest.WithCallbackURL(cbURL))
