@@ -208,6 +208,20 @@ func TestCaptchaFlow(t *testing.T) {
 	other := e.browser().get("captcha.png")
 	assert.Equal(t, http.StatusForbidden, other.StatusCode, "the image is bound to the session")
 
+	// 换一张: the page asks the API for the task's image again.
+	assert.Contains(t, code.body, `<a href="code?image=new">换一张</a>`)
+	renewed := b.get("code?image=new")
+	require.Equal(t, http.StatusOK, renewed.StatusCode)
+	newSrc := regexp.MustCompile(`<img class="captcha" src="([^"]+)"`).FindStringSubmatch(renewed.body)
+	require.NotNil(t, newSrc)
+	assert.Contains(t, html.UnescapeString(newSrc[1]), "&new=", "a URL no cache has")
+	polls := countEndpoint(e.sandbox, "getFundB")
+	newImg := b.get(html.UnescapeString(newSrc[1]))
+	require.Equal(t, http.StatusOK, newImg.StatusCode)
+	assert.True(t, strings.HasPrefix(newImg.body, "\x89PNG"))
+	assert.Equal(t, "no-store", newImg.Header.Get("Cache-Control"))
+	assert.Greater(t, countEndpoint(e.sandbox, "getFundB"), polls, "the image came from the API")
+
 	tasks := e.sandbox.Tasks()
 	require.Len(t, tasks, 1)
 	done := b.post("code", url.Values{"csrf": {csrf(t, code)}, "code": {tasks[0].Answer}})
@@ -893,4 +907,15 @@ func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
 	assert.ErrorIs(t, byTID[""].err, tcredit.ErrOutcomeUnknown, "whether the cut-off creation billed a task is unknown")
 	assert.Len(t, e.sandbox.Tasks(), 1, "no task created again")
 	assert.Contains(t, e.logs.String(), "h5: query taken over")
+}
+
+// countEndpoint returns how many calls of endpoint the sandbox has taken.
+func countEndpoint(sandbox *tcredittest.Server, endpoint string) int {
+	n := 0
+	for _, r := range sandbox.Requests() {
+		if r.Endpoint == endpoint {
+			n++
+		}
+	}
+	return n
 }

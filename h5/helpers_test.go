@@ -73,6 +73,7 @@ func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Option
 		PollInterval: 100 * time.Millisecond,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
 		Store:        e.store,
+		NoConsent:    true, // the consent tests set Consent
 	}
 	for _, opt := range opts {
 		opt(&o)

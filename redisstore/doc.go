@@ -13,7 +13,7 @@
 //		log.Fatal(err)
 //	}
 //	defer relay.Close()
-//	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), OnResult: onResult})
+//	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), Consent: &agreement, OnResult: onResult})
 //	defer h.Close()
 //	mux.Handle("/fund/", http.StripPrefix("/fund", h))
 //	mux.Handle("POST /fund/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {

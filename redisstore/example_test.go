@@ -23,6 +23,7 @@ func ExampleNew() {
 	appID, tokenID := os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")
 	mux := http.NewServeMux()
 	onResult := func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {}
+	agreement := h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"}
 
 	// BEGIN README.md replicas
 	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
@@ -35,7 +36,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer relay.Close()
-	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), OnResult: onResult})
+	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), Consent: &agreement, OnResult: onResult})
 	defer h.Close()
 	mux.Handle("/fund/", http.StripPrefix("/fund", h))
 	mux.Handle("POST /fund/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
