@@ -144,11 +144,11 @@ var throughAnswers = map[string]string{
 
 // echoCalls are the entry points, each sending secrets of its own.
 var echoCalls = map[string]func(ctx context.Context, c *Client) error{
-	"Cities":     func(ctx context.Context, c *Client) error { _, err := c.Cities(ctx); return err },
-	"CityParams": func(ctx context.Context, c *Client) error { _, err := c.CityParams(ctx, "330100"); return err },
-	"CreateTask": func(ctx context.Context, c *Client) error { _, err := c.CreateTask(ctx, echoLogin); return err },
-	"GetFund":    func(ctx context.Context, c *Client) error { _, err := c.GetFund(ctx, "T-0001"); return err },
-	"SubmitCode": func(ctx context.Context, c *Client) error { return c.SubmitCode(ctx, "T-0001", echoCode) },
+	"Cities":       func(ctx context.Context, c *Client) error { _, err := c.Cities(ctx); return err },
+	"LoginMethods": func(ctx context.Context, c *Client) error { _, err := c.LoginMethods(ctx, "330100"); return err },
+	"CreateTask":   func(ctx context.Context, c *Client) error { _, err := c.CreateTask(ctx, echoLogin); return err },
+	"GetFund":      func(ctx context.Context, c *Client) error { _, err := c.GetFund(ctx, "T-0001"); return err },
+	"SubmitCode":   func(ctx context.Context, c *Client) error { return c.SubmitCode(ctx, "T-0001", echoCode) },
 	"Query": func(ctx context.Context, c *Client) error {
 		m := LoginMethod{LoginType: 1, AreaCode: "330100"}
 		_, err := c.Query(ctx, CreateTaskRequest{AreaCode: "330100", LoginType: 1, Password: echoLogin.Password, IDCard: echoLogin.IDCard},

@@ -152,7 +152,7 @@ func (e *ResponseError) Error() string {
 // Unwrap returns the cause.
 func (e *ResponseError) Unwrap() error { return e.Err }
 
-// ErrUnknownCity is matched by the error of CityParams, and of Query's validation, for
+// ErrUnknownCity is matched by the error of LoginMethods, and of Query's validation, for
 // an area code that the city list does not have.
 var ErrUnknownCity = errors.New("tcredit: unknown city")
 

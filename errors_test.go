@@ -26,7 +26,7 @@ var callers = map[string]func(context.Context, *Client) error{
 		return err
 	},
 	"getFundCityParamB": func(ctx context.Context, c *Client) error {
-		_, err := c.CityParams(ctx, "310000")
+		_, err := c.LoginMethods(ctx, "310000")
 		return err
 	},
 	"createFundSearchTaskB": func(ctx context.Context, c *Client) error {

@@ -75,7 +75,7 @@ func TestReadmeFourSteps(t *testing.T) {
 			}
 		}
 
-		methods, err := client.CityParams(ctx, "330100") // 2. getFundCityParamB: 杭州's login forms
+		methods, err := client.LoginMethods(ctx, "330100") // 2. getFundCityParamB: 杭州's login forms
 		if err != nil {
 			return nil, err // matches tcredit.ErrUnknownCity for a city not in the list
 		}
@@ -119,7 +119,7 @@ func TestReadmeQuery(t *testing.T) {
 	t.Parallel()
 	_, client := readmeSandbox(t)
 	ctx := readmeContext(t)
-	methods, err := client.CityParams(ctx, "330100")
+	methods, err := client.LoginMethods(ctx, "330100")
 	require.NoError(t, err)
 	req, err := methods[0].NewRequest(map[string]string{"account": "demo-sms-challenge", "password": "any", "sub_area": "1"})
 	require.NoError(t, err)
@@ -301,7 +301,7 @@ func TestDocOverview(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		methods, err := client.CityParams(ctx, "330100") // 杭州's login forms
+		methods, err := client.LoginMethods(ctx, "330100") // 杭州's login forms
 		if err != nil {
 			return err
 		}

@@ -145,7 +145,7 @@ func (h *Handler) loadForm(w http.ResponseWriter, r *http.Request, code, typ str
 		})
 		return f, false
 	}
-	f.methods, err = h.client.CityParams(r.Context(), code)
+	f.methods, err = h.client.LoginMethods(r.Context(), code)
 	if err != nil || len(f.methods) == 0 {
 		h.message(w, http.StatusBadGateway, msgSystem)
 		return f, false

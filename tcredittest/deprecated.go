@@ -8,8 +8,8 @@ const (
 	Partial = ScenarioPartial
 	// Deprecated: Use ScenarioSMSChallenge.
 	SMSChallenge = ScenarioSMSChallenge
-	// Deprecated: Use ScenarioImageChallenge.
-	ImageChallenge = ScenarioImageChallenge
+	// Deprecated: Use ScenarioCaptchaChallenge.
+	ImageChallenge = ScenarioCaptchaChallenge
 	// Deprecated: Use ScenarioWrongPassword.
 	WrongPassword = ScenarioWrongPassword
 	// Deprecated: Use ScenarioWrongCode.
@@ -22,4 +22,10 @@ const (
 	SiteUnstable = ScenarioSiteUnstable
 	// Deprecated: Use ScenarioCrawlFailure.
 	CrawlFailure = ScenarioCrawlFailure
+
+	// ScenarioImageChallenge is ScenarioCaptchaChallenge's name before it said captcha,
+	// as the rest of the module does.
+	//
+	// Deprecated: Use ScenarioCaptchaChallenge.
+	ScenarioImageChallenge = ScenarioCaptchaChallenge
 )

@@ -113,7 +113,7 @@ func query(ctx context.Context, client *tcredit.Client, user person, asOf time.T
 	fmt.Fprintf(out, "   chosen: %s %s\n\n", city.AreaCode, city.AreaName)
 
 	fmt.Fprintln(out, "2. Login form (getFundCityParamB)")
-	methods, err := client.CityParams(ctx, city.AreaCode)
+	methods, err := client.LoginMethods(ctx, city.AreaCode)
 	if err != nil {
 		return err
 	}
