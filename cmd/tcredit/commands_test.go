@@ -199,7 +199,7 @@ func TestQueryWrongSMSCode(t *testing.T) {
 	in := lines("110105199003071060", "张三", "13800138000", "", "000000")
 	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
 	assert.Equal(t, exitTaskFailed, o.code)
-	assert.Regexp(t, `^tcredit: task \S+: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: task \S+ failed: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again$`, o.lastLine())
 	assert.Empty(t, o.stdout)
 }
 
@@ -241,7 +241,7 @@ func TestQueryWrongPassword(t *testing.T) {
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-wrong-password", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitTaskFailed, o.code)
 	tid := tidLine.FindStringSubmatch(o.stderr)[1]
-	assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
+	assert.Equal(t, "tcredit: task "+tid+" failed: 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
 	assert.Empty(t, o.stdout)
 	assert.Equal(t, 0, srv.Billed(srv.AppID()), "a failed task is not billed")
 }
@@ -249,7 +249,7 @@ func TestQueryWrongPassword(t *testing.T) {
 func TestQueryFailedJSON(t *testing.T) {
 	o := runCLI(t, testEnv(t), lines("demo-site-down", "pw"), "--sandbox", "--json", "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitTaskFailed, o.code)
-	assert.Regexp(t, `^tcredit: task \S+: 50005 登录失败,网站维护中 — the city's fund website is under maintenance: try again later$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: task \S+ failed: 50005 登录失败,网站维护中 — the city's fund website is under maintenance: try again later$`, o.lastLine())
 	var res tcredit.FundResult
 	require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
 	assert.Equal(t, tcredit.CodeSiteMaintenance, res.Code)
@@ -299,14 +299,14 @@ func TestQueryInputEndsAtCode(t *testing.T) {
 		o := runCLI(t, withCredentials(testEnv(t), srv), lines(login...), "query", "120100", "--login-type", "3")
 		assert.Equal(t, exitError, o.code)
 		tid := tidLine.FindStringSubmatch(o.stderr)[1]
-		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered; "+
+		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — "+
 			"the task still waits for it: send it with 'tcredit code "+tid+"'", o.lastLine())
 	})
 	t.Run("sandbox", func(t *testing.T) {
 		o := runCLI(t, testEnv(t), lines(login...), "--sandbox", "query", "120100", "--login-type", "3")
 		assert.Equal(t, exitError, o.code)
 		tid := tidLine.FindStringSubmatch(o.stderr)[1]
-		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered; "+
+		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — "+
 			"this run's sandbox ends with it: to give a code in a later run, serve a sandbox with tcredit-sandbox and use 'tcredit code "+tid+"' (see 'tcredit help')", o.lastLine())
 	})
 }
@@ -316,7 +316,7 @@ func TestQueryOutcomeUnknown(t *testing.T) {
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitUnknown, o.code)
-	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(.+\): a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(not retried\): .+ — a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
 	assert.Equal(t, 1, srv.Billed(srv.AppID()))
 }
 
@@ -382,7 +382,7 @@ func TestGet(t *testing.T) {
 		}},
 		{"failed", "demo-wrong-password", tcredit.TaskCode.Failed, false, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
 			assert.Empty(t, o.stdout)
-			assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password\n", o.stderr)
+			assert.Equal(t, "tcredit: task "+tid+" failed: 50004 登录失败,用户名密码输入错误 — check the login and the password\n", o.stderr)
 		}},
 		{"failed as JSON", "demo-wrong-password", tcredit.TaskCode.Failed, true, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
 			var res tcredit.FundResult
@@ -463,11 +463,11 @@ func TestCode(t *testing.T) {
 		}},
 		{"input ends before the code", "demo-sms-challenge", func(*tcredittest.Server, string) string { return "" }, nil, true, exitError,
 			func(t *testing.T, tid string, o outcome) {
-				assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered; the task still waits for it: send it with 'tcredit code "+tid+"'", o.lastLine())
+				assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — the task still waits for it: send it with 'tcredit code "+tid+"'", o.lastLine())
 			}},
 		{"wrong code", "demo-wrong-code", func(*tcredittest.Server, string) string { return "000000" }, nil, false, exitTaskFailed,
 			func(t *testing.T, tid string, o outcome) {
-				assert.Equal(t, "tcredit: task "+tid+": 50009 登录失败,验证码输入错误 — the code was wrong: run the query again", o.lastLine())
+				assert.Equal(t, "tcredit: task "+tid+" failed: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again", o.lastLine())
 			}},
 		{"no code awaited", "demo-success", func(*tcredittest.Server, string) string { return "123456" }, nil, false, exitError,
 			func(t *testing.T, tid string, o outcome) {

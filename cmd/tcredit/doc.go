@@ -81,10 +81,12 @@
 // as
 //
 //	tcredit: getFundB: status 5 TokenKey验证失败 (seqNum 0951…) — check TCREDIT_TOKEN_ID (…)
-//	tcredit: task 457e…: 50004 登录失败,用户名密码输入错误 — check the login and the password
+//	tcredit: task 457e… failed: 50004 登录失败,用户名密码输入错误 — check the login and the password
 //
-// A hint names the flag or the variable the setting came from: --token-id when that
-// flag gave it.
+// The message is the error's own text, as the SDK's error types write it (they begin
+// with the program's name, tcredit); the hint after the dash is the tool's. A hint
+// names the flag or the variable the setting came from: --token-id when that flag
+// gave it.
 //
 // The exit code tells its kind:
 //

@@ -98,7 +98,6 @@ type cli struct {
 	client  *tcredit.Client
 	srv     *tcredittest.Server
 	sources sources // where the credentials and the base URL came from
-	https   bool    // the API is called over https
 }
 
 // run runs the command line args and returns the exit code.
@@ -304,7 +303,6 @@ func (c *cli) connect() error {
 		return usagef("%s (check %s)", optionText(err), c.sources.baseURL)
 	}
 	c.client = client
-	c.https = strings.HasPrefix(strings.ToLower(baseURL), "https://")
 	return nil
 }
 
