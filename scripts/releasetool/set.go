@@ -15,7 +15,7 @@ var versionDecl = regexp.MustCompile(`(?m)^const Version = "[^"]*"$`)
 // setVersion writes v (such as "0.2.0") into version.go and into every require of a
 // module of the repository, in every go.mod.
 func (r *repo) setVersion(v string) error {
-	if !semver.IsValid("v"+v) || semver.Canonical("v"+v) != "v"+v {
+	if !semver.IsValid("v"+v) || semver.Canonical("v"+v) != "v"+v || semver.Prerelease("v"+v) != "" {
 		return fmt.Errorf("version %q is not MAJOR.MINOR.PATCH (such as 0.2.0, without the v)", v)
 	}
 	vf := filepath.Join(r.root, versionFile)
