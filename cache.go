@@ -11,7 +11,7 @@ import (
 // methods without WithCache. They change rarely.
 const DefaultCacheTTL = 10 * time.Minute
 
-// WithCache sets how long Cities and CityParams answers are kept and reused; 0 turns
+// WithCache sets how long Cities and LoginMethods answers are kept and reused; 0 turns
 // the cache off, so that every call goes to the server. Query validates requests
 // through this cache.
 func WithCache(ttl time.Duration) Option {

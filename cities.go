@@ -17,13 +17,13 @@ func (c *Client) Cities(ctx context.Context) ([]City, error) {
 	return slices.Clone(cities), err
 }
 
-// CityParams lists the ways of logging in to the fund website of the city areaCode,
+// LoginMethods lists the ways of logging in to the fund website of the city areaCode,
 // each with the form fields it needs. It calls getFundCityParamB, which is not billed.
 // Answers are kept for the client's cache TTL (see WithCache).
 //
 // For an area code that the city list (Cities) does not have, the error matches
 // ErrUnknownCity.
-func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod, error) {
+func (c *Client) LoginMethods(ctx context.Context, areaCode string) ([]LoginMethod, error) {
 	if trimValue(areaCode) == "" {
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
@@ -38,6 +38,14 @@ func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod
 		}
 	}
 	return cloneMethods(methods), err
+}
+
+// CityParams is LoginMethods, under the name of the endpoint it calls
+// (getFundCityParamB).
+//
+// Deprecated: Use LoginMethods, which says what it returns.
+func (c *Client) CityParams(ctx context.Context, areaCode string) ([]LoginMethod, error) {
+	return c.LoginMethods(ctx, areaCode)
 }
 
 // city returns the city areaCode from the city list, or an error matching

@@ -45,7 +45,7 @@ func TestCityParamsWire(t *testing.T) {
 	c, mt := newMockClient(t)
 	r := recordBody(mt, "getFundCityParamB", http.StatusOK, fixture(t, "getFundCityParamB.json"))
 
-	methods, err := c.CityParams(context.Background(), "310000")
+	methods, err := c.LoginMethods(context.Background(), "310000")
 	require.NoError(t, err)
 	assertWire(t, r, "getFundCityParamB", map[string]string{"area_code": "310000"})
 
@@ -89,7 +89,7 @@ func TestCityParamsVariance(t *testing.T) {
 			{"name":"password","label":"密码","type":"password","required":1},
 			{"name":"sub_area","label":"网点","type":"select","required":"否","list":{"value":1,"key":"市区"}},
 			{"name":"captcha","label":"验证码","type":"text","required":null,"list":""}]}}`))
-	methods, err := c.CityParams(context.Background(), "310000")
+	methods, err := c.LoginMethods(context.Background(), "310000")
 	require.NoError(t, err)
 	assert.Equal(t, []LoginMethod{{
 		AreaCode: "310000", LoginName: "身份证", LoginType: 2,
@@ -106,7 +106,7 @@ func TestCityParamsEmptyAreaCode(t *testing.T) {
 	t.Parallel()
 	for _, code := range []string{"", "  "} {
 		c, mt := newMockClient(t)
-		_, err := c.CityParams(context.Background(), code)
+		_, err := c.LoginMethods(context.Background(), code)
 		assert.True(t, errors.Is(err, ErrInvalidInput), "%v", err)
 		var fe *FieldError
 		require.True(t, errors.As(err, &fe), "%T", err)
@@ -121,7 +121,7 @@ func TestCityParamsUnknownCity(t *testing.T) {
 	recordBody(mt, "getFundCitysB", http.StatusOK, fixture(t, "getFundCitysB.json"))
 	recordBody(mt, "getFundCityParamB", http.StatusOK, envelopeJSON(0, "成功", "1", `[]`))
 
-	methods, err := c.CityParams(context.Background(), "999999")
+	methods, err := c.LoginMethods(context.Background(), "999999")
 	assert.Nil(t, methods)
 	require.ErrorIs(t, err, ErrUnknownCity)
 	assert.Equal(t, "tcredit: area_code 999999 is not in the city list", err.Error())
@@ -129,7 +129,7 @@ func TestCityParamsUnknownCity(t *testing.T) {
 	require.True(t, errors.As(err, &fe), "%T", err)
 	assert.Equal(t, "area_code", fe.Field)
 
-	methods, err = c.CityParams(context.Background(), "310000S")
+	methods, err = c.LoginMethods(context.Background(), "310000S")
 	assert.NoError(t, err, "a listed city without login methods is no error")
 	assert.Empty(t, methods)
 }
@@ -139,7 +139,7 @@ func TestCityParamsUnknownCityListFails(t *testing.T) {
 	c, mt := newMockClient(t)
 	recordBody(mt, "getFundCitysB", http.StatusOK, envelopeJSON(7, "无权限", "1", "null"))
 	recordBody(mt, "getFundCityParamB", http.StatusOK, envelopeJSON(0, "成功", "1", `[]`))
-	_, err := c.CityParams(context.Background(), "999999")
+	_, err := c.LoginMethods(context.Background(), "999999")
 	assert.ErrorIs(t, err, ErrNoPermission, "the city list's error, not a guess")
 	assert.NotErrorIs(t, err, ErrUnknownCity)
 }

@@ -21,9 +21,6 @@ import (
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
-// Version is the version of this module, sent in the User-Agent header.
-const Version = "0.1.0"
-
 // DefaultBaseURL is the address of the API as its document gives it. Every request is
 // signed with the exact URL it is sent to, so a base URL set with WithBaseURL (https,
 // a sandbox) signs correctly too.

@@ -3,6 +3,10 @@ package tcredit
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,6 +26,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/tcredit-go/tcredit/internal/wire"
 )
 
 func TestNewClientRejects(t *testing.T) {
@@ -574,4 +581,164 @@ func TestResponseErrorHidesPersonalData(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "data.baseInfo.houseFundBalance")
 	assert.NotContains(t, err.Error(), "马蓉")
+}
+
+// h2ResetServer speaks just enough HTTP/2 (over TLS with ALPN h2) to read each
+// request whole and then reset its stream with PROTOCOL_ERROR. It counts the requests
+// (HEADERS frames) it read.
+func h2ResetServer(t *testing.T) (addr string, client *http.Client, requests *atomic.Int64) {
+	// Borrow httptest's certificate, then serve raw HTTP/2 over TLS (ALPN "h2").
+	ts := httptest.NewUnstartedServer(nil)
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	certs, pool := ts.TLS.Certificates, x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+	ts.Close()
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certs, NextProtos: []string{"h2"}})
+	require.NoError(t, err)
+	// What the SDK's default transport is, but trusting the test certificate.
+	client = &http.Client{Transport: &http.Transport{ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	t.Cleanup(func() { l.Close() })
+	requests = new(atomic.Int64)
+	frame := func(typ, flags byte, stream uint32, payload []byte) []byte {
+		b := make([]byte, 9, 9+len(payload))
+		b[0], b[1], b[2] = byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload))
+		b[3], b[4] = typ, flags
+		binary.BigEndian.PutUint32(b[5:], stream)
+		return append(b, payload...)
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				preface := make([]byte, 24)
+				if _, err := io.ReadFull(c, preface); err != nil {
+					return
+				}
+				_, _ = c.Write(frame(0x4, 0, 0, nil)) // SETTINGS
+				hdr := make([]byte, 9)
+				for {
+					if _, err := io.ReadFull(c, hdr); err != nil {
+						return
+					}
+					n := int(hdr[0])<<16 | int(hdr[1])<<8 | int(hdr[2])
+					typ, flags := hdr[3], hdr[4]
+					stream := binary.BigEndian.Uint32(hdr[5:]) & 0x7fffffff
+					if _, err := io.CopyN(io.Discard, c, int64(n)); err != nil {
+						return
+					}
+					switch {
+					case typ == 0x4 && flags&0x1 == 0:
+						_, _ = c.Write(frame(0x4, 0x1, 0, nil)) // SETTINGS ACK
+					case typ == 0x1:
+						requests.Add(1)
+					}
+					if (typ == 0x0 || typ == 0x1) && flags&0x1 != 0 { // END_STREAM: request read whole
+						_, _ = c.Write(frame(0x3, 0, stream, []byte{0, 0, 0, 1})) // RST_STREAM PROTOCOL_ERROR
+					}
+				}
+			}(c)
+		}
+	}()
+	return l.Addr().String(), client, requests
+}
+
+// net/http's HTTP/2 transport sends a request again, through req.GetBody, when the peer
+// resets its stream with PROTOCOL_ERROR, even after the whole body was read, and with no
+// limit. A billed call must reach the API once all the same.
+func TestH2ResetRetriesBilledCall(t *testing.T) {
+	addr, hc, requests := h2ResetServer(t)
+	c, err := NewClient(testAppID, testTokenID, WithBaseURL("https://"+addr),
+		WithHTTPClient(hc), WithRetry(testRetry))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err = c.CreateTask(ctx, CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan", Password: "p@ss word"})
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.EqualValues(t, 1, requests.Load(), "billed requests that reached the API")
+}
+
+// A body's buffer goes back to a pool once decoded: no response type may hold a value
+// that aliases it.
+func TestResponseTypesDoNotAliasTheBody(t *testing.T) {
+	aliasing := []reflect.Type{reflect.TypeOf(wire.Raw(nil)), reflect.TypeOf(json.RawMessage(nil))}
+	seen := map[reflect.Type]bool{}
+	var check func(path string, typ reflect.Type)
+	check = func(path string, typ reflect.Type) {
+		if seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for _, a := range aliasing {
+			assert.NotEqual(t, a, typ, path)
+		}
+		switch typ.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			check(path+"[]", typ.Elem())
+		case reflect.Struct:
+			for i := 0; i < typ.NumField(); i++ {
+				check(path+"."+typ.Field(i).Name, typ.Field(i).Type)
+			}
+		}
+	}
+	for _, v := range []any{frame[[]City]{}, frame[[]LoginMethod]{}, frame[*FundResult]{}, frame[createData]{}, frame[userCodeData]{}} {
+		check(reflect.TypeOf(v).String(), reflect.TypeOf(v))
+	}
+}
+
+// bodyTransport answers with body in reads of at most n bytes, claiming a Content-Length
+// of length (-1: none).
+type bodyTransport struct {
+	body   []byte
+	n      int
+	length int
+}
+
+func (c bodyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, ContentLength: int64(c.length), Request: req,
+		Body: io.NopCloser(&shortReader{r: bytes.NewReader(c.body), n: c.n})}, nil
+}
+
+type shortReader struct {
+	r *bytes.Reader
+	n int
+}
+
+func (s *shortReader) Read(p []byte) (int, error) { return s.r.Read(p[:min(len(p), s.n)]) }
+
+// A body is read whole whether its length is known or not, in reads of any size, and a
+// buffer handed back to the pool does not leak into the next call's result.
+func TestBodyReadIntoPooledBuffers(t *testing.T) {
+	report := func(tid, name string) []byte {
+		return okBody([]byte(`{"code":40001,"tid":"` + tid + `","baseInfo":{"employeeName":"` + name + `"}}`))
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		rt   func(body []byte) http.RoundTripper
+	}{
+		{"Content-Length", func(body []byte) http.RoundTripper { return bodyTransport{body, len(body) + 1, len(body)} }},
+		{"no length, short reads", func(body []byte) http.RoundTripper { return bodyTransport{body, 7, -1} }},
+		{"Content-Length short of the body", func(body []byte) http.RoundTripper { return bodyTransport{body, 4096, 10} }},
+		{"Content-Length past the body", func(body []byte) http.RoundTripper { return bodyTransport{body, 4096, len(body) + 999} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var results []*FundResult
+			for i, name := range []string{strings.Repeat("甲", 20000), "乙", strings.Repeat("丙", 3000)} {
+				tid := "t" + string(rune('0'+i))
+				c, err := NewClient("APP", "TOKEN", WithHTTPClient(&http.Client{Transport: tc.rt(report(tid, name))}))
+				require.NoError(t, err)
+				res, err := c.GetFund(ctx, tid)
+				require.NoError(t, err)
+				require.Equal(t, name, res.BaseInfo.EmployeeName)
+				results = append(results, res)
+			}
+			assert.Equal(t, strings.Repeat("甲", 20000), results[0].BaseInfo.EmployeeName, "still whole after the buffer was reused")
+			assert.Equal(t, "乙", results[1].BaseInfo.EmployeeName)
+		})
+	}
 }

@@ -8,7 +8,7 @@
 // A query takes four calls, each of one endpoint:
 //
 //  1. Client.Cities lists the supported cities (getFundCitysB, not billed).
-//  2. Client.CityParams gives a city's login forms (getFundCityParamB, not billed).
+//  2. Client.LoginMethods gives a city's login forms (getFundCityParamB, not billed).
 //  3. Client.CreateTask starts a task with the login the person typed and returns its
 //     tid (createFundSearchTaskB, billed; rolled back if the task fails).
 //  4. Client.GetFund reads the task's state and, at the end, the report (getFundB).
@@ -25,7 +25,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	methods, err := client.CityParams(ctx, "330100") // 杭州's login forms
+//	methods, err := client.LoginMethods(ctx, "330100") // 杭州's login forms
 //	if err != nil {
 //		return err
 //	}

@@ -141,7 +141,7 @@ func (e *ResponseError) Error() string {
 	}
 	msg += ")"
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		msg += ": " + inner(e.Err)
 	}
 	if e.Snippet != "" {
 		msg += ": body " + e.Snippet
@@ -152,7 +152,7 @@ func (e *ResponseError) Error() string {
 // Unwrap returns the cause.
 func (e *ResponseError) Unwrap() error { return e.Err }
 
-// ErrUnknownCity is matched by the error of CityParams, and of Query's validation, for
+// ErrUnknownCity is matched by the error of LoginMethods, and of Query's validation, for
 // an area code that the city list does not have.
 var ErrUnknownCity = errors.New("tcredit: unknown city")
 
@@ -247,7 +247,7 @@ func (e *UnknownOutcomeError) Error() string {
 	if e.TID != "" {
 		msg += ", task " + e.TID
 	}
-	return msg + "): " + e.Err.Error()
+	return msg + "): " + inner(e.Err)
 }
 
 // Is matches ErrOutcomeUnknown.
@@ -283,7 +283,18 @@ type QueryError struct {
 }
 
 // Error names the task and the cause.
-func (e *QueryError) Error() string { return "tcredit: task " + e.TID + ": " + e.Err.Error() }
+func (e *QueryError) Error() string {
+	msg := inner(e.Err)
+	if strings.HasPrefix(msg, "task "+e.TID+" ") || strings.HasPrefix(msg, "task "+e.TID+":") {
+		return "tcredit: " + msg // the cause names the task already
+	}
+	return "tcredit: task " + e.TID + ": " + msg
+}
+
+// inner returns the text of an error inside one of this package's, without the
+// package's prefix that its own errors carry: a message has one "tcredit: ", at its
+// start.
+func inner(err error) string { return strings.TrimPrefix(err.Error(), "tcredit: ") }
 
 // Unwrap returns the cause.
 func (e *QueryError) Unwrap() error { return e.Err }

@@ -26,7 +26,7 @@ var callers = map[string]func(context.Context, *Client) error{
 		return err
 	},
 	"getFundCityParamB": func(ctx context.Context, c *Client) error {
-		_, err := c.CityParams(ctx, "310000")
+		_, err := c.LoginMethods(ctx, "310000")
 		return err
 	},
 	"createFundSearchTaskB": func(ctx context.Context, c *Client) error {
@@ -197,7 +197,7 @@ func TestErrorTexts(t *testing.T) {
 		{&ResponseError{Endpoint: "getFundCitysB", HTTPStatus: 502, Snippet: `"<html>"`},
 			`tcredit: getFundCitysB: unexpected response (HTTP 502): body "<html>"`},
 		{&ResponseError{Endpoint: "getFundB", HTTPStatus: 200, Err: ErrResponseTooLarge},
-			"tcredit: getFundB: unexpected response (HTTP 200): tcredit: response body too large"},
+			"tcredit: getFundB: unexpected response (HTTP 200): response body too large"},
 		{&FieldError{Field: "account", Label: "客户号", Err: errors.New("is required")}, "tcredit: account (客户号) is required"},
 		{&ValidationError{Fields: []*FieldError{
 			{Field: "account", Label: "客户号", Err: errors.New("is required")},
@@ -205,6 +205,12 @@ func TestErrorTexts(t *testing.T) {
 		}}, "tcredit: login form: account (客户号) is required; sub_area is not one of 1 (东区)"},
 		{&UnknownOutcomeError{Endpoint: "fundUserCode", TID: "t1", Err: errors.New("EOF")},
 			"tcredit: fundUserCode: outcome unknown (not retried, task t1): EOF"},
+		{&UnknownOutcomeError{Endpoint: "createFundSearchTaskB", Err: &APIError{Endpoint: "createFundSearchTaskB", Status: StatusProcessing}},
+			"tcredit: createFundSearchTaskB: outcome unknown (not retried): createFundSearchTaskB: status 11 数据处理中，请稍候再查询"},
+		{&QueryError{TID: "t2", Err: &ResponseError{Endpoint: "getFundB", HTTPStatus: 502}},
+			"tcredit: task t2: getFundB: unexpected response (HTTP 502)"},
+		{&QueryError{TID: "t3", Err: context.Canceled}, "tcredit: task t3: context canceled"},
+		{&QueryError{TID: "t4", Err: &TaskError{TID: "t4", Code: CodeWrongCode}}, "tcredit: task t4 failed: 50009 登录失败,验证码输入错误"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%T", tt.err), func(t *testing.T) {

@@ -86,9 +86,9 @@ func ExampleClient_Cities() {
 	// 310000S 浙江省直: 正常可用, available true
 }
 
-func ExampleClient_CityParams() {
+func ExampleClient_LoginMethods() {
 	client := exampleClient(nil)
-	methods, err := client.CityParams(context.Background(), "310000")
+	methods, err := client.LoginMethods(context.Background(), "310000")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func WithPollInterval(first, limit time.Duration) QueryOption {
 }
 
 // WithLoginMethod gives Query the city's login method the request was filled from, so
-// that it validates against it without calling CityParams.
+// that it validates against it without calling LoginMethods.
 func WithLoginMethod(m LoginMethod) QueryOption {
 	return func(c *queryConfig) { c.method = &m }
 }

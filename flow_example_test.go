@@ -84,7 +84,7 @@ func ExampleClient_Wait() {
 	// true
 }
 
-// hangzhouByAccount is a login method of 330100 as CityParams lists it.
+// hangzhouByAccount is a login method of 330100 as LoginMethods lists it.
 var hangzhouByAccount = tcredit.LoginMethod{
 	AreaCode: "330100", LoginName: "客户号", LoginType: 1,
 	LoginParams: []tcredit.LoginParam{
@@ -96,7 +96,7 @@ var hangzhouByAccount = tcredit.LoginMethod{
 }
 
 func ExampleLoginMethod_Validate() {
-	method := hangzhouByAccount // as CityParams lists it
+	method := hangzhouByAccount // as LoginMethods lists it
 	err := method.Validate(tcredit.CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan", SubArea: "9"})
 	var ve *tcredit.ValidationError
 	if errors.As(err, &ve) {
@@ -110,7 +110,7 @@ func ExampleLoginMethod_Validate() {
 }
 
 func ExampleLoginMethod_NewRequest() {
-	method := hangzhouByAccount // as CityParams lists it
+	method := hangzhouByAccount // as LoginMethods lists it
 	// What the person typed, by the form's parameter names (for example r.PostForm).
 	req, err := method.NewRequest(map[string]string{"account": "zhangsan", "password": "p@ss word", "sub_area": "2"})
 	if err != nil {

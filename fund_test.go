@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 
@@ -395,6 +396,25 @@ func TestGetFundWithoutCodeIsNotDone(t *testing.T) {
 			res, _, err := getFund(t, "tid-1", []byte(body))
 			if err == nil {
 				assert.False(t, res.Code.Done(), "%s reads as a finished task", body)
+			}
+		})
+	}
+}
+
+// Answers that must not read as a finished task with an empty report.
+func TestGetFundNotSuccess(t *testing.T) {
+	for name, body := range map[string]string{
+		"duplicate data, the last says done": `{"status":0,"seqNum":"1","data":{"tid":"T","code":50004},"data":{"tid":"T","code":0}}`,
+		"escaped duplicate \\u0063ode":       `{"status":0,"seqNum":"1","data":{"code":50004,"\u0063ode":0}}`,
+		"escaped duplicate \\u0073tatus":     `{"status":2,"\u0073tatus":0,"seqNum":"1","data":{"code":0}}`,
+		"code \\u0000":                       `{"status":0,"seqNum":"1","data":{"code":"\u0000"}}`,
+		"code zero-width space":              `{"status":0,"seqNum":"1","data":{"code":"\u200b"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answeringServer(t, 200, func(url.Values) string { return body })
+			res, err := c.GetFund(context.Background(), "T")
+			if err == nil {
+				t.Errorf("read as success: code %d", res.Code)
 			}
 		})
 	}

@@ -75,7 +75,7 @@ func TestReadmeFourSteps(t *testing.T) {
 			}
 		}
 
-		methods, err := client.CityParams(ctx, "330100") // 2. getFundCityParamB: 杭州's login forms
+		methods, err := client.LoginMethods(ctx, "330100") // 2. getFundCityParamB: 杭州's login forms
 		if err != nil {
 			return nil, err // matches tcredit.ErrUnknownCity for a city not in the list
 		}
@@ -119,7 +119,7 @@ func TestReadmeQuery(t *testing.T) {
 	t.Parallel()
 	_, client := readmeSandbox(t)
 	ctx := readmeContext(t)
-	methods, err := client.CityParams(ctx, "330100")
+	methods, err := client.LoginMethods(ctx, "330100")
 	require.NoError(t, err)
 	req, err := methods[0].NewRequest(map[string]string{"account": "demo-sms-challenge", "password": "any", "sub_area": "1"})
 	require.NoError(t, err)
@@ -159,17 +159,17 @@ func TestReadmeQuery(t *testing.T) {
 // TestReadmeCallbacks runs the README's callback section: the sandbox posts its
 // callbacks to the handler, which wakes the Query at once, long before its first poll.
 func TestReadmeCallbacks(t *testing.T) {
-	t.Setenv("CALLBACK_SECRET", "callback-secret-for-the-readme")
+	t.Setenv("TCREDIT_CALLBACK_SECRET", "callback-secret-for-the-readme")
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
-	srv, client := readmeSandbox(t, tcredittest.WithCallbackURL(ts.URL+"/fund/callback?cb_token="+url.QueryEscape(os.Getenv("CALLBACK_SECRET"))))
+	srv, client := readmeSandbox(t, tcredittest.WithCallbackURL(ts.URL+"/fund/callback?cb_token="+url.QueryEscape(os.Getenv("TCREDIT_CALLBACK_SECRET"))))
 	ctx := readmeContext(t)
 	req := tcredit.CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "demo-success", Password: "any", SubArea: "1"}
 	start := time.Now()
 
 	// BEGIN README.md callbacks
-	secret := os.Getenv("CALLBACK_SECRET") // long and random
+	secret := os.Getenv("TCREDIT_CALLBACK_SECRET") // long and random
 	callbackURL, err := tcredit.CallbackURL("https://lender.example/fund/callback", secret)
 	if err != nil {
 		log.Fatal(err) // a secret too short, a URL that is not absolute
@@ -243,13 +243,18 @@ func TestReadmeSummary(t *testing.T) {
 	assert.Equal(t, s.Account.Status == summary.StatusActive && s.Loans.CurrentOverduePeriods == 0, approved)
 }
 
+// TestReadmeH5 runs the README's H5 section: the pages under /fund/, and callbacks
+// taken at /fund/callback only with the secret.
 func TestReadmeH5(t *testing.T) {
-	t.Parallel()
+	const secret = "callback-secret-for-the-readme"
+	t.Setenv("TCREDIT_CALLBACK_SECRET", secret)
 	_, client := readmeSandbox(t)
 	mux := http.NewServeMux()
+	userID := func(r *http.Request) string { return r.Header.Get("X-User") }
 
 	// BEGIN README.md h5
 	h := h5.NewHandler(client, h5.Options{
+		User:    func(r *http.Request) string { return userID(r) }, // who is logged in to your service
 		Consent: &h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"},
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
 			// store the report (or the failure) for s.User, s.TID, with s.ConsentVersion and s.ConsentAt
@@ -257,6 +262,10 @@ func TestReadmeH5(t *testing.T) {
 	})
 	defer h.Close()
 	mux.Handle("/fund/", http.StripPrefix("/fund", h))
+	mux.Handle("POST /fund/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+		client.Notify(cb) // the person's progress page moves on at once
+		return nil
+	}, tcredit.WithCallbackSecret(os.Getenv("TCREDIT_CALLBACK_SECRET"))))
 	// END README.md h5
 
 	ts := httptest.NewTLSServer(mux) // the pages are served over TLS only, by default
@@ -265,6 +274,15 @@ func TestReadmeH5(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	for target, want := range map[string]int{
+		"/fund/callback?cb_token=" + secret: http.StatusOK,
+		"/fund/callback":                    http.StatusUnauthorized,
+	} {
+		resp, err := ts.Client().Post(ts.URL+target, "application/x-www-form-urlencoded", strings.NewReader("tid=abc&status=40001"))
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, target)
+	}
 }
 
 // TestDocOverview runs the package doc's example.
@@ -283,7 +301,7 @@ func TestDocOverview(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		methods, err := client.CityParams(ctx, "330100") // 杭州's login forms
+		methods, err := client.LoginMethods(ctx, "330100") // 杭州's login forms
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 // RetryPolicy says how a Client repeats a call that failed for a passing reason.
 //
-// Reads (Cities, CityParams, GetFund) are repeated after a network error, an HTTP 5xx
+// Reads (Cities, LoginMethods, GetFund) are repeated after a network error, an HTTP 5xx
 // or 429, a body that is not JSON or was cut short, and status 10 (busy). A redirect is
 // never followed nor repeated. CreateTask, which is billed,
 // and SubmitCode, which spends one of the person's attempts, are repeated only when the

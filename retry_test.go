@@ -3,9 +3,15 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,4 +130,385 @@ func TestDefaultRetryPolicy(t *testing.T) {
 	p := DefaultRetryPolicy()
 	p.MaxAttempts = 1
 	assert.Equal(t, 4, DefaultRetryPolicy().MaxAttempts, "a caller's copy changes nothing")
+}
+
+// hostileAPI is a server on loopback that plays the API behind a hostile network: every
+// request it receives is counted, then answered by the fault under test.
+type hostileAPI struct {
+	srv   *httptest.Server
+	hits  atomic.Int64
+	fault func(w http.ResponseWriter, r *http.Request)
+}
+
+func newHostileAPI(t *testing.T, fault func(w http.ResponseWriter, r *http.Request)) *hostileAPI {
+	t.Helper()
+	a := &hostileAPI{fault: fault}
+	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.hits.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		a.fault(w, r)
+	}))
+	t.Cleanup(a.srv.Close)
+	return a
+}
+
+// otherHost is a server that must never receive anything: it counts what reaches it.
+func otherHost(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"success":true,"tid":"EVIL","code":0,"status":0}}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// deadHost returns the URL of a loopback address that refuses every connection.
+func deadHost(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return "http://" + addr
+}
+
+// hijack takes the connection from the server, for faults below HTTP.
+func hijack(t *testing.T, w http.ResponseWriter) net.Conn {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return nil
+	}
+	return conn
+}
+
+// faultModes are the ways a network between the client and the API misbehaves, each
+// with whether the API is certain not to have acted on the request.
+func faultModes(t *testing.T, dead, other string) []struct {
+	name      string
+	fault     func(w http.ResponseWriter, r *http.Request)
+	certainNo bool // the API said it did nothing (status 10): the call may be repeated
+} {
+	html := func(status int) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, "<html><body><h1>"+http.StatusText(status)+"</h1></body></html>")
+		}
+	}
+	redirect := func(status int, to string) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			target := to
+			if target == "" { // to itself
+				target = "http://" + r.Host + r.URL.Path
+			}
+			http.Redirect(w, r, target+r.URL.Path, status)
+		}
+	}
+	type mode = struct {
+		name      string
+		fault     func(w http.ResponseWriter, r *http.Request)
+		certainNo bool
+	}
+	modes := []mode{
+		{name: "close after read", fault: func(w http.ResponseWriter, r *http.Request) {
+			if c := hijack(t, w); c != nil {
+				c.Close()
+			}
+		}},
+		{name: "reset after read", fault: func(w http.ResponseWriter, r *http.Request) {
+			if c := hijack(t, w); c != nil {
+				_ = c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+			}
+		}},
+		{name: "502 HTML", fault: html(http.StatusBadGateway)},
+		{name: "503", fault: html(http.StatusServiceUnavailable)},
+		{name: "429", fault: html(http.StatusTooManyRequests)},
+		{name: "busy", certainNo: true, fault: func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, `{"status":10,"message":"系统繁忙，请稍后再试","seqNum":"1"}`)
+		}},
+		{name: "truncated JSON", fault: func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"success":true,"tid":"T`)
+		}},
+		{name: "cut body", fault: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "400")
+			_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"success":true,`)
+			_ = http.NewResponseController(w).Flush()
+			if c := hijack(t, w); c != nil {
+				c.Close()
+			}
+		}},
+		{name: "chunked cut", fault: func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"success":true,`)
+			_ = http.NewResponseController(w).Flush() // no Content-Length: chunked
+			if c := hijack(t, w); c != nil {
+				c.Close()
+			}
+		}},
+		{name: "hang", fault: func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		}},
+		{name: "headers then hang", fault: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			_ = http.NewResponseController(w).Flush()
+			<-r.Context().Done()
+		}},
+	}
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		modes = append(modes,
+			mode{name: fmt.Sprintf("%d to a dead host", status), fault: redirect(status, dead)},
+			mode{name: fmt.Sprintf("%d to another host", status), fault: redirect(status, other)},
+			mode{name: fmt.Sprintf("%d to itself", status), fault: redirect(status, "")},
+		)
+	}
+	return modes
+}
+
+// billedCalls are the calls that must never be repeated once they may have been sent.
+var billedCalls = map[string]func(ctx context.Context, c *Client) error{
+	"createFundSearchTaskB": func(ctx context.Context, c *Client) error {
+		_, err := c.CreateTask(ctx, CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan", Password: "p@ss word"})
+		return err
+	},
+	"fundUserCode": func(ctx context.Context, c *Client) error {
+		return c.SubmitCode(ctx, "T-0001", "739201")
+	},
+}
+
+// faultRun is one call under one fault: the API, a host that must see nothing, and a
+// client of the API with a deadline for the modes that hang.
+type faultRun struct {
+	api       *hostileAPI
+	otherHits *atomic.Int64
+	client    *Client
+	ctx       context.Context
+	certainNo bool
+}
+
+// eachFault runs test in a parallel subtest for every fault mode, with hosts of its own.
+func eachFault(t *testing.T, prefix string, test func(t *testing.T, name string, r faultRun)) {
+	for i, mode := range faultModes(t, "", "") {
+		t.Run(prefix+mode.name, func(t *testing.T) {
+			t.Parallel()
+			other, otherHits := otherHost(t)
+			mode := faultModes(t, deadHost(t), other.URL)[i]
+			api := newHostileAPI(t, mode.fault)
+			c, err := NewClient(testAppID, testTokenID, WithBaseURL(api.srv.URL), WithRetry(testRetry))
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			test(t, mode.name, faultRun{api: api, otherHits: otherHits, client: c, ctx: ctx, certainNo: mode.certainNo})
+		})
+	}
+}
+
+func TestFaultMatrixBilledCalls(t *testing.T) {
+	for name, billed := range billedCalls {
+		eachFault(t, name+"/", func(t *testing.T, _ string, r faultRun) {
+			err := billed(r.ctx, r.client)
+
+			require.Error(t, err)
+			assert.Zero(t, r.otherHits.Load(), "a request reached another host")
+			if r.certainNo {
+				assert.ErrorIs(t, err, ErrBusy)
+				assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+				assert.EqualValues(t, testRetry.MaxAttempts, r.api.hits.Load(), "each refusal is certain, so the call is repeated")
+				return
+			}
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.EqualValues(t, 1, r.api.hits.Load(), "requests that reached the API")
+		})
+	}
+}
+
+func TestFaultMatrixReads(t *testing.T) {
+	retried := map[string]bool{ // faults after which a read is asked again
+		"close after read": true, "reset after read": true, "502 HTML": true, "503": true, "429": true,
+		"busy": true, "truncated JSON": true, "cut body": true, "chunked cut": true,
+	}
+	eachFault(t, "", func(t *testing.T, name string, r faultRun) {
+		res, err := r.client.GetFund(r.ctx, "T-0001")
+
+		require.Error(t, err)
+		assert.Nil(t, res)
+		assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a read has no unknown outcome")
+		assert.Zero(t, r.otherHits.Load(), "a request reached another host")
+		switch {
+		case retried[name]:
+			assert.EqualValues(t, testRetry.MaxAttempts, r.api.hits.Load())
+		case strings.Contains(name, "hang"):
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+		default: // a redirect: an answer, not a passing failure
+			var re *ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.EqualValues(t, 1, r.api.hits.Load())
+		}
+	})
+}
+
+func TestRedirectIsNamedNotFollowed(t *testing.T) {
+	other, otherHits := otherHost(t)
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			api := newHostileAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/identity/createFundSearchTaskB?from=gateway", status)
+			})
+			// A caller's own HTTP client that would follow redirects is not obeyed.
+			follow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
+			c, err := NewClient(testAppID, testTokenID, WithBaseURL(api.srv.URL), WithHTTPClient(follow))
+			require.NoError(t, err)
+
+			tid, err := c.CreateTask(context.Background(), CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan", Password: "secret-pass"})
+
+			assert.Empty(t, tid)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			var re *ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, status, re.HTTPStatus)
+			assert.Equal(t, strings.TrimPrefix(other.URL, "http://"), re.RedirectHost)
+			assert.Contains(t, err.Error(), "redirecting to "+re.RedirectHost+", not followed")
+			assert.NotContains(t, err.Error(), "from=gateway", "only the host of a Location is shown")
+			assert.Zero(t, otherHits.Load())
+			assert.Nil(t, follow.Transport, "the caller's client is left as it was")
+			assert.NotNil(t, follow.CheckRedirect)
+		})
+	}
+}
+
+// opaqueTransport is a RoundTripper that is not net/http's: it fails every request with
+// a dial error, after the request may or may not have left.
+type opaqueTransport struct{ calls atomic.Int64 }
+
+func (o *opaqueTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	o.calls.Add(1)
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+}
+
+func TestNotSentIsJudgedByTheTransport(t *testing.T) {
+	t.Run("an error's Op says nothing", func(t *testing.T) {
+		tr := &opaqueTransport{}
+		c, err := NewClient(testAppID, testTokenID, WithBaseURL(testBaseURL), WithHTTPClient(&http.Client{Transport: tr}), WithRetry(testRetry))
+		require.NoError(t, err)
+		err = billedCalls["createFundSearchTaskB"](context.Background(), c)
+		require.ErrorIs(t, err, ErrOutcomeUnknown)
+		assert.EqualValues(t, 1, tr.calls.Load(), "a billed call through an opaque transport is never repeated")
+	})
+	t.Run("no connection", func(t *testing.T) {
+		var dials atomic.Int64
+		dialer := &net.Dialer{}
+		hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return dialer.DialContext(ctx, network, addr)
+		}}}
+		c, err := NewClient(testAppID, testTokenID, WithBaseURL(deadHost(t)), WithHTTPClient(hc), WithRetry(testRetry))
+		require.NoError(t, err)
+		err = billedCalls["createFundSearchTaskB"](context.Background(), c)
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, ErrOutcomeUnknown, "nothing was sent: the outcome is known")
+		assert.EqualValues(t, testRetry.MaxAttempts, dials.Load(), "a request that never left may be tried again")
+	})
+}
+
+func TestCutReadIsRetried(t *testing.T) {
+	for _, chunked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			var n atomic.Int64
+			api := newHostileAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) <= 2 { // two cut answers, then a whole one
+					if !chunked {
+						w.Header().Set("Content-Length", "4000")
+					}
+					_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"tid":"T-0001","code":2000`)
+					_ = http.NewResponseController(w).Flush()
+					if c := hijack(t, w); c != nil {
+						c.Close()
+					}
+					return
+				}
+				_, _ = io.WriteString(w, `{"status":0,"seqNum":"1","data":{"tid":"T-0001","code":40001}}`)
+			})
+			c, err := NewClient(testAppID, testTokenID, WithBaseURL(api.srv.URL), WithRetry(testRetry))
+			require.NoError(t, err)
+
+			res, err := c.Wait(context.Background(), "T-0001", WithPollInterval(time.Millisecond, time.Millisecond))
+
+			require.NoError(t, err)
+			assert.Equal(t, CodeDone, res.Code)
+			assert.EqualValues(t, 3, api.hits.Load())
+		})
+	}
+}
+
+func TestHTTPSStatus5Hint(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"status":5,"message":"TokenKey验证失败","seqNum":"1"}`)
+	}))
+	defer srv.Close()
+	c, err := NewClient(testAppID, testTokenID, WithBaseURL(srv.URL), WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	_, err = c.Cities(context.Background())
+	require.ErrorIs(t, err, ErrTokenKey)
+	assert.Contains(t, err.Error(), "http://api.tcredit.com")
+
+	plain := httptest.NewServer(srv.Config.Handler)
+	defer plain.Close()
+	c, err = NewClient(testAppID, testTokenID, WithBaseURL(plain.URL))
+	require.NoError(t, err)
+	_, err = c.Cities(context.Background())
+	require.ErrorIs(t, err, ErrTokenKey)
+	assert.NotContains(t, err.Error(), "http://api.tcredit.com", "over http there is nothing to advise")
+}
+
+func TestBlankIsNotAValue(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		call       func(ctx context.Context, c *Client) error
+		unknown    bool // the error matches ErrOutcomeUnknown
+	}{
+		{"getFundB code tab", `{"status":0,"seqNum":"1","data":{"tid":"T","code":"\t"}}`, echoCalls["GetFund"], false},
+		{"getFundB code space", `{"status":0,"seqNum":"1","data":{"tid":"T","code":" "}}`, echoCalls["GetFund"], false},
+		{"getFundB code twice", `{"status":0,"seqNum":"1","data":{"tid":"T","code":50004,"code":0}}`, echoCalls["GetFund"], false},
+		{"getFundB status tab", `{"status":"\t","seqNum":"1","data":{"tid":"T","code":0}}`, echoCalls["GetFund"], false},
+		{"getFundB status ideographic space", `{"status":"\u3000","seqNum":"1","data":{"tid":"T","code":0}}`, echoCalls["GetFund"], false},
+		{"getFundB status twice", `{"status":5,"status":0,"seqNum":"1","data":{"tid":"T","code":0}}`, echoCalls["GetFund"], false},
+		{"cities status twice", `{"status":0,"status":5,"seqNum":"1","data":[]}`, echoCalls["Cities"], false},
+		{"fundUserCode no data", `{"status":0,"seqNum":"1"}`, echoCalls["SubmitCode"], true},
+		{"fundUserCode data null", `{"status":0,"seqNum":"1","data":null}`, echoCalls["SubmitCode"], true},
+		{"fundUserCode data empty", `{"status":0,"seqNum":"1","data":{}}`, echoCalls["SubmitCode"], true},
+		{"fundUserCode data.status blank", `{"status":0,"seqNum":"1","data":{"status":" "}}`, echoCalls["SubmitCode"], true},
+		{"fundUserCode data.status twice", `{"status":0,"seqNum":"1","data":{"status":-2,"status":0}}`, echoCalls["SubmitCode"], true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mt := newMockClient(t, noRetry)
+			mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(tt.body)), Header: http.Header{}}, nil
+			})
+			err := tt.call(context.Background(), c)
+			require.Error(t, err, "a blank or repeated status or code is no answer")
+			var re *ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown))
+		})
+	}
+}
+
+func TestValuesAreTrimmedBeforeSigningAndSending(t *testing.T) {
+	c, mt := newMockClient(t)
+	r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
+	_, err := c.CreateTask(context.Background(), CreateTaskRequest{
+		AreaCode: " 330100\t", LoginType: 1, Account: "\u3000zhangsan\u00a0", Password: " p@ss word\n",
+		Mobile: "\u3000\u2003", RealName: "\x00\x1f", SubArea: "\ufeff",
+	})
+	require.NoError(t, err)
+	reqs := r.requests()
+	require.Len(t, reqs, 1)
+	want := map[string]string{"area_code": "330100", "login_type": "1", "account": "zhangsan", "password": "p@ss word"}
+	assertWire(t, r, "createFundSearchTaskB", want)
+	for _, absent := range []string{"mobile", "real_name", "sub_area"} {
+		assert.NotContains(t, reqs[0].Form, absent, "blank after trimming: not sent")
+	}
 }

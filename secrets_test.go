@@ -144,7 +144,7 @@ func findMethod(t *testing.T, client *tcredit.Client, names ...string) (tcredit.
 		if !city.Available() {
 			continue
 		}
-		methods, err := client.CityParams(context.Background(), city.AreaCode)
+		methods, err := client.LoginMethods(context.Background(), city.AreaCode)
 		require.NoError(t, err)
 		for _, m := range methods {
 			has := map[string]bool{}

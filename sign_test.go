@@ -51,7 +51,7 @@ func TestSignedOnTheWire(t *testing.T) {
 			return err
 		}, "0833618be35edd74cb226454f096cb61"},
 		{"getFundCityParamB", func(ctx context.Context, c *Client) error {
-			_, err := c.CityParams(ctx, "310000")
+			_, err := c.LoginMethods(ctx, "310000")
 			return err
 		}, "a12fb33411dd4034bef8954f7d5815dc"},
 		{"createFundSearchTaskB", func(ctx context.Context, c *Client) error {

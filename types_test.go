@@ -34,14 +34,14 @@ func TestParseAmountErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"", wire.ErrSyntax},
-		{"  ", wire.ErrSyntax},
-		{"abc", wire.ErrSyntax},
-		{"1.2.3", wire.ErrSyntax},
-		{"1,054.00", wire.ErrSyntax},
-		{"¥12", wire.ErrSyntax},
-		{"NaN", wire.ErrSyntax},
-		{"1e", wire.ErrSyntax},
+		{"", wire.ErrNotDecimal},
+		{"  ", wire.ErrNotDecimal},
+		{"abc", wire.ErrNotDecimal},
+		{"1.2.3", wire.ErrNotDecimal},
+		{"1,054.00", wire.ErrNotDecimal},
+		{"¥12", wire.ErrNotDecimal},
+		{"NaN", wire.ErrNotDecimal},
+		{"1e", wire.ErrNotDecimal},
 		{"92233720368547758.08", wire.ErrRange},
 		{"1e300", wire.ErrRange},
 	}

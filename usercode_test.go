@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -90,4 +92,35 @@ func TestSubmitCodeRetriedWhenBusy(t *testing.T) {
 		httpmock.NewBytesResponder(http.StatusOK, fixture(t, "fundUserCode.json")))
 	require.NoError(t, c.SubmitCode(context.Background(), createdTID, "123456"))
 	assert.Equal(t, 2, r.calls())
+}
+
+// SubmitCode: an answer with no clear data.status is no success.
+func TestSubmitCodeNotSilent(t *testing.T) {
+	for name, body := range map[string]string{
+		"data.status twice":      `{"status":0,"data":{"status":-1,"status":0}}`,
+		"data twice":             `{"status":0,"data":{"status":-1},"data":{"status":0}}`,
+		"data.status zero-width": `{"status":0,"data":{"status":"\u200b"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answeringServer(t, 200, func(url.Values) string { return body })
+			require.Error(t, c.SubmitCode(context.Background(), "T", "123456"))
+		})
+	}
+	_ = assert.Equal
+}
+
+// A code that trims to nothing (a zero-width space, a BOM, a control character pasted
+// with it) is refused before anything is sent: sent, it would carry no code at all and
+// still spend one of the person's attempts.
+func TestSubmitCodeBlankAfterTrimIsNotSent(t *testing.T) {
+	for _, code := range []string{"\u200b", "\ufeff", "\x00", "\u200b\u2060"} {
+		var sent atomic.Int64
+		c := answeringServer(t, 200, func(f url.Values) string {
+			sent.Add(1)
+			return `{"status":0,"data":{"status":-2,"message":"code missing"}}`
+		})
+		err := c.SubmitCode(context.Background(), "T-1", code)
+		require.ErrorIs(t, err, ErrInvalidInput, "code %q", code)
+		assert.Zero(t, sent.Load(), "a request without its code reached the API")
+	}
 }

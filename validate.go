@@ -77,7 +77,7 @@ func choicesText(list []Choice) string {
 }
 
 // validate checks req before a billed CreateTask: the city is listed and available,
-// and the request fits its login method (m, or the one CityParams gives).
+// and the request fits its login method (m, or the one LoginMethods gives).
 func (c *Client) validate(ctx context.Context, req CreateTaskRequest, m *LoginMethod) error {
 	if err := req.check(); err != nil {
 		return err
@@ -86,7 +86,7 @@ func (c *Client) validate(ctx context.Context, req CreateTaskRequest, m *LoginMe
 		return err
 	}
 	if m == nil {
-		methods, err := c.CityParams(ctx, req.AreaCode)
+		methods, err := c.LoginMethods(ctx, req.AreaCode)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,7 @@ require (
 	github.com/bytedance/sonic v1.15.5
 	github.com/goccy/go-json v0.12.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tcredit-go/tcredit v0.0.0-00010101000000-000000000000
+	github.com/tcredit-go/tcredit v0.2.0
 )
 
 require (

@@ -32,6 +32,7 @@ func TestFlowRecordsBilling(t *testing.T) {
 		PollInterval:    100 * time.Millisecond,
 		QueryOptions:    []tcredit.QueryOption{tcredit.WithPollInterval(2*time.Millisecond, 10*time.Millisecond)},
 		InsecureDevHTTP: true,
+		NoConsent:       true,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/fund/", http.StripPrefix("/fund", handler))

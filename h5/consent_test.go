@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/h5"
 )
 
@@ -18,7 +19,7 @@ import (
 var sampleConsent = h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"}
 
 func withConsent(c h5.Consent) func(*h5.Options) {
-	return func(o *h5.Options) { o.Consent = &c }
+	return func(o *h5.Options) { o.Consent, o.NoConsent = &c, false }
 }
 
 // loginForm returns the values of the login form of 110100 by account for
@@ -95,7 +96,18 @@ func TestConsentKeptAsEvidence(t *testing.T) {
 	assert.Len(t, e.sandbox.Tasks(), 1)
 }
 
-func TestNoConsentAskedWithoutOption(t *testing.T) {
+// TestConsentIsAChoice checks that NewHandler refuses Options that do not say whether
+// the login form asks for consent, or say both.
+func TestConsentIsAChoice(t *testing.T) {
+	client, err := tcredit.NewClient("app", "token")
+	require.NoError(t, err)
+	assert.PanicsWithValue(t, "h5: Options.Consent is nil: set it to the agreement the person accepts, or set Options.NoConsent when the service asks for consent before these pages",
+		func() { h5.NewHandler(client, h5.Options{}) })
+	assert.PanicsWithValue(t, "h5: Options sets both Consent and NoConsent",
+		func() { h5.NewHandler(client, h5.Options{Consent: &sampleConsent, NoConsent: true}) })
+}
+
+func TestNoConsentAskedWithNoConsent(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	v, form := loginForm(t, b)

@@ -51,7 +51,9 @@
 // checkbox (inputs for mobile numbers, ID cards and codes also ask phones for the
 // fitting keyboard), a login posted without the tick gets the form again with a
 // message and creates no task, and the agreement's version and the time of the
-// consent are kept in the Session that OnResult receives.
+// consent are kept in the Session that OnResult receives. A service that asks for
+// consent before it sends the person to these pages says so with Options.NoConsent;
+// NewHandler panics when Options sets neither.
 //
 // # Security
 //

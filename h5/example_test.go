@@ -21,6 +21,7 @@ func ExampleNewHandler() {
 	}
 
 	flow := h5.NewHandler(client, h5.Options{
+		Consent: &h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"},
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {
 			if err != nil {
 				log.Printf("fund query %s failed: %v", s.TID, err)

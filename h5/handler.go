@@ -101,7 +101,12 @@ type Options struct {
 	// the consent are kept in the Session that OnResult receives. Set it: a fund
 	// account's data is sensitive personal information, which the Personal Information
 	// Protection Law lets a lender process only with the person's separate consent.
+	// Leaving it nil is a choice NoConsent states; NewHandler panics otherwise.
 	Consent *Consent
+
+	// NoConsent says that the login form asks for no consent, because the service
+	// obtains it before it sends the person to these pages. It excludes Consent.
+	NoConsent bool
 }
 
 // Consent is an agreement (授权协议) that a person accepts on the login form.
@@ -137,8 +142,16 @@ type Handler struct {
 
 // NewHandler returns a Handler that runs queries with client. Mount it under a path
 // of its own with http.StripPrefix; its links are relative, so any prefix works.
-// Call Close to stop following the queries it runs.
+// Call Close to stop following the queries it runs. It panics when opts sets neither
+// Consent nor NoConsent, or both: whether the login form asks for consent is a choice
+// to make, not a default.
 func NewHandler(client *tcredit.Client, opts Options) *Handler {
+	switch {
+	case opts.Consent == nil && !opts.NoConsent:
+		panic("h5: Options.Consent is nil: set it to the agreement the person accepts, or set Options.NoConsent when the service asks for consent before these pages")
+	case opts.Consent != nil && opts.NoConsent:
+		panic("h5: Options sets both Consent and NoConsent")
+	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = DefaultSessionTTL
 	}

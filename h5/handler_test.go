@@ -45,10 +45,10 @@ func TestCityList(t *testing.T) {
 	p := b.get("")
 	require.Equal(t, http.StatusOK, p.StatusCode)
 	assert.Contains(t, p.body, `<a href="login?city=110100">北京</a>`)
-	assert.Regexp(t, `<span class="unavailable"[^>]*>杭州 <small>系统维护</small></span>`, p.body, "310000 is under maintenance")
+	assert.Regexp(t, `<span class="unavailable"[^>]*>嘉兴 <small>系统维护</small></span>`, p.body, "330400 is under maintenance")
 	assert.Regexp(t, `<span class="unavailable"[^>]*>哈尔滨 <small>开发中</small></span>`, p.body, "230100 is in development")
-	assert.NotContains(t, p.body, "login?city=310000&", "no link to a city under maintenance")
-	assert.NotContains(t, p.body, `login?city=310000"`)
+	assert.NotContains(t, p.body, "login?city=330400&", "no link to a city under maintenance")
+	assert.NotContains(t, p.body, `login?city=330400"`)
 
 	filtered := b.get("?q=" + url.QueryEscape("杭州"))
 	require.Equal(t, http.StatusOK, filtered.StatusCode)
@@ -101,7 +101,7 @@ func TestLoginForm(t *testing.T) {
 	}{
 		{"login?city=999999", http.StatusNotFound, "没有这个城市"},
 		{"login?city=330100&type=9", http.StatusNotFound, "没有这种登录方式"},
-		{"login?city=310000", http.StatusConflict, "系统维护"},
+		{"login?city=330400", http.StatusConflict, "系统维护"},
 		{"login?city=460100", http.StatusConflict, "开发中"},
 	} {
 		p := b.get(tc.path)
@@ -111,7 +111,7 @@ func TestLoginForm(t *testing.T) {
 	}
 
 	// A form posted for a city under maintenance starts nothing.
-	p = b.post("login", url.Values{"csrf": {csrf(t, p)}, "city": {"310000"}, "type": {"1"},
+	p = b.post("login", url.Values{"csrf": {csrf(t, p)}, "city": {"330400"}, "type": {"1"},
 		"f_account": {"demo-success"}, "f_password": {"pw"}, "f_sub_area": {"1"}})
 	assert.Equal(t, http.StatusConflict, p.StatusCode)
 	assert.Contains(t, p.body, "系统维护")
@@ -207,6 +207,20 @@ func TestCaptchaFlow(t *testing.T) {
 
 	other := e.browser().get("captcha.png")
 	assert.Equal(t, http.StatusForbidden, other.StatusCode, "the image is bound to the session")
+
+	// 换一张: the page asks the API for the task's image again.
+	assert.Contains(t, code.body, `<a href="code?image=new">换一张</a>`)
+	renewed := b.get("code?image=new")
+	require.Equal(t, http.StatusOK, renewed.StatusCode)
+	newSrc := regexp.MustCompile(`<img class="captcha" src="([^"]+)"`).FindStringSubmatch(renewed.body)
+	require.NotNil(t, newSrc)
+	assert.Contains(t, html.UnescapeString(newSrc[1]), "&new=", "a URL no cache has")
+	polls := countEndpoint(e.sandbox, "getFundB")
+	newImg := b.get(html.UnescapeString(newSrc[1]))
+	require.Equal(t, http.StatusOK, newImg.StatusCode)
+	assert.True(t, strings.HasPrefix(newImg.body, "\x89PNG"))
+	assert.Equal(t, "no-store", newImg.Header.Get("Cache-Control"))
+	assert.Greater(t, countEndpoint(e.sandbox, "getFundB"), polls, "the image came from the API")
 
 	tasks := e.sandbox.Tasks()
 	require.Len(t, tasks, 1)
@@ -461,7 +475,7 @@ func TestSecurityHeaders(t *testing.T) {
 		assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"), what)
 		assert.Equal(t, "no-referrer", h.Get("Referrer-Policy"), what)
 	}
-	for _, path := range []string{"", "?q=x", "login?city=110100", "login?city=310000", "login?city=1", "progress",
+	for _, path := range []string{"", "?q=x", "login?city=110100", "login?city=330400", "login?city=1", "progress",
 		"code", "captcha.png", "result", "status.json", "static/h5.css", "static/h5.js", "nothing-here"} {
 		p := b.get(path)
 		check(path, p.Response)
@@ -896,4 +910,15 @@ func TestTakeOverAfterLeaseRunsOut(t *testing.T) {
 	assert.ErrorIs(t, byTID[""].err, tcredit.ErrOutcomeUnknown, "whether the cut-off creation billed a task is unknown")
 	assert.Len(t, e.sandbox.Tasks(), 1, "no task created again")
 	assert.Contains(t, e.logs.String(), "h5: query taken over")
+}
+
+// countEndpoint returns how many calls of endpoint the sandbox has taken.
+func countEndpoint(sandbox *tcredittest.Server, endpoint string) int {
+	n := 0
+	for _, r := range sandbox.Requests() {
+		if r.Endpoint == endpoint {
+			n++
+		}
+	}
+	return n
 }

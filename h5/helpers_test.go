@@ -75,6 +75,7 @@ func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Option
 		Store:        e.store,
 		// The test server is plain HTTP on a loopback address.
 		InsecureDevHTTP: true,
+		NoConsent:       true, // the consent tests set Consent
 	}
 	for _, opt := range opts {
 		opt(&o)

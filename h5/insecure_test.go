@@ -76,7 +76,7 @@ func TestPlantedCookieOverPlainHTTP(t *testing.T) {
 	// The same store behind a production handler reached over plain HTTP.
 	client, err := tcredit.NewClient(e.sandbox.AppID(), e.sandbox.TokenID(), tcredit.WithBaseURL(e.sandbox.URL))
 	require.NoError(t, err)
-	prod := h5.NewHandler(client, h5.Options{Store: e.store})
+	prod := h5.NewHandler(client, h5.Options{Store: e.store, NoConsent: true})
 	t.Cleanup(prod.Close)
 	srv := httptest.NewServer(http.StripPrefix("/fund", prod))
 	t.Cleanup(srv.Close)

@@ -145,7 +145,7 @@ func (h *Handler) loadForm(w http.ResponseWriter, r *http.Request, code, typ str
 		})
 		return f, false
 	}
-	f.methods, err = h.client.CityParams(r.Context(), code)
+	f.methods, err = h.client.LoginMethods(r.Context(), code)
 	if err != nil || len(f.methods) == 0 {
 		h.message(w, http.StatusBadGateway, msgSystem)
 		return f, false
@@ -385,7 +385,8 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(st)
 }
 
-// serveCode shows the SMS or captcha page of the waiting query.
+// serveCode shows the SMS or captcha page of the waiting query. With ?image=new (the
+// page's "换一张" link) its captcha image is the one the API holds now.
 func (h *Handler) serveCode(w http.ResponseWriter, r *http.Request) {
 	s, ok := h.sessionAt(w, r, StepSMS, StepCaptcha)
 	if !ok {
@@ -395,8 +396,13 @@ func (h *Handler) serveCode(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderCode shows the code page of s, with a problem of the code posted, if any.
-// Its form carries the session's CSRF token, derived from the request's cookie.
+// Its form carries the session's CSRF token, derived from the request's cookie. A
+// request with ?image=new shows the captcha image the API holds now.
 func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int, s Session, problem string) {
+	image := "captcha.png?n=" + strconv.Itoa(s.Attempts)
+	if r.URL.Query().Get("image") == "new" {
+		image += "&new=" + strconv.FormatInt(h.now().UnixNano(), 36)
+	}
 	h.render(w, status, "code", struct {
 		Captcha  bool
 		Image    string
@@ -406,7 +412,7 @@ func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int,
 		CSRF     string
 	}{
 		Captcha:  s.Step == StepCaptcha,
-		Image:    "captcha.png?n=" + strconv.Itoa(s.Attempts),
+		Image:    image,
 		Problem:  problem,
 		Attempts: s.Attempts,
 		Left:     h.opts.MaxCodeAttempts - s.Attempts,
@@ -416,20 +422,31 @@ func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int,
 
 // serveCaptcha serves the captcha image of the session waiting for one. The image
 // has a URL of its own, bound to the session's cookie, because the pages' CSP allows
-// images from the handler only, not data: URIs.
+// images from the handler only, not data: URIs. With a "new" parameter it asks the
+// API for the task's image again (getFundB, not billed) and serves that one when the
+// task still waits for a captcha: the fund website may have given a new one.
 func (h *Handler) serveCaptcha(w http.ResponseWriter, r *http.Request) {
 	s, err := h.session(r)
 	if err != nil {
 		h.noSession(w, r, err)
 		return
 	}
-	typ := http.DetectContentType(s.Captcha)
-	if s.Step != StepCaptcha || len(s.Captcha) == 0 || !strings.HasPrefix(typ, "image/") {
+	image := s.Captcha
+	if r.URL.Query().Has("new") && s.Step == StepCaptcha {
+		if res, err := h.client.GetFund(r.Context(), s.TID); err == nil && res.Code.NeedsCaptcha() && len(res.Image) > 0 {
+			image = res.Image
+		} else if err != nil {
+			h.log.WarnContext(r.Context(), "h5: asking for a new captcha image", "tid", s.TID, "error", err)
+		}
+	}
+	typ := http.DetectContentType(image)
+	if s.Step != StepCaptcha || len(image) == 0 || !strings.HasPrefix(typ, "image/") {
 		http.NotFound(w, r)
 		return
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", typ)
-	w.Write(s.Captcha)
+	w.Write(image)
 }
 
 // serveResult shows how the query ended.

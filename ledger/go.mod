@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tcredit-go/tcredit v0.0.0
+	github.com/tcredit-go/tcredit v0.2.0
 )
 
 require (

@@ -1,15 +1,25 @@
 // Package redisstore runs the H5 flow of package h5 on several replicas: it keeps
 // h5's sessions on Redis (Store) and carries the wake-ups of callbacks from the
 // replica a callback reaches to every other (WakeRelay), with the go-redis client a
-// service already has.
+// service already has. Each replica (ExampleNew):
 //
-//	rdb := redis.NewClient(opt)
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
 //	relay := redisstore.NewWakeRelay(rdb)
 //	client, err := tcredit.NewClient(appID, tokenID, tcredit.WithWakeRelay(relay))
-//	...
-//	if err := relay.Subscribe(ctx, client); err != nil { ... }
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	if err := relay.Subscribe(ctx, client, nil); err != nil {
+//		log.Fatal(err)
+//	}
 //	defer relay.Close()
-//	flow := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb)})
+//	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), Consent: &agreement, OnResult: onResult})
+//	defer h.Close()
+//	mux.Handle("/fund/", http.StripPrefix("/fund", h))
+//	mux.Handle("POST /fund/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+//		client.Notify(cb)
+//		return nil
+//	}, tcredit.WithCallbackSecret(os.Getenv("TCREDIT_CALLBACK_SECRET"))))
 //
 // # What Redis holds
 //

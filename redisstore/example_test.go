@@ -23,6 +23,7 @@ func ExampleNew() {
 	appID, tokenID := os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")
 	mux := http.NewServeMux()
 	onResult := func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {}
+	agreement := h5.Consent{Title: "《个人公积金信息查询授权协议》", URL: "https://lender.example/agreement", Version: "2024-03"}
 
 	// BEGIN README.md replicas
 	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
@@ -35,18 +36,19 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer relay.Close()
-	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), OnResult: onResult})
+	h := h5.NewHandler(client, h5.Options{Store: redisstore.New(rdb), Consent: &agreement, OnResult: onResult})
 	defer h.Close()
 	mux.Handle("/fund/", http.StripPrefix("/fund", h))
-	mux.Handle("POST /tcredit/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+	mux.Handle("POST /fund/callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
 		client.Notify(cb)
 		return nil
-	}))
+	}, tcredit.WithCallbackSecret(os.Getenv("TCREDIT_CALLBACK_SECRET"))))
 	// END README.md replicas
 }
 
-// TestReadmesShowTheExample keeps the "Several replicas" sections of both READMEs
-// and ExampleNew, which compiles, word for word the same.
+// TestReadmesShowTheExample keeps the "Several replicas" sections of both READMEs,
+// the package documentation's snippet and ExampleNew, which compiles, word for word
+// the same.
 func TestReadmesShowTheExample(t *testing.T) {
 	src, err := os.ReadFile("example_test.go")
 	require.NoError(t, err)
@@ -64,4 +66,13 @@ func TestReadmesShowTheExample(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(readme), want, name)
 	}
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	var docLines []string
+	for _, l := range strings.Split(string(doc), "\n") {
+		if code, ok := strings.CutPrefix(l, "//\t"); ok {
+			docLines = append(docLines, code)
+		}
+	}
+	assert.Equal(t, strings.Join(lines, "\n"), strings.Join(docLines, "\n"), "doc.go's snippet is ExampleNew's")
 }

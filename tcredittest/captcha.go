@@ -9,7 +9,7 @@ import (
 	"image/png"
 )
 
-// The captcha of ScenarioImageChallenge: four digits drawn with a small bitmap
+// The captcha of ScenarioCaptchaChallenge: four digits drawn with a small bitmap
 // font into a PNG, with a little noise. It depends only on the task id, so a task
 // shows the same image every time.
 

@@ -78,8 +78,8 @@ var cityList = []city{
 		withSubArea(byAccount, [2]string{"1", "市本级"}, [2]string{"2", "萧山分中心"}, [2]string{"3", "余杭分中心"}),
 		byIDCard,
 	}},
-	{"310000", "杭州", "http://gjj.sandbox.example/hz/WebAccounts/pages/per/login.jsp", "未注册用户请到杭州公积金网站进行注册", cityMaintenance, []loginMethod{
-		withSubArea(byAccount, [2]string{"1", "市中心(含各县区)"}, [2]string{"2", "马钢分中心"}),
+	{"330400", "嘉兴", "http://gjj.sandbox.example/jiaxing/", "", cityMaintenance, []loginMethod{
+		withSubArea(byAccount, [2]string{"1", "市本级"}, [2]string{"2", "海宁分中心"}, [2]string{"3", "桐乡分中心"}),
 	}},
 	{"310000S", "浙江省直", "http://gjj.sandbox.example/zjsz/", "", cityAvailable, []loginMethod{byAccount}},
 	{"330200", "宁波", "http://gjj.sandbox.example/ningbo/", "", cityAvailable, []loginMethod{byIDCard, byCompany}},

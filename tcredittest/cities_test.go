@@ -32,7 +32,32 @@ func TestCityList(t *testing.T) {
 	assert.Positive(t, statuses["0"], "available cities")
 	assert.Positive(t, statuses["1"], "cities under maintenance")
 	assert.Positive(t, statuses["2"], "cities in development")
-	assert.True(t, codes["330100"] && codes["310000"] && codes["310000S"])
+	assert.True(t, codes["330100"] && codes["330400"] && codes["310000S"])
+}
+
+// TestCityNamesAndBranchesAreTheirOwn checks that no two cities of the list share a
+// name, nor two cities a list of branches (sub_area choices).
+func TestCityNamesAndBranchesAreTheirOwn(t *testing.T) {
+	names := map[string]string{}
+	branches := map[string]string{}
+	for _, c := range cityList {
+		if other, ok := names[c.name]; ok {
+			t.Errorf("%s and %s are both named %s", other, c.code, c.name)
+		}
+		names[c.name] = c.code
+		for _, m := range c.methods {
+			for _, p := range m.params {
+				if p.list == nil {
+					continue
+				}
+				key := fmt.Sprint(p.list)
+				if other, ok := branches[key]; ok && other != c.code {
+					t.Errorf("%s and %s have the same branches %v", other, c.code, p.list)
+				}
+				branches[key] = c.code
+			}
+		}
+	}
 }
 
 func TestCityLoginMethods(t *testing.T) {

@@ -42,8 +42,9 @@
 // modelled on the API document: 1 客户号 (account, password), 2 身份证号 (id_card,
 // password), 3 身份证号+短信验证码 (id_card, real_name, mobile), 4 单位账号
 // (corp_account, corp_name, id_card, password) and 5 用户名 (account, password). The
-// 客户号 logins of 330100 杭州, 310000 杭州 and 340500 马鞍山 add a required sub_area
-// select. 310000 杭州 and 650100 乌鲁木齐 are under maintenance (area_status 1: their
+// 客户号 logins of 330100 杭州, 330400 嘉兴 and 340500 马鞍山 add a required sub_area
+// select of the city's own branches. 330400 嘉兴 and 650100 乌鲁木齐 are under
+// maintenance (area_status 1: their
 // tasks fail with 50005); 230100 哈尔滨 and 460100 海口 are in development (2: 50003).
 // This is sandbox data: website addresses, tips and states are made up.
 //

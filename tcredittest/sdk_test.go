@@ -45,7 +45,7 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 			)
 			want := map[tcredittest.Scenario]int{
 				tcredittest.ScenarioSuccess: 40001, tcredittest.ScenarioPartial: 40002, tcredittest.ScenarioSMSChallenge: 40001,
-				tcredittest.ScenarioImageChallenge: 40001, tcredittest.ScenarioWrongPassword: 50004, tcredittest.ScenarioWrongCode: 50009,
+				tcredittest.ScenarioCaptchaChallenge: 40001, tcredittest.ScenarioWrongPassword: 50004, tcredittest.ScenarioWrongCode: 50009,
 				tcredittest.ScenarioInputTimeout: 50008, tcredittest.ScenarioSiteDown: 50005, tcredittest.ScenarioSiteUnstable: 50007,
 				tcredittest.ScenarioCrawlFailure: 50002,
 			}[a.Scenario]
@@ -67,7 +67,7 @@ func TestSDKQueriesEveryDemoAccount(t *testing.T) {
 				assert.Empty(t, res.LoanInfos)
 			case tcredittest.ScenarioSuccess:
 				assert.NotEmpty(t, res.LoanInfos)
-			case tcredittest.ScenarioImageChallenge:
+			case tcredittest.ScenarioCaptchaChallenge:
 				require.Len(t, images, 1)
 				_, err := png.Decode(bytes.NewReader(images[0]))
 				assert.NoError(t, err, "the SDK decodes the captcha to a PNG")
@@ -95,7 +95,7 @@ func TestSDKCitiesAndLoginMethods(t *testing.T) {
 	}
 	assert.Equal(t, 4, unavailable)
 
-	methods, err := client.CityParams(ctx, "340500")
+	methods, err := client.LoginMethods(ctx, "340500")
 	require.NoError(t, err)
 	require.Len(t, methods, 1)
 	req := tcredit.CreateTaskRequest{AreaCode: "340500", LoginType: 1, Account: "demo-success", Password: "x", SubArea: "3"}
@@ -114,7 +114,7 @@ func TestSDKRetriesPassingFaults(t *testing.T) {
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultStatus, Status: 10, Endpoint: "getFundCityParamB", Count: 2})
 	_, err := client.Cities(ctx)
 	assert.NoError(t, err, "after a 502")
-	_, err = client.CityParams(ctx, "110100")
+	_, err = client.LoginMethods(ctx, "110100")
 	assert.NoError(t, err, "after busy twice")
 
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultStatus, Status: 10, Endpoint: "createFundSearchTaskB"})
@@ -143,7 +143,7 @@ func TestSDKCallbackHandler(t *testing.T) {
 		return nil
 	}, tcredit.WithCallbackSecret(secret)))
 	defer recv.Close()
-	cbURL, err := tcredit.CallbackURL(recv.URL+"/tcredit/callback", secret)
+	cbURL, err := tcredit.CallbackURL(recv.URL+"/fund/callback", secret)
 	require.NoError(t, err)
 
 	srv := tcredittest.NewServer(tcredittest.WithStep(time.Millisecond), tcredittest.WithCallbackURL(cbURL))

@@ -19,16 +19,16 @@ type Scenario int
 
 // The scenarios. Each line gives the task codes a task goes through, one step each.
 const (
-	ScenarioSuccess        Scenario = iota // 10001 10002 20001 30001 40001, with the full report
-	ScenarioPartial                        // 10001 10002 20001 20005 30001 40002, fail ["loanInfos"], no loans in the report
-	ScenarioSMSChallenge                   // 10001 10003; SMSCode → 10002 20001 30001 40001; another code → 50009
-	ScenarioImageChallenge                 // 10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009
-	ScenarioWrongPassword                  // 10001 50004
-	ScenarioWrongCode                      // 10001 10003; every code is wrong → 50009
-	ScenarioInputTimeout                   // 10001 10003; codes are taken (status 0) and ignored, 50008 after 3 steps
-	ScenarioSiteDown                       // 10001 50005: the fund website is under maintenance
-	ScenarioSiteUnstable                   // 10001 10002 20001 50007
-	ScenarioCrawlFailure                   // 10001 10002 20001 50002
+	ScenarioSuccess          Scenario = iota // 10001 10002 20001 30001 40001, with the full report
+	ScenarioPartial                          // 10001 10002 20001 20005 30001 40002, fail ["loanInfos"], no loans in the report
+	ScenarioSMSChallenge                     // 10001 10003; SMSCode → 10002 20001 30001 40001; another code → 50009
+	ScenarioCaptchaChallenge                 // 10001 10004 with a PNG captcha; its digits → 10002 20001 30001 40001; others → 50009
+	ScenarioWrongPassword                    // 10001 50004
+	ScenarioWrongCode                        // 10001 10003; every code is wrong → 50009
+	ScenarioInputTimeout                     // 10001 10003; codes are taken (status 0) and ignored, 50008 after 3 steps
+	ScenarioSiteDown                         // 10001 50005: the fund website is under maintenance
+	ScenarioSiteUnstable                     // 10001 10002 20001 50007
+	ScenarioCrawlFailure                     // 10001 10002 20001 50002
 )
 
 var scenarioNames = [...]string{
@@ -203,7 +203,7 @@ func (s Scenario) script() []int {
 		return []int{codeLoggingIn, codeLoggedIn, codeCrawling, codeCrawledPart, codeStoring, codeDonePartial}
 	case ScenarioSMSChallenge, ScenarioWrongCode, ScenarioInputTimeout:
 		return []int{codeLoggingIn, codeWaitSMS}
-	case ScenarioImageChallenge:
+	case ScenarioCaptchaChallenge:
 		return []int{codeLoggingIn, codeWaitImage}
 	case ScenarioWrongPassword:
 		return []int{codeLoggingIn, codeBadPassword}
@@ -258,7 +258,7 @@ func (h *Handler) createTask(c *call) []byte {
 	switch t.Scenario {
 	case ScenarioSMSChallenge, ScenarioWrongCode, ScenarioInputTimeout:
 		t.Answer = SMSCode
-	case ScenarioImageChallenge:
+	case ScenarioCaptchaChallenge:
 		t.Answer = captchaDigits(t.TID)
 	}
 	script := t.Scenario.script()

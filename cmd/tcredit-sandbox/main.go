@@ -33,6 +33,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	callback := fs.String("callback-url", "", "URL to post task callbacks (tid, status, msg) to")
 	baseURL := fs.String("base-url", "", "public base URL clients sign, when behind a proxy (default: the URL printed)")
 	logCalls := fs.Bool("log", false, "write one JSON line per call to stderr: endpoint, status, tid, and at a bad tokenKey the string expected to be signed")
+	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if *version {
+		_, err := fmt.Fprintln(stdout, "tcredit-sandbox", tcredit.Version)
+		return err
 	}
 
 	ln, err := net.Listen("tcp", *addr)

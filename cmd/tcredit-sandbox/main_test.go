@@ -182,3 +182,10 @@ func TestTaskIDsNewOnEachStart(t *testing.T) {
 	assert.NotEqual(t, firstTID(), firstTID(), "without -seed")
 	assert.Equal(t, firstTID("-seed", "7"), firstTID("-seed", "7"), "with the same -seed")
 }
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-version"}, &stdout, &stderr))
+	assert.Equal(t, "tcredit-sandbox "+tcredit.Version+"\n", stdout.String())
+	assert.Empty(t, stderr.String())
+}

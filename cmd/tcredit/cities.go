@@ -41,7 +41,7 @@ func (c *cli) params(ctx context.Context, areaCode string) error {
 	if err != nil {
 		return err
 	}
-	methods, err := c.client.CityParams(ctx, areaCode)
+	methods, err := c.client.LoginMethods(ctx, areaCode)
 	if err != nil {
 		return err
 	}

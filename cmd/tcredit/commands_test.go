@@ -199,7 +199,7 @@ func TestQueryWrongSMSCode(t *testing.T) {
 	in := lines("110105199003071060", "张三", "13800138000", "", "000000")
 	o := runCLI(t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
 	assert.Equal(t, exitTaskFailed, o.code)
-	assert.Regexp(t, `^tcredit: task \S+: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: task \S+ failed: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again$`, o.lastLine())
 	assert.Empty(t, o.stdout)
 }
 
@@ -241,7 +241,7 @@ func TestQueryWrongPassword(t *testing.T) {
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-wrong-password", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitTaskFailed, o.code)
 	tid := tidLine.FindStringSubmatch(o.stderr)[1]
-	assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
+	assert.Equal(t, "tcredit: task "+tid+" failed: 50004 登录失败,用户名密码输入错误 — check the login and the password", o.lastLine())
 	assert.Empty(t, o.stdout)
 	assert.Equal(t, 0, srv.Billed(srv.AppID()), "a failed task is not billed")
 }
@@ -249,7 +249,7 @@ func TestQueryWrongPassword(t *testing.T) {
 func TestQueryFailedJSON(t *testing.T) {
 	o := runCLI(t, testEnv(t), lines("demo-site-down", "pw"), "--sandbox", "--json", "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitTaskFailed, o.code)
-	assert.Regexp(t, `^tcredit: task \S+: 50005 登录失败,网站维护中 — the city's fund website is under maintenance: try again later$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: task \S+ failed: 50005 登录失败,网站维护中 — the city's fund website is under maintenance: try again later$`, o.lastLine())
 	var res tcredit.FundResult
 	require.NoError(t, json.Unmarshal([]byte(o.stdout), &res))
 	assert.Equal(t, tcredit.CodeSiteMaintenance, res.Code)
@@ -290,12 +290,33 @@ func TestQueryInputEnds(t *testing.T) {
 	assert.Equal(t, "tcredit: the input ended before 密码 (password) was answered", o.lastLine())
 }
 
+// TestQueryInputEndsAtCode checks that a query whose input ends when the task waits
+// for a code says how to give it in a later run.
+func TestQueryInputEndsAtCode(t *testing.T) {
+	login := []string{"110105199003071060", "张三", "13800138000"}
+	t.Run("API", func(t *testing.T) {
+		srv := newServer(t)
+		o := runCLI(t, withCredentials(testEnv(t), srv), lines(login...), "query", "120100", "--login-type", "3")
+		assert.Equal(t, exitError, o.code)
+		tid := tidLine.FindStringSubmatch(o.stderr)[1]
+		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — "+
+			"the task still waits for it: send it with 'tcredit code "+tid+"'", o.lastLine())
+	})
+	t.Run("sandbox", func(t *testing.T) {
+		o := runCLI(t, testEnv(t), lines(login...), "--sandbox", "query", "120100", "--login-type", "3")
+		assert.Equal(t, exitError, o.code)
+		tid := tidLine.FindStringSubmatch(o.stderr)[1]
+		assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — "+
+			"this run's sandbox ends with it: to give a code in a later run, serve a sandbox with tcredit-sandbox and use 'tcredit code "+tid+"' (see 'tcredit help')", o.lastLine())
+	})
+}
+
 func TestQueryOutcomeUnknown(t *testing.T) {
 	srv := newServer(t)
 	srv.InjectFault(tcredittest.Fault{Kind: tcredittest.FaultDropAfter, Endpoint: "createFundSearchTaskB"})
 	o := runCLI(t, withCredentials(testEnv(t), srv), lines("demo-success", "pw"), "query", "110100", "--login-type", "1")
 	assert.Equal(t, exitUnknown, o.code)
-	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(.+\): a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
+	assert.Regexp(t, `^tcredit: createFundSearchTaskB: outcome unknown \(not retried\): .+ — a task may have been created and billed; ask the provider before trying again$`, o.lastLine())
 	assert.Equal(t, 1, srv.Billed(srv.AppID()))
 }
 
@@ -354,14 +375,14 @@ func TestGet(t *testing.T) {
 			assert.NotEmpty(t, res.BillInfos)
 		}},
 		{"waiting for SMS", "demo-sms-challenge", tcredit.TaskCode.NeedsSMS, false, exitOK, func(t *testing.T, tid string, o outcome) {
-			assert.Equal(t, "task "+tid+": 10003 登录中，等待用户输入短信\nit waits for the SMS code sent to the person's phone: send it with 'tcredit code "+tid+" CODE'\n", o.stdout)
+			assert.Equal(t, "task "+tid+": 10003 登录中，等待用户输入短信\nit waits for the SMS code sent to the person's phone: send it with 'tcredit code "+tid+"'\n", o.stdout)
 		}},
 		{"waiting for captcha", "demo-image-challenge", tcredit.TaskCode.NeedsCaptcha, false, exitOK, func(t *testing.T, tid string, o outcome) {
-			assert.Regexp(t, `^task `+tid+`: 10004 登录中，等待用户输入图片码\nit waits for the text of a captcha image: send it with 'tcredit code `+tid+` TEXT'\ncaptcha image saved to \S+\.png\n$`, o.stdout)
+			assert.Regexp(t, `^task `+tid+`: 10004 登录中，等待用户输入图片码\nit waits for the text of a captcha image: send it with 'tcredit code `+tid+`'\ncaptcha image saved to \S+\.png\n$`, o.stdout)
 		}},
 		{"failed", "demo-wrong-password", tcredit.TaskCode.Failed, false, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
 			assert.Empty(t, o.stdout)
-			assert.Equal(t, "tcredit: task "+tid+": 50004 登录失败,用户名密码输入错误 — check the login and the password\n", o.stderr)
+			assert.Equal(t, "tcredit: task "+tid+" failed: 50004 登录失败,用户名密码输入错误 — check the login and the password\n", o.stderr)
 		}},
 		{"failed as JSON", "demo-wrong-password", tcredit.TaskCode.Failed, true, exitTaskFailed, func(t *testing.T, tid string, o outcome) {
 			var res tcredit.FundResult
@@ -385,11 +406,19 @@ func TestGet(t *testing.T) {
 }
 
 func TestUnknownTask(t *testing.T) {
-	for _, args := range [][]string{{"get", "no-such-task"}, {"code", "no-such-task", "123456"}, {"get", "no-such-task", "--json"}} {
+	for _, args := range [][]string{{"get", "no-such-task"}, {"code", "no-such-task", "123456"}, {"code", "no-such-task"}, {"get", "no-such-task", "--json"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			o := runCLI(t, testEnv(t), nil, append([]string{"--sandbox"}, args...)...)
+			srv := newServer(t)
+			o := runCLI(t, withCredentials(testEnv(t), srv), nil, args...)
 			assert.Equal(t, exitUsage, o.code, "a task that never existed is no failed task")
 			assert.Equal(t, "tcredit: no task no-such-task for this appId (-2 参数错误): check the tid\n", o.stderr)
+			assert.Empty(t, o.stdout)
+		})
+		t.Run("--sandbox "+strings.Join(args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, append([]string{"--sandbox"}, args...)...)
+			assert.Equal(t, exitUsage, o.code)
+			assert.Equal(t, "tcredit: no task no-such-task in this run's sandbox (-2 参数错误): --sandbox starts a new sandbox on each run; "+
+				"to follow a task across runs, serve one with tcredit-sandbox (see 'tcredit help')\n", o.stderr)
 			assert.Empty(t, o.stdout)
 		})
 	}
@@ -401,10 +430,12 @@ func TestCode(t *testing.T) {
 		account string
 		answer  func(srv *tcredittest.Server, tid string) string
 		input   []string // the answers to the prompts that follow
-		code    int
-		check   func(t *testing.T, tid string, o outcome)
+		// prompted: the code is not an argument but the answer to the first prompt
+		prompted bool
+		code     int
+		check    func(t *testing.T, tid string, o outcome)
 	}{
-		{"SMS code", "demo-sms-challenge", func(*tcredittest.Server, string) string { return tcredittest.SMSCode }, nil, exitOK,
+		{"SMS code", "demo-sms-challenge", func(*tcredittest.Server, string) string { return tcredittest.SMSCode }, nil, false, exitOK,
 			func(t *testing.T, tid string, o outcome) {
 				assert.Contains(t, o.stderr, "task "+tid+": code submitted\n")
 				assert.Regexp(t, plainStatus, o.stderr)
@@ -414,14 +445,31 @@ func TestCode(t *testing.T) {
 		{"captcha text", "demo-image-challenge", func(srv *tcredittest.Server, tid string) string {
 			task, _ := srv.Task(tid)
 			return task.Answer
-		}, nil, exitOK, func(t *testing.T, tid string, o outcome) {
+		}, nil, false, exitOK, func(t *testing.T, tid string, o outcome) {
 			assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
 		}},
-		{"wrong code", "demo-wrong-code", func(*tcredittest.Server, string) string { return "000000" }, nil, exitTaskFailed,
+		{"SMS code from standard input", "demo-sms-challenge", func(*tcredittest.Server, string) string { return tcredittest.SMSCode }, nil, true, exitOK,
 			func(t *testing.T, tid string, o outcome) {
-				assert.Equal(t, "tcredit: task "+tid+": 50009 登录失败,验证码输入错误 — the code was wrong: run the query again", o.lastLine())
+				assert.Contains(t, o.stderr, "SMS code (短信验证码): \n")
+				assert.NotContains(t, o.stderr, "code submitted")
+				assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
 			}},
-		{"no code awaited", "demo-success", func(*tcredittest.Server, string) string { return "123456" }, nil, exitError,
+		{"captcha text from standard input", "demo-image-challenge", func(srv *tcredittest.Server, tid string) string {
+			task, _ := srv.Task(tid)
+			return task.Answer
+		}, nil, true, exitOK, func(t *testing.T, tid string, o outcome) {
+			assert.Regexp(t, `captcha image saved to \S+\.png\ncaptcha text \(图片验证码\): \n`, o.stderr)
+			assert.Regexp(t, `(?m)^Task\s+`+tid+`  40001 爬取结束$`, o.stdout)
+		}},
+		{"input ends before the code", "demo-sms-challenge", func(*tcredittest.Server, string) string { return "" }, nil, true, exitError,
+			func(t *testing.T, tid string, o outcome) {
+				assert.Equal(t, "tcredit: task "+tid+": the input ended before SMS code (短信验证码) was answered — the task still waits for it: send it with 'tcredit code "+tid+"'", o.lastLine())
+			}},
+		{"wrong code", "demo-wrong-code", func(*tcredittest.Server, string) string { return "000000" }, nil, false, exitTaskFailed,
+			func(t *testing.T, tid string, o outcome) {
+				assert.Equal(t, "tcredit: task "+tid+" failed: 50009 登录失败,验证码输入错误 — the code was wrong: run the query again", o.lastLine())
+			}},
+		{"no code awaited", "demo-success", func(*tcredittest.Server, string) string { return "123456" }, nil, false, exitError,
 			func(t *testing.T, tid string, o outcome) {
 				assert.Equal(t, "tcredit: task "+tid+" waits for no code: it is 40001 爬取结束 (see 'tcredit get "+tid+"')", o.lastLine())
 				assert.Empty(t, o.stdout)
@@ -435,7 +483,14 @@ func TestCode(t *testing.T) {
 				stop = tcredit.TaskCode.Done
 			}
 			tid := startTask(t, srv, tt.account, stop)
-			o := runCLI(t, withCredentials(testEnv(t), srv), lines(tt.input...), "code", tid, tt.answer(srv, tid))
+			args := []string{"code", tid}
+			input := tt.input
+			if tt.prompted {
+				input = append([]string{tt.answer(srv, tid)}, input...)
+			} else {
+				args = append(args, tt.answer(srv, tid))
+			}
+			o := runCLI(t, withCredentials(testEnv(t), srv), lines(input...), args...)
 			assert.Equal(t, tt.code, o.code, o.stderr)
 			tt.check(t, tid, o)
 			assert.LessOrEqual(t, srv.Billed(srv.AppID()), 1, "code creates no task")

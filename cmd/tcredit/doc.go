@@ -10,7 +10,7 @@
 //	tcredit params AREA_CODE [--json]                 a city's login methods and fields
 //	tcredit query AREA_CODE [--login-type N] [--json] [--out FILE]
 //	tcredit get TID [--json]                          a task's current state or result
-//	tcredit code TID CODE [--json]                    send the code a task waits for, follow it
+//	tcredit code TID [CODE] [--json]                  send the code a task waits for, follow it
 //	tcredit --sandbox COMMAND ...                     any of them on the embedded sandbox
 //	tcredit help [COMMAND]                            usage, environment and exit codes
 //
@@ -44,14 +44,15 @@
 //	export TCREDIT_APP_ID=sandbox-app TCREDIT_TOKEN_ID=sandbox-token TCREDIT_BASE_URL=http://127.0.0.1:8080
 //	tcredit query 330100
 //	tcredit get TID
-//	tcredit code TID 123456
+//	echo 123456 | tcredit code TID
 //
 // # Query
 //
 // query is interactive. It asks each field of the city's login form, a select as a
-// numbered list of its choices and a password without echo on a terminal; it checks
-// the answers with LoginMethod.NewRequest and asks the wrong ones again before anything
-// is billed. It then creates the task and prints its tid at once, shows a status line
+// numbered list of its choices and a password without echo on a terminal that can turn
+// echo off (with stty; elsewhere, as in the Windows console, it warns that the password
+// will show); it checks the answers with LoginMethod.NewRequest and asks the wrong ones
+// again before anything is billed. It then creates the task and prints its tid at once, shows a status line
 // (the time since the task was created and its status in words) redrawn in place on a
 // terminal and as plain lines otherwise, asks for the SMS code when one is sent, and
 // saves an image captcha to a PNG file, printing its path, before asking its text. At
@@ -64,10 +65,18 @@
 //
 // # Code
 //
-// get tells what a task waits for; code sends it. code TID CODE submits the SMS code
-// or the captcha text the person gave to a task that waits for one, then follows the
-// task as query does, asking for another code if the task asks again, and prints the
-// summary at the end.
+// get tells what a task waits for; code sends it. code TID submits the SMS code or the
+// captcha text the person gave to a task that waits for one, then follows the task as
+// query does, asking for another code if the task asks again, and prints the summary
+// at the end. It asks for the code at the terminal or reads it from standard input,
+// after saving a captcha image; code TID CODE takes it from the command line instead,
+// where the other users of the machine can see it (ps).
+//
+// When the input of query ends while the task waits for a code, the error says to
+// send it with tcredit code TID. A query is only interrupted there: the task goes on
+// waiting at the provider, and an SMS code can be given in a later run. Under
+// --sandbox the sandbox ends with the run, so get and code of a later run find no
+// such task, and say to serve a sandbox with tcredit-sandbox instead.
 //
 // Prompts, the status line and messages go to standard error; tables and JSON go to
 // standard output, so that a result can be piped or redirected while the person still
@@ -79,10 +88,12 @@
 // as
 //
 //	tcredit: getFundB: status 5 TokenKey验证失败 (seqNum 0951…) — check TCREDIT_TOKEN_ID (…)
-//	tcredit: task 457e…: 50004 登录失败,用户名密码输入错误 — check the login and the password
+//	tcredit: task 457e… failed: 50004 登录失败,用户名密码输入错误 — check the login and the password
 //
-// A hint names the flag or the variable the setting came from: --token-id when that
-// flag gave it.
+// The message is the error's own text, as the SDK's error types write it (they begin
+// with the program's name, tcredit); the hint after the dash is the tool's. A hint
+// names the flag or the variable the setting came from: --token-id when that flag
+// gave it.
 //
 // The exit code tells its kind:
 //

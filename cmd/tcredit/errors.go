@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
 
 	"github.com/tcredit-go/tcredit"
@@ -17,15 +15,45 @@ import (
 // a terminal would act on is shown escaped (printable).
 func (c *cli) fail(err error) int {
 	msg, code := c.describe(err)
-	fmt.Fprintln(c.stderr, "tcredit: "+printable(oneLine(msg)))
+	fmt.Fprintln(c.stderr, printable(oneLine(msg)))
 	return code
 }
 
-// describe returns the message for err and the exit code it calls for. The message
-// of an error of the SDK is made of its fields (see text), not of its own text.
+// describe returns the line for err and the exit code it calls for: the error's own
+// text, from the type that made it, followed by what to do about it ("— check
+// TCREDIT_TOKEN_ID").
 func (c *cli) describe(err error) (string, int) {
 	var (
-		usage   *usageError
+		usage *usageError
+		query *tcredit.QueryError
+	)
+	switch {
+	case errors.As(err, &usage):
+		return "tcredit: " + usage.msg, exitUsage
+	case errors.As(err, &query) && interrupted(query.Err):
+		return "tcredit: task " + query.TID + ": interrupted; the task may still be running: follow it with 'tcredit get " + query.TID + "'", exitInterrupted
+	case interrupted(err):
+		return "tcredit: interrupted", exitInterrupted
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "tcredit: ") { // the SDK's errors carry the program's name already
+		msg = "tcredit: " + msg
+	}
+	hint, code := c.advice(err)
+	if hint != "" {
+		msg += " — " + hint
+	}
+	return msg, code
+}
+
+// interrupted reports whether err is the end of the run's context.
+func interrupted(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// advice returns what to do about err, or "", and the exit code it calls for.
+func (c *cli) advice(err error) (string, int) {
+	var (
 		query   *tcredit.QueryError
 		unknown *tcredit.UnknownOutcomeError
 		task    *tcredit.TaskError
@@ -33,48 +61,34 @@ func (c *cli) describe(err error) (string, int) {
 		network *url.Error
 	)
 	switch {
-	case errors.As(err, &usage):
-		return usage.msg, exitUsage
-	case errors.As(err, &query):
-		return c.describeQuery(query)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "interrupted", exitInterrupted
 	case errors.As(err, &unknown):
-		return describeUnknown(unknown), exitUnknown
+		if unknown.TID != "" {
+			return "check task " + unknown.TID + " with 'tcredit get " + unknown.TID + "' before trying again", exitUnknown
+		}
+		return "a task may have been created and billed; ask the provider before trying again", exitUnknown
 	case errors.As(err, &task):
-		return describeTask(task), exitTaskFailed
+		return taskHints[task.Code], exitTaskFailed
 	case errors.As(err, &api):
-		return c.describeAPI(api), exitError
+		hint := statusHints[api.Status]
+		src := c.sources
+		return strings.NewReplacer("{appId}", src.appID, "{tokenId}", src.tokenID, "{baseURL}", src.baseURL).Replace(hint), exitError
 	case errors.Is(err, tcredit.ErrInvalidInput):
-		return text(err), exitUsage
+		return "", exitUsage
+	case errors.As(err, &query) && errors.Is(err, errInputEnded):
+		return c.codeLaterHint(query.TID), exitError
 	case errors.As(err, &network):
-		return text(err) + " — check " + c.sources.baseURL + " and the network", exitError
+		return "check " + c.sources.baseURL + " and the network", exitError
 	}
-	return text(err), exitError
+	return "", exitError
 }
 
-// describeQuery describes an error of a task that exists, naming its tid.
-func (c *cli) describeQuery(e *tcredit.QueryError) (string, int) {
-	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
-		return "task " + e.TID + ": interrupted; the task may still be running: follow it with 'tcredit get " + e.TID + "'", exitInterrupted
+// codeLaterHint tells how to give the code a task waits for in a later run: with
+// 'tcredit code TID', against the same API; a --sandbox task ends with its run.
+func (c *cli) codeLaterHint(tid string) string {
+	if c.opts.sandbox {
+		return "this run's sandbox ends with it: to give a code in a later run, serve a sandbox with tcredit-sandbox and use 'tcredit code " + tid + "' (see 'tcredit help')"
 	}
-	msg, code := c.describe(e.Err)
-	if !strings.HasPrefix(msg, "task ") {
-		msg = "task " + e.TID + ": " + msg
-	}
-	return msg, code
-}
-
-// describeUnknown describes a billed call that may or may not have been processed.
-func describeUnknown(e *tcredit.UnknownOutcomeError) string {
-	msg := e.Endpoint + ": outcome unknown"
-	if e.Err != nil {
-		msg += " (" + text(e.Err) + ")"
-	}
-	if e.TID != "" {
-		return msg + ": check task " + e.TID + " with 'tcredit get " + e.TID + "' before trying again"
-	}
-	return msg + ": a task may have been created and billed; ask the provider before trying again"
+	return "the task still waits for it: send it with 'tcredit code " + tid + "'"
 }
 
 // taskHints tell what to do about a failed task.
@@ -86,24 +100,6 @@ var taskHints = map[tcredit.TaskCode]string{
 	tcredit.CodeSiteNotSupported: "the provider does not support this city's website yet",
 	tcredit.CodeSiteUnstable:     "the fund website was unstable: try again later",
 	tcredit.CodeAuthFailed:       "the task belongs to another appId",
-}
-
-// describeTask describes a failed task in the form "task TID: 50004 登录失败,用户名密码输入错误".
-func describeTask(e *tcredit.TaskError) string {
-	var b strings.Builder
-	if e.TID != "" {
-		b.WriteString("task " + e.TID + ": ")
-	} else {
-		b.WriteString("the task was refused: ")
-	}
-	b.WriteString(strconv.Itoa(int(e.Code)) + " " + e.Code.String())
-	if e.Message != "" && e.Message != e.Code.String() {
-		b.WriteString(": " + e.Message)
-	}
-	if hint, ok := taskHints[e.Code]; ok {
-		b.WriteString(" — " + hint)
-	}
-	return b.String()
 }
 
 // statusHints tell what to do about a refused call; {appId}, {tokenId} and {baseURL}
@@ -118,104 +114,6 @@ var statusHints = map[tcredit.Status]string{
 	tcredit.StatusInsufficientBalance: "top up the account with the provider",
 	tcredit.StatusBusy:                "try again in a minute",
 	tcredit.StatusProcessing:          "try again in a moment",
-}
-
-// describeAPI describes a refused call in the form
-// "getFundB: status 5 TokenKey验证失败 (seqNum 095…) — check TCREDIT_TOKEN_ID", each
-// setting named by where it came from.
-func (c *cli) describeAPI(e *tcredit.APIError) string {
-	msg := apiText(e)
-	if e.Status == tcredit.StatusTokenKey && c.https {
-		msg += "; " + httpsHint
-	}
-	if hint, ok := statusHints[e.Status]; ok {
-		src := c.sources
-		msg += " — " + strings.NewReplacer("{appId}", src.appID, "{tokenId}", src.tokenID, "{baseURL}", src.baseURL).Replace(hint)
-	}
-	return msg
-}
-
-// httpsHint is the advice for a signature refused over https.
-const httpsHint = "the API's document gives an http URL (" + tcredit.DefaultBaseURL + "), and no client is known to sign over https: try it"
-
-// text says what err is, for the messages that fail prints after "tcredit: ". The
-// SDK's errors are told from their fields, as their own text begins with the
-// package's name; a network error names the endpoint its URL ends in.
-func text(err error) string {
-	var (
-		query     *tcredit.QueryError
-		unknown   *tcredit.UnknownOutcomeError
-		api       *tcredit.APIError
-		task      *tcredit.TaskError
-		response  *tcredit.ResponseError
-		invalid   *tcredit.ValidationError
-		field     *tcredit.FieldError
-		challenge *tcredit.ChallengeError
-		network   *url.Error
-	)
-	switch {
-	case errors.As(err, &query):
-		return "task " + query.TID + ": " + text(query.Err)
-	case errors.As(err, &unknown):
-		return describeUnknown(unknown)
-	case errors.As(err, &api):
-		return apiText(api)
-	case errors.As(err, &task):
-		return describeTask(task)
-	case errors.As(err, &response):
-		return responseText(response)
-	case errors.As(err, &invalid):
-		parts := make([]string, len(invalid.Fields))
-		for i, f := range invalid.Fields {
-			parts[i] = fieldText(f)
-		}
-		return "login form: " + strings.Join(parts, "; ")
-	case errors.As(err, &field):
-		return fieldText(field)
-	case errors.As(err, &challenge):
-		return "task " + challenge.Challenge.TID + " waits for input: " + challenge.Challenge.Code.String()
-	case errors.As(err, &network):
-		return path.Base(strings.TrimSuffix(network.URL, "/")) + ": " + network.Error()
-	}
-	return err.Error()
-}
-
-// apiText tells a refused call: "getFundB: status 5 TokenKey验证失败 (seqNum 095…)".
-func apiText(e *tcredit.APIError) string {
-	msg := e.Endpoint + ": status " + strconv.Itoa(int(e.Status)) + " " + e.Status.String()
-	if e.Message != "" && e.Message != e.Status.String() {
-		msg += ": " + e.Message
-	}
-	if e.SeqNum != "" {
-		msg += " (seqNum " + e.SeqNum + ")"
-	}
-	return msg
-}
-
-// responseText tells a response that is not an answer of the API: its endpoint and
-// HTTP status, the redirect not followed, the cause and the start of the body.
-func responseText(e *tcredit.ResponseError) string {
-	msg := e.Endpoint + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
-	if e.RedirectHost != "" {
-		msg += " redirecting to " + e.RedirectHost + ", not followed"
-	}
-	msg += ")"
-	if e.Err != nil {
-		msg += ": " + text(e.Err)
-	}
-	if e.Snippet != "" {
-		msg += ": body " + e.Snippet
-	}
-	return msg
-}
-
-// fieldText tells a refused argument: "tid is empty", "password (密码) is required".
-func fieldText(e *tcredit.FieldError) string {
-	name := e.Field
-	if e.Label != "" {
-		name += " (" + e.Label + ")"
-	}
-	return name + " " + text(e.Err)
 }
 
 // oneLine folds a message onto one line.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tcredit-go/tcredit"
 )
@@ -47,13 +50,13 @@ func TestDescribe(t *testing.T) {
 		{
 			"code submitted, outcome unknown",
 			&tcredit.UnknownOutcomeError{Endpoint: "fundUserCode", TID: "t1", Err: errors.New("connection reset")},
-			"fundUserCode: outcome unknown (connection reset): check task t1 with 'tcredit get t1' before trying again",
+			"fundUserCode: outcome unknown (not retried, task t1): connection reset — check task t1 with 'tcredit get t1' before trying again",
 			exitUnknown,
 		},
 		{
 			"task refused at creation",
 			&tcredit.TaskError{Code: tcredit.CodeInvalidParams, Message: "参数错误"},
-			"the task was refused: -2 参数错误",
+			"task failed: -2 参数错误",
 			exitTaskFailed,
 		},
 		{
@@ -98,13 +101,13 @@ func TestDescribe(t *testing.T) {
 		{
 			"redirect with a cause",
 			&tcredit.ResponseError{Endpoint: "getFundB", HTTPStatus: 302, RedirectHost: "example.com", Err: tcredit.ErrResponseTooLarge},
-			"getFundB: unexpected response (HTTP 302 redirecting to example.com, not followed): tcredit: response body too large",
+			"getFundB: unexpected response (HTTP 302 redirecting to example.com, not followed): response body too large",
 			exitError,
 		},
 		{
 			"outcome unknown after a refusal",
 			&tcredit.UnknownOutcomeError{Endpoint: "createFundSearchTaskB", Err: &tcredit.APIError{Endpoint: "createFundSearchTaskB", Status: tcredit.StatusProcessing}},
-			"createFundSearchTaskB: outcome unknown (createFundSearchTaskB: status 11 数据处理中，请稍候再查询): a task may have been created and billed; ask the provider before trying again",
+			"createFundSearchTaskB: outcome unknown (not retried): createFundSearchTaskB: status 11 数据处理中，请稍候再查询 — a task may have been created and billed; ask the provider before trying again",
 			exitUnknown,
 		},
 	}
@@ -119,21 +122,27 @@ func TestDescribe(t *testing.T) {
 }
 
 // TestDescribeSignatureOverHTTPS checks that a signature refused over https comes
-// with the advice to try the document's http URL, and over http without it.
+// with the SDK's advice to try the document's http URL, and over http without it.
 func TestDescribeSignatureOverHTTPS(t *testing.T) {
-	refused := &tcredit.APIError{Endpoint: "getFundCitysB", Status: tcredit.StatusTokenKey, SeqNum: "0951a"}
+	refuse := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"status":5,"seqNum":"0951a"}`)
+	})
 	for _, tt := range []struct {
-		name  string
-		https bool
-		want  string
+		name string
+		srv  *httptest.Server
+		want string
 	}{
-		{"https", true, "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a); the API's document gives an http URL (http://api.tcredit.com), and no client is known to sign over https: try it — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
-		{"http", false, "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a) — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
+		{"https", httptest.NewTLSServer(refuse), "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a); the API's document gives an http URL (http://api.tcredit.com), and no client is known to sign over https: try it — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
+		{"http", httptest.NewServer(refuse), "tcredit: getFundCitysB: status 5 TokenKey验证失败 (seqNum 0951a) — check TCREDIT_TOKEN_ID (and TCREDIT_BASE_URL: the signature covers the URL)\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			defer tt.srv.Close()
+			client, err := tcredit.NewClient("app", "token", tcredit.WithBaseURL(tt.srv.URL), tcredit.WithHTTPClient(tt.srv.Client()))
+			require.NoError(t, err)
+			_, err = client.Cities(context.Background())
 			var stderr syncBuffer
-			c := &cli{stderr: &stderr, sources: defaultSources, https: tt.https}
-			assert.Equal(t, exitError, c.fail(refused))
+			c := &cli{stderr: &stderr, sources: defaultSources}
+			assert.Equal(t, exitError, c.fail(err))
 			assert.Equal(t, tt.want, stderr.String())
 		})
 	}

@@ -30,6 +30,16 @@ Environment:
 Prompts, the task's status line and messages go to stderr; tables and JSON to
 stdout. Passwords are read without echo on a terminal.
 
+Across runs:
+  --sandbox starts a new sandbox on each run. To follow a task from one run to
+  the next (query, then get and code), serve one sandbox and point the tool at it:
+    tcredit-sandbox -addr 127.0.0.1:8080 &
+    export TCREDIT_BASE_URL=http://127.0.0.1:8080
+    export TCREDIT_APP_ID=sandbox-app TCREDIT_TOKEN_ID=sandbox-token
+    tcredit query 330100      # demo-sms-challenge; Ctrl-D at the SMS prompt
+    tcredit get TID           # waits for the SMS code
+    tcredit code TID          # 123456, typed at the prompt
+
 Exit codes:
   0  done
   1  error: the API refused a call, the network or a response failed, a file
@@ -61,6 +71,7 @@ func globalFlags(fs *flag.FlagSet, o *options) {
 		"the tokenId, a `SECRET` the provider issued (default $TCREDIT_TOKEN_ID; prefer the variable, as other users can see a command's flags)")
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL,
 		"the API's base `URL` (default $TCREDIT_BASE_URL, else http://api.tcredit.com)")
+	fs.BoolVar(&o.version, "version", o.version, "print the version and exit")
 }
 
 // queryFlags registers the flags of query, on o.

@@ -78,6 +78,7 @@ type options struct {
 	out       string
 	// billingLog is the billing log's file (query, get and code)
 	billingLog string
+	version    bool
 }
 
 // usageError is a mistake in the command line.
@@ -100,7 +101,6 @@ type cli struct {
 	srv     *tcredittest.Server
 	billing *tcredit.BillingLog // the billing log, if one is kept
 	sources sources             // where the credentials and the base URL came from
-	https   bool                // the API is called over https
 }
 
 // run runs the command line args and returns the exit code.
@@ -142,6 +142,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return flagError(err, nil)
 	}
 	rest := top.Args()
+	if c.opts.version {
+		return c.printVersion()
+	}
 	if len(rest) == 0 {
 		return usagef("no command given (run 'tcredit help')")
 	}
@@ -157,11 +160,14 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return flagError(err, &cmd)
 	}
+	if c.opts.version {
+		return c.printVersion()
+	}
 	switch {
 	case len(cmd.args) == 0 && len(pos) > 0:
 		return usagef("%s takes no argument, got %q", cmd.name, strings.Join(pos, " "))
-	case len(pos) < len(cmd.args):
-		return usagef("%s needs %s (usage: tcredit %s)", cmd.name, strings.Join(cmd.args[len(pos):], " "), cmd.synopsis())
+	case len(pos) < cmd.required():
+		return usagef("%s needs %s (usage: tcredit %s)", cmd.name, strings.Join(cmd.args[len(pos):cmd.required()], " "), cmd.synopsis())
 	case len(pos) > len(cmd.args):
 		return usagef("%s takes %s, got %q (usage: tcredit %s)", cmd.name, strings.Join(cmd.args, " "), strings.Join(pos, " "), cmd.synopsis())
 	}
@@ -175,6 +181,12 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		pos[i] = strings.TrimSpace(pos[i])
 	}
 	return cmd.run(c, ctx, pos)
+}
+
+// printVersion prints the program's version, which is the SDK's: "tcredit 0.2.0".
+func (c *cli) printVersion() error {
+	_, err := fmt.Fprintln(c.stdout, "tcredit", tcredit.Version)
+	return err
 }
 
 // helpFor returns the request for the help of the command named in args, or of the
@@ -302,7 +314,6 @@ func (c *cli) connect() error {
 		return usagef("%s (check %s)", optionText(err), c.sources.baseURL)
 	}
 	c.client = client
-	c.https = strings.HasPrefix(strings.ToLower(baseURL), "https://")
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -169,8 +170,8 @@ func TestCommandHelp(t *testing.T) {
 		{[]string{"query", "-h"}, "Usage: tcredit query AREA_CODE"},
 		{[]string{"query", "--help"}, "Usage: tcredit query AREA_CODE"},
 		{[]string{"--sandbox", "cities", "--help"}, "Usage: tcredit cities [flags]\n"},
-		{[]string{"code", "--help"}, "Usage: tcredit code TID CODE [--billing-log FILE] [flags]\n"},
-		{[]string{"help", "code"}, "Usage: tcredit code TID CODE [--billing-log FILE] [flags]\n"},
+		{[]string{"code", "--help"}, "Usage: tcredit code TID [CODE] [--billing-log FILE] [flags]\n"},
+		{[]string{"help", "code"}, "Usage: tcredit code TID [CODE] [--billing-log FILE] [flags]\n"},
 		{[]string{"help", "get"}, "Usage: tcredit get TID [--billing-log FILE] [flags]\n"},
 		{[]string{"help", "params"}, "Usage: tcredit params AREA_CODE [flags]\n"},
 	} {
@@ -231,6 +232,8 @@ func TestHelp(t *testing.T) {
 			assert.Contains(t, o.stdout, "Usage:")
 			assert.Contains(t, o.stdout, "TCREDIT_TOKEN_ID")
 			assert.Contains(t, o.stdout, "Exit codes:")
+			assert.Contains(t, o.stdout, "Across runs:\n")
+			assert.Contains(t, o.stdout, "tcredit-sandbox -addr 127.0.0.1:8080 &\n")
 			assert.Empty(t, o.stderr)
 		})
 	}
@@ -248,9 +251,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"get"}, "tcredit: get needs TID (usage: tcredit get TID)"},
 		{[]string{"--sandbox", "cities", "330100"}, `tcredit: cities takes no argument, got "330100"`},
 		{[]string{"--sandbox", "params", "330100", "110100"}, `tcredit: params takes AREA_CODE, got "330100 110100" (usage: tcredit params AREA_CODE)`},
-		{[]string{"--sandbox", "code", "abc"}, "tcredit: code needs CODE (usage: tcredit code TID CODE)"},
-		{[]string{"code"}, "tcredit: code needs TID CODE (usage: tcredit code TID CODE)"},
-		{[]string{"--sandbox", "code", "abc", "12", "34"}, `tcredit: code takes TID CODE, got "abc 12 34" (usage: tcredit code TID CODE)`},
+		{[]string{"code"}, "tcredit: code needs TID (usage: tcredit code TID [CODE])"},
+		{[]string{"--sandbox", "code", "abc", "12", "34"}, `tcredit: code takes TID [CODE], got "abc 12 34" (usage: tcredit code TID [CODE])`},
 		{[]string{"help", "nope"}, `tcredit: no help for "nope" (run 'tcredit help')`},
 		{[]string{"--bogus", "cities"}, "tcredit: flag provided but not defined: --bogus (run 'tcredit help')"},
 		{[]string{"cities", "--out", "x.json"}, "tcredit: flag provided but not defined: --out (run 'tcredit help cities')"},
@@ -320,6 +322,17 @@ func TestFlagsBeforeAndAfterCommand(t *testing.T) {
 			o := runCLI(t, e, nil, args...)
 			assert.Equal(t, exitOK, o.code, o.stderr)
 			assert.True(t, strings.HasPrefix(o.stdout, "["), "want JSON, got %q", o.stdout)
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"--sandbox", "--version"}, {"cities", "--version"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			o := runCLI(t, testEnv(t), nil, args...)
+			assert.Equal(t, exitOK, o.code)
+			assert.Equal(t, "tcredit "+tcredit.Version+"\n", o.stdout)
+			assert.Empty(t, o.stderr)
 		})
 	}
 }

@@ -66,7 +66,7 @@ func (c *cli) loginMethod(ctx context.Context, areaCode string) (tcredit.LoginMe
 		}
 		return tcredit.LoginMethod{}, usagef("%s", msg)
 	}
-	methods, err := c.client.CityParams(ctx, areaCode)
+	methods, err := c.client.LoginMethods(ctx, areaCode)
 	if err != nil {
 		return tcredit.LoginMethod{}, err
 	}

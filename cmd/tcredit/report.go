@@ -20,7 +20,7 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 // get shows a task's current state, or its result once it is done.
 func (c *cli) get(ctx context.Context, tid string) error {
 	res, err := c.client.GetFund(ctx, tid)
-	if err = knownTask(tid, err); res == nil || isUsage(err) {
+	if err = c.knownTask(tid, err); res == nil || isUsage(err) {
 		return err
 	}
 	if c.opts.json {
@@ -40,9 +40,10 @@ func (c *cli) get(ctx context.Context, tid string) error {
 
 // code submits the code a person gave to the task tid, waiting for it, then follows
 // the task as query does: the status line, another code if one is asked, the result.
+// Without a code ("") it asks for the first one as for every other.
 func (c *cli) code(ctx context.Context, tid, code string) error {
 	res, err := c.client.GetFund(ctx, tid)
-	if err = knownTask(tid, err); err != nil {
+	if err = c.knownTask(tid, err); err != nil {
 		if isUsage(err) {
 			return err
 		}
@@ -55,7 +56,7 @@ func (c *cli) code(ctx context.Context, tid, code string) error {
 	defer status.end()
 	ask, given := c.codeProvider(status), false
 	first := func(ctx context.Context, ch tcredit.Challenge) (string, error) {
-		if given {
+		if given || code == "" {
 			return ask(ctx, ch)
 		}
 		given = true
@@ -75,9 +76,9 @@ func (c *cli) printState(res *tcredit.FundResult) error {
 	fmt.Fprintf(w, "task %s: %d %s\n", printable(res.TID), int(res.Code), res.Code)
 	switch {
 	case res.Code.NeedsSMS():
-		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone: send it with 'tcredit code "+printable(res.TID)+" CODE'")
+		fmt.Fprintln(w, "it waits for the SMS code sent to the person's phone: send it with 'tcredit code "+printable(res.TID)+"'")
 	case res.Code.NeedsCaptcha():
-		fmt.Fprintln(w, "it waits for the text of a captcha image: send it with 'tcredit code "+printable(res.TID)+" TEXT'")
+		fmt.Fprintln(w, "it waits for the text of a captcha image: send it with 'tcredit code "+printable(res.TID)+"'")
 		if len(res.Image) > 0 {
 			path, err := c.saveCaptcha(tcredit.Challenge{TID: res.TID, Code: res.Code, Image: res.Image})
 			if err != nil {
@@ -92,13 +93,19 @@ func (c *cli) printState(res *tcredit.FundResult) error {
 }
 
 // knownTask turns the answer of getFundB for a tid that the appId has no task of (-2
-// 参数错误, -9 权限认证失败: its only parameter is the tid) into a usage error.
-func knownTask(tid string, err error) error {
+// 参数错误, -9 权限认证失败: its only parameter is the tid) into a usage error. Under
+// --sandbox it says why: the sandbox is new, and a tid of an earlier run is unknown
+// to it.
+func (c *cli) knownTask(tid string, err error) error {
 	var te *tcredit.TaskError
-	if errors.As(err, &te) && (te.Code == tcredit.CodeInvalidParams || te.Code == tcredit.CodeAuthFailed) {
-		return usagef("no task %s for this appId (%d %s): check the tid", tid, int(te.Code), te.Code)
+	if !errors.As(err, &te) || (te.Code != tcredit.CodeInvalidParams && te.Code != tcredit.CodeAuthFailed) {
+		return err
 	}
-	return err
+	if c.opts.sandbox {
+		return usagef("no task %s in this run's sandbox (%d %s): --sandbox starts a new sandbox on each run; "+
+			"to follow a task across runs, serve one with tcredit-sandbox (see 'tcredit help')", tid, int(te.Code), te.Code)
+	}
+	return usagef("no task %s for this appId (%d %s): check the tid", tid, int(te.Code), te.Code)
 }
 
 // isUsage reports whether err is a mistake in the command line.

@@ -4,17 +4,19 @@
 //
 //	go run ./examples/callback-server -addr 127.0.0.1:8090
 //
-// With no TCREDIT_APP_ID / TCREDIT_TOKEN_ID in the environment it runs on the embedded
-// sandbox, which calls back to this service. Try it:
+// Like every example, it calls the API that TCREDIT_BASE_URL, TCREDIT_APP_ID and
+// TCREDIT_TOKEN_ID name when all three are set, and an embedded sandbox, which calls
+// back to this service, when none is; with only some set it stops and names the
+// others. Its first line says which it uses. On the sandbox, try it:
 //
 //	curl -s -XPOST localhost:8090/queries -d '{"area_code":"330100","login_type":1,"account":"demo-sms-challenge","password":"pw","sub_area":"1"}'
 //	curl -s localhost:8090/queries/TID                      # waits for SMS code
 //	curl -s -XPOST localhost:8090/queries/TID/code -d '{"code":"123456"}'
 //	curl -s localhost:8090/queries/TID                      # done, with the balance
 //
-// With credentials, set TCREDIT_CALLBACK_SECRET too and register the callback URL it
+// With the API, set TCREDIT_CALLBACK_SECRET too and register the callback URL it
 // prints with the provider once; -public sets the address the provider reaches this
-// service at.
+// service at. Callbacks are served at /fund/callback.
 package main
 
 import (
@@ -24,11 +26,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,13 +48,13 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *public, os.Getenv); err != nil {
+	if err := run(ctx, *addr, *public, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "callback-server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr, public string, getenv func(string) string) error {
+func run(ctx context.Context, addr, public string, getenv func(string) string, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -57,27 +62,28 @@ func run(ctx context.Context, addr, public string, getenv func(string) string) e
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
-	secret, err := callbackSecret(getenv)
+	api, err := apiOf(getenv)
 	if err != nil {
 		return err
 	}
-	callbackURL, err := tcredit.CallbackURL(public+"/fund/callback", secret)
+	secret, err := callbackSecret(getenv, api != nil)
+	if err != nil {
+		return err
+	}
+	callbackURL, err := tcredit.CallbackURL(public+callbackPath, secret)
 	if err != nil {
 		return err
 	}
 
-	client, closeBackend, err := newClient(getenv, callbackURL)
+	client, closeBackend, err := newClient(api, callbackURL, stdout)
 	if err != nil {
 		return err
 	}
 	defer closeBackend()
-	if getenv("TCREDIT_APP_ID") != "" {
-		fmt.Printf("register this callback URL with the provider: %s\n", callbackURL)
-	}
 
 	svc := newService(ctx, client, slog.Default())
 	srv := &http.Server{Handler: svc.routes(secret), ReadHeaderTimeout: 10 * time.Second}
-	slog.Info("serving", "url", public, "callback", public+"/fund/callback")
+	slog.Info("serving", "url", public, "callback", public+callbackPath)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -91,31 +97,57 @@ func run(ctx context.Context, addr, public string, getenv func(string) string) e
 	return nil
 }
 
-// newClient returns a client for the real API when credentials are set, else for an
-// embedded sandbox that calls back to callbackURL.
-func newClient(getenv func(string) string, callbackURL string) (*tcredit.Client, func(), error) {
-	if appID, tokenID := getenv("TCREDIT_APP_ID"), getenv("TCREDIT_TOKEN_ID"); appID != "" && tokenID != "" {
-		var opts []tcredit.Option
-		if base := getenv("TCREDIT_BASE_URL"); base != "" {
-			opts = append(opts, tcredit.WithBaseURL(base))
+// callbackPath is where the provider posts its callbacks.
+const callbackPath = "/fund/callback"
+
+// apiEnv is the API to call instead of the embedded sandbox.
+type apiEnv struct{ baseURL, appID, tokenID string }
+
+// apiOf returns the API that TCREDIT_BASE_URL, TCREDIT_APP_ID and TCREDIT_TOKEN_ID
+// name when all three are set, nil for the sandbox when none is, and an error that
+// names the missing ones when only some are.
+func apiOf(getenv func(string) string) (*apiEnv, error) {
+	api := apiEnv{getenv("TCREDIT_BASE_URL"), getenv("TCREDIT_APP_ID"), getenv("TCREDIT_TOKEN_ID")}
+	if api == (apiEnv{}) {
+		return nil, nil
+	}
+	var missing []string
+	for name, v := range map[string]string{"TCREDIT_BASE_URL": api.baseURL, "TCREDIT_APP_ID": api.appID, "TCREDIT_TOKEN_ID": api.tokenID} {
+		if v == "" {
+			missing = append(missing, name)
 		}
-		c, err := tcredit.NewClient(appID, tokenID, opts...)
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("set %s too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox", strings.Join(missing, " and "))
+	}
+	return &api, nil
+}
+
+// newClient returns a client for api, or for an embedded sandbox that calls back to
+// callbackURL when api is nil, and says on out which it is.
+func newClient(api *apiEnv, callbackURL string, out io.Writer) (*tcredit.Client, func(), error) {
+	if api != nil {
+		c, err := tcredit.NewClient(api.appID, api.tokenID, tcredit.WithBaseURL(api.baseURL))
+		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): queries are billed.\n"+
+			"Register this callback URL with the provider: %s\n", api.baseURL, api.appID, callbackURL)
 		return c, func() {}, err
 	}
 	sb := tcredittest.NewServer(tcredittest.WithStep(300*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
 	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
-	slog.Info("embedded sandbox", "url", sb.URL, "accounts", "demo-success, demo-sms-challenge, ... (go doc ./tcredittest)")
+	fmt.Fprintf(out, "No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s "+
+		"(accounts demo-success, demo-sms-challenge, ...: go doc ./tcredittest).\n", sb.URL)
 	return c, sb.Close, err
 }
 
 // callbackSecret is TCREDIT_CALLBACK_SECRET: the URL registered with the provider must
 // stay valid across restarts. Only on the sandbox, where nothing is registered, is a
 // missing one made up for the run.
-func callbackSecret(getenv func(string) string) (string, error) {
+func callbackSecret(getenv func(string) string, real bool) (string, error) {
 	if s := getenv("TCREDIT_CALLBACK_SECRET"); s != "" {
 		return s, nil
 	}
-	if getenv("TCREDIT_APP_ID") != "" {
+	if real {
 		return "", errors.New("set TCREDIT_CALLBACK_SECRET (16 characters or more) to the secret of the callback URL registered with the provider")
 	}
 	b := make([]byte, 16)

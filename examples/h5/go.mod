@@ -5,8 +5,8 @@ go 1.26.0
 require (
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tcredit-go/tcredit v0.0.0
-	github.com/tcredit-go/tcredit/redisstore v0.0.0
+	github.com/tcredit-go/tcredit v0.2.0
+	github.com/tcredit-go/tcredit/redisstore v0.2.0
 	go.uber.org/goleak v1.3.0
 )
 

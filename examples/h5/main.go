@@ -10,11 +10,15 @@
 // (where a city asks for an ID card number, use the demo account's: see go doc
 // github.com/tcredit-go/tcredit/tcredittest).
 //
-// With TCREDIT_BASE_URL, TCREDIT_APP_ID and TCREDIT_TOKEN_ID set it uses that API
-// instead, such as a cmd/tcredit-sandbox that several replicas share. With
+// Like every example, it uses the API that TCREDIT_BASE_URL, TCREDIT_APP_ID and
+// TCREDIT_TOKEN_ID name when all three are set, such as a cmd/tcredit-sandbox that
+// several replicas share, and the embedded sandbox when none is; with only some set it
+// stops and names the others. Its first line says which it uses. With
 // -redis redis://HOST:PORT/DB it keeps its sessions on Redis and shares callbacks'
 // wake-ups with every replica started with the same URL: put any number of them
-// behind a load balancer, without sticky sessions. It serves callbacks at /callback.
+// behind a load balancer, without sticky sessions. It serves callbacks at
+// /fund/callback, with the secret of TCREDIT_CALLBACK_SECRET when it is set (see
+// tcredit.CallbackURL for the URL to register).
 //
 // Served on a loopback address (the default), the pages work over plain HTTP
 // (h5.Options.InsecureDevHTTP), as the program says when it starts. On any other
@@ -36,6 +40,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,10 +59,31 @@ type config struct {
 	redisURL string
 	secure   bool // h5.Options.SecureCookies
 	api      apiEnv
+	// callbackSecret is the secret callbacks must carry (tcredit.WithCallbackSecret),
+	// or "" for none.
+	callbackSecret string
 }
 
 // apiEnv names the API to use instead of the embedded sandbox.
 type apiEnv struct{ baseURL, appID, tokenID string }
+
+// missing returns the names of the variables of the API that are not set.
+func (a apiEnv) missing() []string {
+	var names []string
+	if a.baseURL == "" {
+		names = append(names, "TCREDIT_BASE_URL")
+	}
+	if a.appID == "" {
+		names = append(names, "TCREDIT_APP_ID")
+	}
+	if a.tokenID == "" {
+		names = append(names, "TCREDIT_TOKEN_ID")
+	}
+	return names
+}
+
+// callbackPath is where the provider posts its callbacks.
+const callbackPath = "/fund/callback"
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "the address to serve the pages at")
@@ -68,6 +94,7 @@ func main() {
 	flag.BoolVar(&cfg.secure, "secure-cookies", false, "mark the cookies Secure, behind a proxy that terminates TLS")
 	flag.Parse()
 	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
+	cfg.callbackSecret = os.Getenv("TCREDIT_CALLBACK_SECRET")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -88,10 +115,16 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	defer ln.Close()
 	var opts []tcredit.Option
 	appID, tokenID, baseURL := cfg.api.appID, cfg.api.tokenID, cfg.api.baseURL
-	if baseURL == "" || appID == "" || tokenID == "" {
+	switch missing := cfg.api.missing(); len(missing) {
+	case 0:
+		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID).\n", baseURL, appID)
+	case 3:
 		sandbox := tcredittest.NewServer(tcredittest.WithStep(cfg.step))
 		defer sandbox.Close()
 		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
+		fmt.Fprintf(out, "No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n", baseURL)
+	default:
+		return fmt.Errorf("set %s too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox", strings.Join(missing, " and "))
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
 	hopts := h5.Options{PollInterval: cfg.poll, SecureCookies: cfg.secure, InsecureDevHTTP: loopback(ln.Addr())}
@@ -139,10 +172,16 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 
 	mux := http.NewServeMux()
 	mux.Handle("/", flow)
-	mux.Handle("POST /callback", tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
+	var cbopts []tcredit.CallbackOption
+	if cfg.callbackSecret != "" {
+		cbopts = append(cbopts, tcredit.WithCallbackSecret(cfg.callbackSecret))
+	} else {
+		fmt.Fprintf(out, "No TCREDIT_CALLBACK_SECRET set: callbacks at %s are taken without a secret.\n", callbackPath)
+	}
+	mux.Handle("POST "+callbackPath, tcredit.NewCallbackHandler(func(ctx context.Context, cb tcredit.Callback) error {
 		client.Notify(cb) // wakes the replica that follows the task, through Redis
 		return nil
-	}))
+	}, cbopts...))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "H5 flow: open http://%s/\n", ln.Addr())
 	fmt.Fprintln(out, "Demo logins: demo-success, demo-sms-challenge (code 123456), demo-image-challenge, demo-wrong-password; any password.")

@@ -45,6 +45,7 @@ func TestServe(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	printed := <-out
+	assert.Regexp(t, `^No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at http://127\.0\.0\.1:\d+\.\n`, printed)
 	assert.Contains(t, printed, "open http://"+ln.Addr().String()+"/")
 	assert.Contains(t, printed, "InsecureDevHTTP is set", "plain HTTP on loopback, and it says so")
 	assert.True(t, strings.HasSuffix(printed, "stopped\n"))
@@ -54,20 +55,12 @@ func TestServeUsesTheAPIOfTheEnvironment(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	api := tcredittest.NewServer()
 	defer api.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, config{poll: time.Second, api: apiEnv{api.URL, api.AppID(), api.TokenID()}}, io.Discard)
-	}()
-	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	addr, stop := serveInBackground(t, config{poll: time.Second, api: apiEnv{api.URL, api.AppID(), api.TokenID()}})
+	resp, err := http.Get("http://" + addr + "/")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	http.DefaultClient.CloseIdleConnections()
-	cancel()
-	require.NoError(t, <-done)
+	stop()
 
 	require.NotEmpty(t, api.Requests(), "the city list came from the API named by the environment")
 	assert.Equal(t, "getFundCitysB", api.Requests()[0].Endpoint)
@@ -88,5 +81,53 @@ func TestLoopback(t *testing.T) {
 		t.Run(tc.addr.String(), func(t *testing.T) {
 			assert.Equal(t, tc.want, loopback(tc.addr))
 		})
+	}
+}
+
+func TestServeNeedsAllThreeVariablesOrNone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	err = serve(context.Background(), ln, config{poll: time.Second, api: apiEnv{appID: "app", tokenID: "token"}}, io.Discard)
+	assert.EqualError(t, err, "set TCREDIT_BASE_URL too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox")
+}
+
+// TestServeCallbacks checks that callbacks are taken at /fund/callback, and only with
+// the secret of TCREDIT_CALLBACK_SECRET when it is set.
+func TestServeCallbacks(t *testing.T) {
+	const secret = "callback-secret-0123456789"
+	for _, tt := range []struct {
+		name, secret, query string
+		want                int
+	}{
+		{"no secret set", "", "", http.StatusOK},
+		{"the secret", secret, "?cb_token=" + secret, http.StatusOK},
+		{"without the secret", secret, "", http.StatusUnauthorized},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t)
+			addr, stop := serveInBackground(t, config{step: time.Millisecond, poll: time.Second, callbackSecret: tt.secret})
+			resp, err := http.Post("http://"+addr+"/fund/callback"+tt.query, "application/x-www-form-urlencoded", strings.NewReader("tid=abc&status=40001"))
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tt.want, resp.StatusCode)
+			stop()
+		})
+	}
+}
+
+// serveInBackground runs serve with cfg on a new loopback port until stop is called,
+// which checks that it ended cleanly.
+func serveInBackground(t *testing.T, cfg config) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, cfg, io.Discard) }()
+	return ln.Addr().String(), func() {
+		http.DefaultClient.CloseIdleConnections()
+		cancel()
+		require.NoError(t, <-done)
 	}
 }

@@ -3,11 +3,13 @@
 //
 //	go run ./examples/quickstart
 //
-// With no credentials in the environment it starts the tcredittest sandbox in-process
-// and logs in as the sandbox's SMS demo account, answering the SMS challenge itself.
-// With TCREDIT_APP_ID and TCREDIT_TOKEN_ID set (and optionally TCREDIT_BASE_URL) it
-// runs against the real API: it asks for the city, the login fields and the SMS code on
-// the terminal, and the task it creates is billed.
+// The API it calls follows the rule of every example: with TCREDIT_BASE_URL,
+// TCREDIT_APP_ID and TCREDIT_TOKEN_ID all set, that API (http://api.tcredit.com for the
+// provider's): it asks for the city, the login fields and the SMS code on the terminal,
+// and the task it creates is billed. With none of them set, the tcredittest sandbox
+// in-process: it logs in as the sandbox's SMS demo account and answers the SMS
+// challenge itself. With only some set it stops and names the others. Its first line
+// says which it uses.
 package main
 
 import (
@@ -45,20 +47,20 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 		asOf   = time.Now()
 		err    error
 	)
-	if appID, tokenID := getenv("TCREDIT_APP_ID"), getenv("TCREDIT_TOKEN_ID"); appID != "" && tokenID != "" {
-		var opts []tcredit.Option
-		if base := getenv("TCREDIT_BASE_URL"); base != "" {
-			opts = append(opts, tcredit.WithBaseURL(base))
-		}
-		client, err = tcredit.NewClient(appID, tokenID, opts...)
+	baseURL, appID, tokenID, real, err := realAPI(getenv)
+	switch {
+	case err != nil:
+		return err
+	case real:
+		client, err = tcredit.NewClient(appID, tokenID, tcredit.WithBaseURL(baseURL))
 		user = &terminal{in: bufio.NewReader(in), out: out}
-		fmt.Fprintf(out, "Using the real API at %s as appId %s: the task is billed.\n\n", baseURLOf(getenv), appID)
-	} else {
+		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): the task is billed.\n\n", baseURL, appID)
+	default:
 		srv := tcredittest.NewServer(tcredittest.WithStep(step))
 		defer srv.Close()
 		client, err = tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
 		user = sandboxUser{out: out}
-		fmt.Fprintf(out, "No TCREDIT_APP_ID / TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n\n", srv.URL)
+		fmt.Fprintf(out, "No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n\n", srv.URL)
 	}
 	if err != nil {
 		return err
@@ -66,11 +68,28 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	return query(ctx, client, user, asOf, out)
 }
 
-func baseURLOf(getenv func(string) string) string {
-	if base := getenv("TCREDIT_BASE_URL"); base != "" {
-		return base
+// apiVars name the API to call instead of the sandbox, in every example.
+var apiVars = [...]string{"TCREDIT_BASE_URL", "TCREDIT_APP_ID", "TCREDIT_TOKEN_ID"}
+
+// realAPI returns the API that the environment names, and real true, when all of
+// apiVars are set; real false when none is; an error naming the missing ones when
+// only some are, rather than a query on the sandbox that was meant for the API.
+func realAPI(getenv func(string) string) (baseURL, appID, tokenID string, real bool, err error) {
+	var vals, missing []string
+	for _, v := range apiVars {
+		val := strings.TrimSpace(getenv(v))
+		vals = append(vals, val)
+		if val == "" {
+			missing = append(missing, v)
+		}
 	}
-	return tcredit.DefaultBaseURL
+	switch len(missing) {
+	case 0:
+		return vals[0], vals[1], vals[2], true, nil
+	case len(apiVars):
+		return "", "", "", false, nil
+	}
+	return "", "", "", false, fmt.Errorf("set %s too, or none of %s for the sandbox", strings.Join(missing, " and "), strings.Join(apiVars[:], ", "))
 }
 
 // query is the whole flow: pick a city, fill its login form, run the task.
@@ -94,7 +113,7 @@ func query(ctx context.Context, client *tcredit.Client, user person, asOf time.T
 	fmt.Fprintf(out, "   chosen: %s %s\n\n", city.AreaCode, city.AreaName)
 
 	fmt.Fprintln(out, "2. Login form (getFundCityParamB)")
-	methods, err := client.CityParams(ctx, city.AreaCode)
+	methods, err := client.LoginMethods(ctx, city.AreaCode)
 	if err != nil {
 		return err
 	}

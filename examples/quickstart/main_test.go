@@ -18,7 +18,7 @@ func TestQuickstartOnTheSandbox(t *testing.T) {
 	require.NoError(t, err, out.String())
 	text := out.String()
 	for _, want := range []string{
-		"running on the embedded sandbox",
+		"No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at http://127.0.0.1:",
 		"chosen: 330100 杭州",
 		"task created: ",
 		"10003 登录中，等待用户输入短信",
@@ -34,6 +34,14 @@ func TestQuickstartOnTheSandbox(t *testing.T) {
 	assert.NotContains(t, text, "s3cret-passw0rd")
 	assert.NotContains(t, text, "110105199003071060")
 	assert.NotContains(t, text, " 0 of the last 12", "a current report has contributions in the last year")
+	assert.Regexp(t, `(?m)^  balance       ¥\d{1,3}(,\d{3})*\.\d\d$`, text, "money with its thousands separated, as the CLI prints it")
+	assert.Regexp(t, `(?m)^  loans         \d+, outstanding ¥\d{1,3}(,\d{3})*\.\d\d, monthly ¥[\d,]+\.\d\d, (1 overdue period|(0|[2-9]|[1-9]\d+) overdue periods) in the past$`, text)
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 overdue periods", 1: "1 overdue period", 2: "2 overdue periods", 36: "36 overdue periods"} {
+		assert.Equal(t, want, plural(n, "overdue period"))
+	}
 }
 
 func TestQuickstartAsksAtTheTerminalWithCredentials(t *testing.T) {
@@ -45,8 +53,27 @@ func TestQuickstartAsksAtTheTerminalWithCredentials(t *testing.T) {
 	defer cancel()
 	err := run(ctx, func(k string) string { return env[k] }, strings.NewReader("330100\n"), &out, time.Millisecond)
 	require.Error(t, err)
-	assert.Contains(t, out.String(), "Using the real API at http://127.0.0.1:1 as appId app")
+	assert.Contains(t, out.String(), "Using the API at http://127.0.0.1:1 as appId app (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID)")
 	assert.NotContains(t, out.String(), "token")
+}
+
+func TestQuickstartNeedsAllThreeVariablesOrNone(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TCREDIT_APP_ID": "app", "TCREDIT_TOKEN_ID": "token"},
+			"set TCREDIT_BASE_URL too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox"},
+		{map[string]string{"TCREDIT_BASE_URL": "http://127.0.0.1:1"},
+			"set TCREDIT_APP_ID and TCREDIT_TOKEN_ID too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), func(k string) string { return tt.env[k] }, strings.NewReader(""), &out, time.Millisecond)
+			require.EqualError(t, err, tt.want)
+			assert.Empty(t, out.String(), "nothing runs, on the sandbox or the API")
+		})
+	}
 }
 
 // lastMonth returns the month before this one in China time, where the sandbox's

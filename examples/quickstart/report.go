@@ -19,15 +19,25 @@ func printReport(out io.Writer, res *tcredit.FundResult, asOf time.Time) {
 		fmt.Fprintf(out, "  employer      %s\n", s.CurrentEmployer)
 	}
 	fmt.Fprintf(out, "  account       %s (%s), opened %s\n", s.Account.StatusText, statusWord(s.Account.Status), s.Account.Opened)
-	fmt.Fprintf(out, "  balance       ¥%s\n", s.Account.Balance)
+	fmt.Fprintf(out, "  balance       ¥%s\n", s.Account.Balance.Grouped())
 	c := s.Contributions
-	fmt.Fprintf(out, "  contributions %d months in all, %d in a row up to %s, %d of the last 12\n", c.Months, c.Consecutive, c.Latest, c.Last12)
-	fmt.Fprintf(out, "  latest month  ¥%s (personal ¥%s + company ¥%s), base ¥%s\n", c.MonthlyTotal, c.MonthlyPersonal, c.MonthlyCompany, c.Base)
+	fmt.Fprintf(out, "  contributions %s in all, %d in a row up to %s, %d of the last 12\n", plural(c.Months, "month"), c.Consecutive, c.Latest, c.Last12)
+	fmt.Fprintf(out, "  latest month  ¥%s (personal ¥%s + company ¥%s), base ¥%s\n",
+		c.MonthlyTotal.Grouped(), c.MonthlyPersonal.Grouped(), c.MonthlyCompany.Grouped(), c.Base.Grouped())
 	l := s.Loans
-	fmt.Fprintf(out, "  loans         %d, outstanding ¥%s, monthly ¥%s, %d overdue periods in the past\n", l.Count, l.Outstanding, l.MonthlyPayment, l.OverdueHistoryPeriods)
+	fmt.Fprintf(out, "  loans         %d, outstanding ¥%s, monthly ¥%s, %s in the past\n",
+		l.Count, l.Outstanding.Grouped(), l.MonthlyPayment.Grouped(), plural(l.OverdueHistoryPeriods, "overdue period"))
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(out, "  missing       %v\n", res.Missing)
 	}
+}
+
+// plural returns n and noun, with an s unless n is 1: "1 overdue period", "36 months".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func statusWord(s summary.Status) string {

@@ -65,6 +65,7 @@ func newSite(t *testing.T) *site {
 		InsecureDevHTTP: true, // the test server is plain HTTP on a loopback address
 		PollInterval:    200 * time.Millisecond,
 		QueryOptions:    []tcredit.QueryOption{tcredit.WithPollInterval(50*time.Millisecond, 200*time.Millisecond)},
+		NoConsent:       true,
 		OnResult: func(ctx context.Context, _ h5.Session, _ *tcredit.FundResult, err error) {
 			s.mu.Lock()
 			s.results = append(s.results, err)

@@ -6,7 +6,7 @@ replace github.com/tcredit-go/tcredit => ../..
 
 require (
 	github.com/chromedp/chromedp v0.23.0
-	github.com/tcredit-go/tcredit v0.0.0-00010101000000-000000000000
+	github.com/tcredit-go/tcredit v0.2.0
 )
 
 require (

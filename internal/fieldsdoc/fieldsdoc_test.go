@@ -66,7 +66,7 @@ func TestGenerateCoversTheDocument(t *testing.T) {
 	rows := []string{
 		"| `seqNum` | `envelope.SeqNum` | `string` | 接口调用流水号 |",
 		"| `area_status` | `City.AreaStatus` | `tcredit.CityStatus` |",
-		"| `area_code` | `Client.CityParams(areaCode)` | `string` | 城市编码 |",
+		"| `area_code` | `Client.LoginMethods(areaCode)` | `string` | 城市编码 |",
 		"| `login_type` | `LoginMethod.LoginType` | `int` | 登录方式号码 |",
 		"| `required` | `LoginParam.Required` | `bool` |",
 		"| `key` | `Choice.Key` | `string` | 登录参数下拉框显示 |",

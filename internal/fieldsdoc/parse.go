@@ -18,7 +18,7 @@ import (
 type pkgInfo struct {
 	name    string
 	structs map[string]*structInfo
-	methods map[string]*methodInfo // by "Recv.Name", e.g. "Client.CityParams"
+	methods map[string]*methodInfo // by "Recv.Name", e.g. "Client.LoginMethods"
 }
 
 // structInfo is one struct type declaration.

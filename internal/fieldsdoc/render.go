@@ -31,7 +31,7 @@ type part struct {
 // A param is a request parameter that a Client method takes as an argument.
 type param struct {
 	key    string // the name on the wire
-	method string // the method, "Client.CityParams"
+	method string // the method, "Client.LoginMethods"
 	arg    string // the method's argument that carries it
 	desc   string // the API document's description
 }

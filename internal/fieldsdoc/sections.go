@@ -44,11 +44,11 @@ var apiSections = []section{
 	{
 		title: "getFundCityParamB — 获取城市公积金查询参数接口",
 		intro: []string{
-			"`POST /identity/getFundCityParamB`, not billed. Go: `Client.CityParams`, which " +
+			"`POST /identity/getFundCityParamB`, not billed. Go: `Client.LoginMethods`, which " +
 				"returns `data` as `[]tcredit.LoginMethod`.",
 		},
 		params: []param{
-			{key: "area_code", method: "Client.CityParams", arg: "areaCode", desc: "城市编码"},
+			{key: "area_code", method: "Client.LoginMethods", arg: "areaCode", desc: "城市编码"},
 		},
 		parts: []part{
 			{name: "LoginMethod", path: "data[]"},

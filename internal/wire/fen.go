@@ -6,8 +6,9 @@ import (
 	"strconv"
 )
 
-// ErrSyntax reports decimal text that is not a number.
-var ErrSyntax = errors.New("not a decimal number")
+// ErrNotDecimal reports text that is not a decimal number, where an amount is read.
+// It is not errSyntax, which stops a walk at bytes that are not JSON.
+var ErrNotDecimal = errors.New("not a decimal number")
 
 // ErrRange reports a number too large to count in fen.
 var ErrRange = errors.New("amount out of range")
@@ -59,16 +60,16 @@ func ParseFen[S ~string | ~[]byte](s S) (int64, error) {
 	}
 exponent:
 	if !sawDigit {
-		return 0, ErrSyntax
+		return 0, ErrNotDecimal
 	}
 	if i < len(s) {
 		if s[i] != 'e' && s[i] != 'E' {
-			return 0, ErrSyntax
+			return 0, ErrNotDecimal
 		}
 		i++
 		exp, ok := parseExp(s[i:])
 		if !ok {
-			return 0, ErrSyntax
+			return 0, ErrNotDecimal
 		}
 		dp += exp // both bounded: dp by the text's length, exp by maxExp
 	}

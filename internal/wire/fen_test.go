@@ -66,27 +66,27 @@ func TestParseFenErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"", ErrSyntax},
-		{"abc", ErrSyntax},
-		{"1.2.3", ErrSyntax},
-		{"-", ErrSyntax},
-		{"+", ErrSyntax},
-		{".", ErrSyntax},
-		{"+-1", ErrSyntax},
-		{"--1", ErrSyntax},
-		{" 1", ErrSyntax},
-		{"1 ", ErrSyntax},
-		{"1e", ErrSyntax},
-		{"1e+", ErrSyntax},
-		{"1e3.5", ErrSyntax},
-		{"1ee3", ErrSyntax},
-		{"e3", ErrSyntax},
-		{"0x10", ErrSyntax},
-		{"1,054.00", ErrSyntax},
-		{"1_000", ErrSyntax},
-		{"Infinity", ErrSyntax},
-		{"NaN", ErrSyntax},
-		{"１２", ErrSyntax},
+		{"", ErrNotDecimal},
+		{"abc", ErrNotDecimal},
+		{"1.2.3", ErrNotDecimal},
+		{"-", ErrNotDecimal},
+		{"+", ErrNotDecimal},
+		{".", ErrNotDecimal},
+		{"+-1", ErrNotDecimal},
+		{"--1", ErrNotDecimal},
+		{" 1", ErrNotDecimal},
+		{"1 ", ErrNotDecimal},
+		{"1e", ErrNotDecimal},
+		{"1e+", ErrNotDecimal},
+		{"1e3.5", ErrNotDecimal},
+		{"1ee3", ErrNotDecimal},
+		{"e3", ErrNotDecimal},
+		{"0x10", ErrNotDecimal},
+		{"1,054.00", ErrNotDecimal},
+		{"1_000", ErrNotDecimal},
+		{"Infinity", ErrNotDecimal},
+		{"NaN", ErrNotDecimal},
+		{"１２", ErrNotDecimal},
 		{"92233720368547758.08", ErrRange},
 		{"92233720368547758.075", ErrRange},
 		{"-92233720368547758.09", ErrRange},
@@ -107,7 +107,7 @@ func TestParseFenErrors(t *testing.T) {
 func referenceFen(s string) (int64, error) {
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
-		return 0, ErrSyntax
+		return 0, ErrNotDecimal
 	}
 	r.Mul(r, big.NewRat(100, 1))
 	num := new(big.Int).Abs(r.Num())

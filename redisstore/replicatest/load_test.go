@@ -31,7 +31,7 @@ func flowServer(t testing.TB, store h5.SessionStore) *httptest.Server {
 	t.Cleanup(sandbox.Close)
 	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	require.NoError(t, err)
-	flow := h5.NewHandler(client, h5.Options{Store: store, PollInterval: 100 * time.Millisecond, InsecureDevHTTP: true,
+	flow := h5.NewHandler(client, h5.Options{Store: store, PollInterval: 100 * time.Millisecond, InsecureDevHTTP: true, NoConsent: true,
 		QueryOptions: []tcredit.QueryOption{tcredit.WithPollInterval(5*time.Millisecond, 20*time.Millisecond)}})
 	srv := httptest.NewServer(flow)
 	t.Cleanup(func() {

@@ -57,6 +57,7 @@ func startReplica(t *testing.T, opt *redis.Options, sandbox *tcredittest.Server,
 	o := h5.Options{
 		Store:           redisstore.New(rdb),
 		InsecureDevHTTP: true, // plain HTTP on a loopback address
+		NoConsent:       true,
 		PollInterval:    100 * time.Millisecond,
 		QueryOptions:    []tcredit.QueryOption{tcredit.WithPollInterval(5*time.Millisecond, 20*time.Millisecond)},
 		OnResult: func(ctx context.Context, s h5.Session, res *tcredit.FundResult, err error) {

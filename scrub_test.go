@@ -144,11 +144,11 @@ var throughAnswers = map[string]string{
 
 // echoCalls are the entry points, each sending secrets of its own.
 var echoCalls = map[string]func(ctx context.Context, c *Client) error{
-	"Cities":     func(ctx context.Context, c *Client) error { _, err := c.Cities(ctx); return err },
-	"CityParams": func(ctx context.Context, c *Client) error { _, err := c.CityParams(ctx, "330100"); return err },
-	"CreateTask": func(ctx context.Context, c *Client) error { _, err := c.CreateTask(ctx, echoLogin); return err },
-	"GetFund":    func(ctx context.Context, c *Client) error { _, err := c.GetFund(ctx, "T-0001"); return err },
-	"SubmitCode": func(ctx context.Context, c *Client) error { return c.SubmitCode(ctx, "T-0001", echoCode) },
+	"Cities":       func(ctx context.Context, c *Client) error { _, err := c.Cities(ctx); return err },
+	"LoginMethods": func(ctx context.Context, c *Client) error { _, err := c.LoginMethods(ctx, "330100"); return err },
+	"CreateTask":   func(ctx context.Context, c *Client) error { _, err := c.CreateTask(ctx, echoLogin); return err },
+	"GetFund":      func(ctx context.Context, c *Client) error { _, err := c.GetFund(ctx, "T-0001"); return err },
+	"SubmitCode":   func(ctx context.Context, c *Client) error { return c.SubmitCode(ctx, "T-0001", echoCode) },
 	"Query": func(ctx context.Context, c *Client) error {
 		m := LoginMethod{LoginType: 1, AreaCode: "330100"}
 		_, err := c.Query(ctx, CreateTaskRequest{AreaCode: "330100", LoginType: 1, Password: echoLogin.Password, IDCard: echoLogin.IDCard},
@@ -263,4 +263,169 @@ func TestSnippetScrubsAcrossTheCut(t *testing.T) {
 	assert.Contains(t, got, "[redacted]")
 	assert.NotContains(t, got, secret[:4], "the start of a secret that the cut would have halved")
 	assert.Equal(t, wire.Snippet(body[:snippetLen], snippetLen), snippet(body[:snippetLen]), "without secrets, the same quotation")
+}
+
+// answeringServer answers every request with body (status code httpStatus, JSON or HTML).
+func answeringServer(t *testing.T, httpStatus int, body func(form url.Values) string) *Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(raw))
+		w.WriteHeader(httpStatus)
+		_, _ = io.WriteString(w, body(form))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(testAppID, testTokenID, WithBaseURL(srv.URL), noRetry)
+	require.NoError(t, err)
+	return c
+}
+
+func createErrText(t *testing.T, c *Client, req CreateTaskRequest) string {
+	_, err := c.CreateTask(context.Background(), req)
+	require.Error(t, err)
+	return fmt.Sprintf("%v %+v %#v", err, err, err)
+}
+
+var plainLogin = CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "zhangsan-acct"}
+
+// Spellings a gateway or a Java server may echo a secret in.
+func TestScrubberMissingSpellings(t *testing.T) {
+	for name, tt := range map[string]struct{ secret, echo string }{
+		"url.PathEscape":              {"p@ss word:1", url.PathEscape("p@ss word:1")},
+		"Gson \\u003d and \\u0027":    {"a=b'c-secret", `a\u003db\u0027c-secret`},
+		"JSON \\u escape of a letter": {"password1", `\u0070assword1`},
+		"HTML &quot;":                 {`my"secret`, `my&quot;secret`},
+		"HTML &#x27;":                 {`it'ssecret`, `it&#x27;ssecret`},
+		"HTML numeric &#64;":          {"p@ssw0rd", "p&#64;ssw0rd"},
+		"double percent-encoding":     {"p@ssw0rd", "p%2540ssw0rd"},
+		"2-character name (张三)":       {"张三", "张三"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newScrubber(tt.secret)
+			assert.NotContains(t, s.message("参数错误: "+tt.echo), tt.echo)
+		})
+	}
+}
+
+// End to end: a WAF page echoing a path-escaped password, a status message with a
+// two-character real name.
+func TestEndToEndEchoes(t *testing.T) {
+	t.Run("PathEscape in an HTML page", func(t *testing.T) {
+		req := plainLogin
+		req.Password = "p@ss word:1"
+		c := answeringServer(t, 403, func(f url.Values) string {
+			return "<html>blocked: " + url.PathEscape(f.Get("password")) + "</html>"
+		})
+		assert.NotContains(t, createErrText(t, c, req), "p@ss%20word:1")
+	})
+	t.Run("2-character real_name in a status message", func(t *testing.T) {
+		req := plainLogin
+		req.Password = "secret-pw"
+		req.RealName = "张三"
+		c := answeringServer(t, 200, func(f url.Values) string {
+			return `{"status":2,"message":"姓名` + f.Get("real_name") + `与身份证不符","seqNum":"1"}`
+		})
+		assert.NotContains(t, createErrText(t, c, req), "张三")
+	})
+}
+
+// A gateway that quotes the request body cut at its own limit keeps a prefix of the last
+// secret it reached: what follows the parameter's name is scrubbed whatever it is.
+func TestServerCutEchoLeavesSecretPrefix(t *testing.T) {
+	req := plainLogin
+	req.Password = "hunter2-correct-horse"
+	c := answeringServer(t, 403, func(f url.Values) string {
+		body := "account=" + url.QueryEscape(f.Get("account")) + "&password=" + url.QueryEscape(f.Get("password"))
+		return "<html>request blocked: " + body[:len(body)-8] + "...</html>"
+	})
+	assert.NotContains(t, createErrText(t, c, req), "hunter2")
+}
+
+// A wire error quotes 40 bytes of the bad value, cut BEFORE the scrubber runs: the
+// first part of a secret that straddles the cut is shown.
+func TestWireErrorCutLeaksSecretPrefix(t *testing.T) {
+	req := plainLogin
+	req.Password = "hunter2-correct-horse"
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + strings.Repeat("x", 30) + f.Get("password") + `"}`
+	})
+	assert.NotContains(t, createErrText(t, c, req), "hunter2")
+}
+
+// The digit mask runs before the scrubber in a wire error: a secret with a 7+ digit
+// run no longer matches and is shown, digits half-starred.
+func TestWireErrorMaskBeforeScrub(t *testing.T) {
+	req := plainLogin
+	req.Password = "pw1234567x"
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + f.Get("password") + `"}`
+	})
+	out := createErrText(t, c, req)
+	assert.NotContains(t, out, "pw123")
+}
+
+// strconv.Quote in a wire error escapes a quote or backslash in a secret a second time.
+func TestWireErrorQuoteInSecret(t *testing.T) {
+	req := plainLogin
+	req.Password = `pa"ss\word`
+	c := answeringServer(t, 200, func(f url.Values) string {
+		return `{"status":"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(f.Get("password")) + `"}`
+	})
+	out := createErrText(t, c, req)
+	assert.NotContains(t, out, `ss\\\\word`)
+	assert.NotContains(t, out, `word`)
+}
+
+// TestServerBytesInTransportErrors covers what net/http itself quotes of a server's
+// bytes: the Location of a redirect (its host kept in RedirectHost, or the whole of it
+// when it does not parse) and a malformed header line. None of it may carry a secret of
+// the request into an error.
+func TestServerBytesInTransportErrors(t *testing.T) {
+	const password, idCard = "hunter2-secret", "110101199003071234"
+	for _, tt := range []struct {
+		name   string
+		answer func(w http.ResponseWriter, form string)
+	}{
+		{"the password in a redirect's host (an IPv6 zone takes any bytes)", func(w http.ResponseWriter, form string) {
+			w.Header().Set("Location", "http://[fe80::1%25"+password+"%251b]/x")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}},
+		{"the form in a Location that does not parse", func(w http.ResponseWriter, form string) {
+			if len(form) > 120 { // a WAF cuts its echo, perhaps inside a %XX escape
+				form = form[:120]
+			}
+			w.Header().Set("Location", "/blocked/"+form+"%")
+			w.WriteHeader(http.StatusFound)
+		}},
+		{"the form in a malformed header line", func(w http.ResponseWriter, form string) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nX-WAF-Echo "+form+"\r\nContent-Length: 0\r\n\r\n")
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				raw, _ := io.ReadAll(r.Body)
+				tt.answer(w, string(raw))
+			}))
+			defer srv.Close()
+			c, err := NewClient(testAppID, testTokenID, WithBaseURL(srv.URL), noRetry)
+			require.NoError(t, err)
+			req := plainLogin
+			req.Password, req.IDCard = password, idCard
+
+			_, err = c.CreateTask(context.Background(), req)
+
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			for _, verb := range []string{"%v", "%+v", "%#v"} {
+				out := fmt.Sprintf(verb, err)
+				assert.NotContains(t, out, password, verb)
+				assert.NotContains(t, out, idCard, verb)
+				assert.NotContains(t, out, "\x1b", verb)
+			}
+		})
+	}
 }
