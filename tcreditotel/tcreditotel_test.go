@@ -309,7 +309,7 @@ func TestNoSecretInAnySpanOrMetric(t *testing.T) {
 	var texts []string
 	add := func(kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+			texts = append(texts, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	for _, s := range r.spans.Ended() {

@@ -2,8 +2,9 @@
 // callbacks on: each task costs its create, its code submissions and about one
 // getFundB at the end, instead of a poll every few seconds.
 //
-//	go run ./examples/callback-server -addr 127.0.0.1:8090
+//	go run . -addr 127.0.0.1:8090
 //
+// (in examples/callback-server, a module of its own).
 // With no TCREDIT_APP_ID / TCREDIT_TOKEN_ID in the environment it runs on the embedded
 // sandbox, which calls back to this service. Try it:
 //
@@ -14,7 +15,8 @@
 //
 // With credentials, set TCREDIT_CALLBACK_SECRET too and register the callback URL it
 // prints with the provider once; -public sets the address the provider reaches this
-// service at.
+// service at. With -metrics ADDR it serves the client's metrics for Prometheus at
+// http://ADDR/metrics.
 package main
 
 import (
@@ -33,23 +35,35 @@ import (
 	"time"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "address to listen on")
 	public := flag.String("public", "", "base URL the provider reaches this service at (default http://ADDR)")
+	metricsAddr := flag.String("metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *public, os.Getenv); err != nil {
+	var opts []tcredit.Option
+	if *metricsAddr != "" {
+		instrument, at, err := metrics.Serve(ctx, *metricsAddr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "callback-server:", err)
+			os.Exit(1)
+		}
+		opts = append(opts, instrument)
+		slog.Info("metrics", "url", "http://"+at.String()+"/metrics")
+	}
+	if err := run(ctx, *addr, *public, os.Getenv, opts...); err != nil {
 		fmt.Fprintln(os.Stderr, "callback-server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr, public string, getenv func(string) string) error {
+func run(ctx context.Context, addr, public string, getenv func(string) string, opts ...tcredit.Option) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -66,7 +80,7 @@ func run(ctx context.Context, addr, public string, getenv func(string) string) e
 		return err
 	}
 
-	client, closeBackend, err := newClient(getenv, callbackURL)
+	client, closeBackend, err := newClient(getenv, callbackURL, opts)
 	if err != nil {
 		return err
 	}
@@ -92,19 +106,18 @@ func run(ctx context.Context, addr, public string, getenv func(string) string) e
 }
 
 // newClient returns a client for the real API when credentials are set, else for an
-// embedded sandbox that calls back to callbackURL.
-func newClient(getenv func(string) string, callbackURL string) (*tcredit.Client, func(), error) {
+// embedded sandbox that calls back to callbackURL; opts come after the base URL.
+func newClient(getenv func(string) string, callbackURL string, opts []tcredit.Option) (*tcredit.Client, func(), error) {
 	if appID, tokenID := getenv("TCREDIT_APP_ID"), getenv("TCREDIT_TOKEN_ID"); appID != "" && tokenID != "" {
-		var opts []tcredit.Option
 		if base := getenv("TCREDIT_BASE_URL"); base != "" {
-			opts = append(opts, tcredit.WithBaseURL(base))
+			opts = append([]tcredit.Option{tcredit.WithBaseURL(base)}, opts...)
 		}
 		c, err := tcredit.NewClient(appID, tokenID, opts...)
 		return c, func() {}, err
 	}
 	sb := tcredittest.NewServer(tcredittest.WithStep(300*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
-	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
-	slog.Info("embedded sandbox", "url", sb.URL, "accounts", "demo-success, demo-sms-challenge, ... (go doc ./tcredittest)")
+	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), append([]tcredit.Option{tcredit.WithBaseURL(sb.URL)}, opts...)...)
+	slog.Info("embedded sandbox", "url", sb.URL, "accounts", "demo-success, demo-sms-challenge, ... (go doc github.com/tcredit-go/tcredit/tcredittest)")
 	return c, sb.Close, err
 }
 

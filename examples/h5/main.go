@@ -15,6 +15,8 @@
 // -redis redis://HOST:PORT/DB it keeps its sessions on Redis and shares callbacks'
 // wake-ups with every replica started with the same URL: put any number of them
 // behind a load balancer, without sticky sessions. It serves callbacks at /callback.
+// With -metrics ADDR it serves the client's metrics for Prometheus at
+// http://ADDR/metrics.
 //
 // Tick the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
@@ -37,6 +39,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/redisstore"
 	"github.com/tcredit-go/tcredit/tcredittest"
@@ -47,6 +50,7 @@ type config struct {
 	step     time.Duration // of the embedded sandbox's tasks
 	poll     time.Duration // h5.Options.PollInterval
 	redisURL string
+	metrics  string // the address to serve metrics at, if any
 	api      apiEnv
 }
 
@@ -59,6 +63,7 @@ func main() {
 	flag.DurationVar(&cfg.step, "step", 500*time.Millisecond, "how long each step of a task of the embedded sandbox takes")
 	flag.DurationVar(&cfg.poll, "poll", h5.DefaultPollInterval, "how often the pages look for news; a dead replica's queries are taken over after three")
 	flag.StringVar(&cfg.redisURL, "redis", "", "redis://HOST:PORT/DB to keep sessions on and share wake-ups through, for several replicas")
+	flag.StringVar(&cfg.metrics, "metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
 	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
 
@@ -87,6 +92,14 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
+	if cfg.metrics != "" {
+		instrument, addr, err := metrics.Serve(ctx, cfg.metrics)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, instrument)
+		fmt.Fprintf(out, "metrics at http://%s/metrics\n", addr)
+	}
 	hopts := h5.Options{PollInterval: cfg.poll}
 	var relay *redisstore.WakeRelay
 	if cfg.redisURL != "" {
