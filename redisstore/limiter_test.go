@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"os"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/redisstore"
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -28,15 +30,31 @@ func ExampleNewLimiter() {
 	_ = client
 }
 
+// limiterRedis returns where the limiter tests count: the server of TCREDIT_REDIS_URL,
+// in the database before the URL's (15: 14), and a prefix of the test's own, whose key
+// is deleted at its end. They run for seconds while the tests of other packages count
+// the keys of the URL's database and empty it: they neither add to it nor empty it.
+func limiterRedis(t *testing.T) (*redis.Options, string) {
+	t.Helper()
+	opt, err := redis.ParseURL(redistest.URL(t))
+	require.NoError(t, err)
+	opt.DB = (opt.DB + 15) % 16
+	prefix := fmt.Sprintf("limitertest:%s:%d:", t.Name(), time.Now().UnixNano())
+	t.Cleanup(func() {
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		rdb.Del(context.Background(), "rate:"+prefix+"ratelimit")
+	})
+	return opt, prefix
+}
+
 // limitedReplica is one process of a service whose calls wait for the limiter shared
 // on Redis; each replica has a connection of its own.
-func limitedReplica(t *testing.T, url string, sandbox *tcredittest.Server, limit redisstore.Limit) *tcredit.Client {
+func limitedReplica(t *testing.T, opt *redis.Options, prefix string, sandbox *tcredittest.Server, limit redisstore.Limit) *tcredit.Client {
 	t.Helper()
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { rdb.Close() })
-	limiter := redisstore.NewLimiter(rdb, limit, redisstore.WithPrefix("limitertest:"))
+	limiter := redisstore.NewLimiter(rdb, limit, redisstore.WithPrefix(prefix))
 	c, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL),
 		tcredit.WithRateLimiter(limiter), tcredit.WithCache(0))
 	require.NoError(t, err)
@@ -46,11 +64,11 @@ func limitedReplica(t *testing.T, url string, sandbox *tcredittest.Server, limit
 // The replicas share one budget: a burst of 3 a minute lets three calls through, from
 // either replica, and holds the fourth, which is not sent.
 func TestLimiterIsSharedByTheReplicas(t *testing.T) {
-	_, url := realRedis(t)
+	opt, prefix := limiterRedis(t)
 	sandbox := tcredittest.NewServer()
 	defer sandbox.Close()
 	limit := redisstore.Limit{Requests: 1, Per: time.Minute, Burst: 3}
-	a, b := limitedReplica(t, url, sandbox, limit), limitedReplica(t, url, sandbox, limit)
+	a, b := limitedReplica(t, opt, prefix, sandbox, limit), limitedReplica(t, opt, prefix, sandbox, limit)
 	ctx := context.Background()
 
 	for _, c := range []*tcredit.Client{a, b, a} {
@@ -69,8 +87,10 @@ func TestLimiterIsSharedByTheReplicas(t *testing.T) {
 }
 
 func TestLimiterWaitEndsWithItsContext(t *testing.T) {
-	rdb, _ := realRedis(t)
-	limiter := redisstore.NewLimiter(rdb, redisstore.Limit{Requests: 1, Per: time.Hour})
+	opt, prefix := limiterRedis(t)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	limiter := redisstore.NewLimiter(rdb, redisstore.Limit{Requests: 1, Per: time.Hour}, redisstore.WithPrefix(prefix))
 	ctx := context.Background()
 	require.NoError(t, limiter.Wait(ctx))
 
@@ -100,11 +120,11 @@ func TestLimiterHoldsFiftyCallsAtFivePerSecond(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes 10s")
 	}
-	_, url := realRedis(t)
+	opt, prefix := limiterRedis(t)
 	sandbox := tcredittest.NewServer()
 	defer sandbox.Close()
 	limit := redisstore.Limit{Requests: 5, Per: time.Second}
-	replicas := []*tcredit.Client{limitedReplica(t, url, sandbox, limit), limitedReplica(t, url, sandbox, limit)}
+	replicas := []*tcredit.Client{limitedReplica(t, opt, prefix, sandbox, limit), limitedReplica(t, opt, prefix, sandbox, limit)}
 
 	start := time.Now()
 	var wg sync.WaitGroup
