@@ -163,13 +163,12 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	t := tracker{cfg: cfg}
 	delay := first
 	for {
-		woke, err := c.pause(ctx, delay, wake)
+		woken, err := c.pause(ctx, delay, wake)
 		if err != nil {
 			return t.result(tid), &QueryError{TID: tid, Err: err}
 		}
-		res, err := c.GetFund(ctx, tid)
+		res, err := c.poll(ctx, tid, woken)
 		t.polls++
-		c.woken(ctx, tid, woke)
 		if err != nil {
 			var te *TaskError
 			if errors.As(err, &te) {
@@ -199,25 +198,25 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	}
 }
 
-// pause waits for d, for a wake-up from Notify, or for ctx to end. It returns the time
-// of the wake-up, or the zero time when it was not woken.
-func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) (time.Time, error) {
+// pause waits for d, for a wake-up from Notify, or for ctx to end. It reports whether
+// a wake-up ended it.
+func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return time.Time{}, err
+		return false, err
 	}
 	if d <= 0 {
-		return time.Time{}, nil
+		return false, nil
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return time.Time{}, ctx.Err()
+		return false, ctx.Err()
 	case <-timer.C:
+		return false, nil
 	case <-wake:
-		return time.Now(), nil
+		return true, nil
 	}
-	return time.Time{}, nil
 }
 
 // answer asks for and submits the code of the challenge in res, unless this challenge

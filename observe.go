@@ -247,9 +247,14 @@ func (c *Client) taskEnded(ctx context.Context, res *FundResult, polls int) {
 	}
 }
 
-// woken reports that a wait woken at woke by a callback read its task's state.
-func (c *Client) woken(ctx context.Context, tid string, woke time.Time) {
-	if c.observer != nil && !woke.IsZero() {
-		c.observer.Woken(ctx, WakeInfo{TID: tid, Latency: time.Since(woke)})
+// poll reads the state of the task tid for a wait; woken says that a callback's
+// wake-up caused it, which is reported with the time the read took.
+func (c *Client) poll(ctx context.Context, tid string, woken bool) (*FundResult, error) {
+	if !woken || c.observer == nil {
+		return c.GetFund(ctx, tid)
 	}
+	start := time.Now()
+	res, err := c.GetFund(ctx, tid)
+	c.observer.Woken(ctx, WakeInfo{TID: tid, Latency: time.Since(start)})
+	return res, err
 }
