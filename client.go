@@ -355,10 +355,10 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	if err := c.waitLimiter(ctx); err != nil {
 		return nil, fmt.Errorf("tcredit: %s: %w", ep.name, err)
 	}
-	obs := callObsFrom(ctx)
 	start := time.Now()
 	httpStatus := 0
-	if obs != nil {
+	if c.observer != nil {
+		obs := callObsFrom(ctx)
 		defer func() { obs.attempt(attemptInfo(ep, attempt, httpStatus, env, err, time.Since(start))) }()
 	}
 	if t := c.hc.Timeout; t > 0 {
