@@ -40,6 +40,7 @@ func runningServer(b *testing.B, answered *atomic.Int64) *httptest.Server {
 // holds, once the first poll of every one was answered and the idle connections closed.
 // The waits are started 100 at a time, so that neither side opens 10,000 connections.
 func measureParked(b *testing.B, answered *atomic.Int64, closeIdle func(), wait func(ctx context.Context, tid string)) {
+	endedGoroutines(parkedWaits + 1000)
 	for range b.N {
 		answered.Store(0)
 		runtime.GC()
@@ -73,6 +74,24 @@ func measureParked(b *testing.B, answered *atomic.Int64, closeIdle func(), wait 
 		cancel()
 		wg.Wait()
 	}
+}
+
+// endedGoroutines starts n goroutines and ends them. The runtime keeps the record of an
+// ended goroutine for the next one it starts: after this, neither benchmark counts the
+// records of its goroutines while the other, run before it in the same process, reuses
+// those it left.
+func endedGoroutines(n int) {
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-release
+		}()
+	}
+	close(release)
+	wg.Wait()
 }
 
 // BenchmarkParkedWait parks 10,000 Client.Wait calls between two polls.
