@@ -356,3 +356,38 @@ func TestTheGlobalProvidersByDefault(t *testing.T) {
 	_, err = client.Cities(context.Background())
 	assert.NoError(t, err, "the no-op global providers take the reports")
 }
+
+func TestWaitIsOneSpanOverItsPolls(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	tid, err := r.client.CreateTask(ctx, tcredit.CreateTaskRequest{AreaCode: "330100", LoginType: 1, Account: "demo-wrong-password", Password: "pw", SubArea: "1"})
+	require.NoError(t, err)
+
+	_, err = r.client.Wait(ctx, tid, fastPolls)
+	var te *tcredit.TaskError
+	require.ErrorAs(t, err, &te)
+
+	var wait sdktrace.ReadOnlySpan
+	polls := 0
+	for _, s := range r.spans.Ended() {
+		if s.Name() == "tcredit Wait" {
+			wait = s
+		}
+	}
+	require.NotNil(t, wait)
+	for _, s := range r.spans.Ended() {
+		if s.Parent().SpanID() == wait.SpanContext().SpanID() {
+			assert.Equal(t, "tcredit getFundB", s.Name())
+			polls++
+		}
+	}
+	assert.Positive(t, polls)
+	assert.Equal(t, codes.Error, wait.Status().Code)
+	assert.Equal(t, "*tcredit.TaskError", wait.Status().Description)
+	a := attrs(wait.Attributes())
+	assert.Equal(t, tid, a["tcredit.tid"].AsString())
+	assert.Equal(t, int64(tcredit.CodeBadCredentials), a["tcredit.task.code"].AsInt64())
+	m := collect(t, r)
+	assert.EqualValues(t, 1, sum(m["tcredit.tasks.rolled_back"]))
+	assert.Zero(t, sum(m["tcredit.tasks.succeeded"]))
+}
