@@ -10,9 +10,10 @@ import (
 // availability. It calls getFundCitysB, which is not billed.
 // Answers are kept for the client's cache TTL (see WithCache).
 func (c *Client) Cities(ctx context.Context) ([]City, error) {
-	cities, err := cached(ctx, c.cache, "cities", func(ctx context.Context) ([]City, error) {
-		cities, err := call[[]City](ctx, c, epCities, nil)
-		return cities, err
+	cities, err := cached(ctx, c.cache, "cities", func(ctx context.Context) (cities []City, err error) {
+		ctx, obs := c.startCall(ctx, epCities, "", "")
+		defer func() { obs.end("", err) }()
+		return call[[]City](ctx, c, epCities, nil)
 	})
 	return slices.Clone(cities), err
 }
@@ -27,9 +28,10 @@ func (c *Client) LoginMethods(ctx context.Context, areaCode string) ([]LoginMeth
 	if trimValue(areaCode) == "" {
 		return nil, &FieldError{Field: "area_code", Err: errors.New("is empty")}
 	}
-	methods, err := cached(ctx, c.cache, "params:"+areaCode, func(ctx context.Context) ([]LoginMethod, error) {
-		methods, err := call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
-		return methods, err
+	methods, err := cached(ctx, c.cache, "params:"+areaCode, func(ctx context.Context) (methods []LoginMethod, err error) {
+		ctx, obs := c.startCall(ctx, epCityParams, "", areaCode)
+		defer func() { obs.end("", err) }()
+		return call[[]LoginMethod](ctx, c, epCityParams, map[string]string{"area_code": areaCode})
 	})
 	if err == nil && len(methods) == 0 {
 		// No login method: is the city listed at all?

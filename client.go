@@ -42,8 +42,12 @@ type Client struct {
 	budget    *budget
 	cache     *metaCache
 	waiters   waiters
-	relay     WakeRelay // carries Notify's wake-ups to other processes, if set
-	billing   *biller   // records billed calls, if set
+	relay     WakeRelay   // carries Notify's wake-ups to other processes, if set
+	observer  Observer    // told what the client does, if set
+	limiter   RateLimiter // waited on before each attempt, if set
+	server    string      // the host of baseURL, for the observer
+	basePath  string      // the path of baseURL
+	billing   *biller     // records billed calls, if set
 }
 
 // Option configures a Client in NewClient. An option that is given a bad value makes
@@ -81,6 +85,9 @@ func NewClient(appID, tokenID string, opts ...Option) (*Client, error) {
 	if c.cache == nil {
 		c.cache = newMetaCache(DefaultCacheTTL)
 	}
+	if u, err := url.Parse(c.baseURL); err == nil {
+		c.server, c.basePath = u.Host, u.Path
+	}
 	return c, nil
 }
 
@@ -103,9 +110,11 @@ func WithBaseURL(baseURL string) Option {
 }
 
 // WithHTTPClient sets the HTTP client used for every request, replacing the default
-// one and its timeouts entirely. Whatever hc's CheckRedirect says, the Client follows no
-// redirect: a signed request goes to the base URL and nowhere else (see
-// ResponseError.RedirectHost). hc itself is not changed.
+// one and its timeouts entirely: its Transport carries each request, and its Timeout,
+// if set, bounds each attempt through the request's context. Whatever hc's
+// CheckRedirect says, the Client follows no redirect: a signed request goes to the base
+// URL and nowhere else (see ResponseError.RedirectHost). It sends no cookie of hc's
+// Jar. hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -162,40 +171,40 @@ func defaultUserAgent() string {
 // each.
 const maxConnsPerHost = 64
 
-// do sends req through a copy of the client's HTTP client that hands every redirect
-// back as the response instead of following it. Following one would send the signed
-// form, with the person's login, to wherever a gateway points, and repeat a billed call.
-// The copy's transport takes the Location off a redirect, keeping only its host in
-// trace, before net/http reads it: a Location may echo the request, and one that does
-// not parse would be quoted whole in an error. The copy is made per request, so that a
-// change to the HTTP client's fields still takes effect.
+// do sends req through the transport of the client's HTTP client, itself and not
+// through http.Client, so that no redirect is followed: following one would send the
+// signed form, with the person's login, to wherever a gateway points, and repeat a
+// billed call. A redirect comes back as the response, its Location taken off, keeping
+// only its host in trace: a Location may echo the request, and one that does not parse
+// would be quoted whole in an error. The HTTP client's fields are read at each request,
+// so that a change to them still takes effect; its Timeout, when set, bounds the
+// attempt through its context (the caller cancels it after reading the body), and no
+// goroutine or timer of net/http's legacy cancellation is started.
 func (c *Client) do(req *http.Request, trace *sendTrace) (*http.Response, error) {
-	hc := *c.hc
-	hc.CheckRedirect = refuseRedirect
-	hc.Transport = unlocated{base: hc.Transport, trace: trace}
-	return hc.Do(req)
-}
-
-func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// unlocated is a transport that takes the Location off every redirect it receives.
-type unlocated struct {
-	base  http.RoundTripper // nil for http.DefaultTransport
-	trace *sendTrace
-}
-
-func (u unlocated) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := u.base
-	if base == nil {
-		base = http.DefaultTransport
+	rt := c.hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
 	}
-	resp, err := base.RoundTrip(req)
-	if resp != nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		u.trace.redirectHost = redirectHost(resp)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		return nil, &url.Error{Op: "Post", URL: req.URL.String(), Err: err}
+	}
+	if resp == nil {
+		return nil, &url.Error{Op: "Post", URL: req.URL.String(), Err: errNoResponse}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		trace.redirectHost = redirectHost(resp)
 		resp.Header.Del("Location")
 	}
-	return resp, err
+	return resp, nil
 }
+
+// errNoResponse is what a RoundTripper that returns neither a response nor an error
+// stands for.
+var errNoResponse = errors.New("the transport returned no response and no error")
 
 // CloseIdleConnections closes the connections of the client's transport that are idle
 // now, as http.Client.CloseIdleConnections does; for example before a program's end.
@@ -203,7 +212,8 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // defaultHTTPClient returns the transport used without WithHTTPClient: bounded connect,
 // TLS and response-header waits, a bounded idle pool shared by all goroutines, HTTP/2
-// where the server offers it. The overall limit of one call is the caller's context.
+// where the server offers it. The overall limit of one call is the caller's context;
+// with no Client.Timeout, net/http starts no goroutine or timer of its own per request.
 func defaultHTTPClient() *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Client{
@@ -219,7 +229,6 @@ func defaultHTTPClient() *http.Client {
 			MaxConnsPerHost:       maxConnsPerHost,
 			IdleConnTimeout:       90 * time.Second,
 		},
-		Timeout: 2 * time.Minute,
 	}
 }
 
@@ -268,8 +277,8 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, params map[string]
 		}
 		err = c.hint(err)
 		reason, retry := retryable(ctx, ep, err)
-		delay := c.retry.backoff(attempt)
-		if retry && (attempt >= c.retry.MaxAttempts || pastDeadline(ctx, delay) || !c.budget.spend()) {
+		delay, asked := c.retry.delay(attempt, err)
+		if retry && (attempt >= c.retry.MaxAttempts || delay > c.retry.MaxDelay && asked || pastDeadline(ctx, delay) || !c.budget.spend()) {
 			retry = false
 		}
 		if !retry {
@@ -333,10 +342,28 @@ func (c *Client) form(ep endpoint, params map[string]string) ([]byte, *scrubber)
 
 func (c *Client) url(ep endpoint) string { return c.baseURL + "/identity/" + ep.name }
 
-// roundTrip makes one attempt of a call and decodes its response.
-func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, scrub *scrubber, attempt int) (*envelope[T], error) {
+// path is the path of ep's URL.
+func (c *Client) path(ep endpoint) string { return c.basePath + "/identity/" + ep.name }
+
+// roundTrip makes one attempt of a call and decodes its response. It first waits for
+// the client's rate limiter, if any: a wait that fails sends nothing.
+func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, scrub *scrubber, attempt int) (env *envelope[T], err error) {
 	if err := ctx.Err(); err != nil { // over before it began: nothing was sent
 		return nil, &transportError{endpoint: ep.name, err: err}
+	}
+	if err := c.waitLimiter(ctx); err != nil {
+		return nil, fmt.Errorf("tcredit: %s: %w", ep.name, err)
+	}
+	start := time.Now()
+	httpStatus := 0
+	if c.observer != nil {
+		obs := callObsFrom(ctx)
+		defer func() { obs.attempt(attemptInfo(ep, attempt, httpStatus, env, err, time.Since(start))) }()
+	}
+	if t := c.hc.Timeout; t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
 	}
 	var trace sendTrace
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace.hooks()),
@@ -349,17 +376,18 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
-	start := time.Now()
 	resp, err := c.do(req, &trace)
 	if err != nil {
 		return nil, &transportError{endpoint: ep.name, sent: !trace.notSent(), err: scrub.error(err)}
 	}
+	httpStatus = resp.StatusCode
 	body, readErr := readBody(resp)
 	defer releaseBody(body)
-	env, err := decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
+	env, err = decodeResponse[T](ep, resp.StatusCode, body, readErr, scrub)
 	var re *ResponseError
 	if errors.As(err, &re) {
 		re.RedirectHost = trace.redirectHost
+		re.retryAfter = retryAfter(resp, time.Now())
 	}
 	attrs := []slog.Attr{
 		slog.String("endpoint", ep.name), slog.Int("attempt", attempt),
@@ -370,6 +398,19 @@ func roundTrip[T any](ctx context.Context, c *Client, ep endpoint, form []byte, 
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit request", attrs...)
 	return env, err
+}
+
+// attemptInfo describes an attempt for the observer.
+func attemptInfo[T any](ep endpoint, attempt, httpStatus int, env *envelope[T], err error, d time.Duration) AttemptInfo {
+	a := AttemptInfo{Endpoint: ep.name, Attempt: attempt, HTTPStatus: httpStatus, Duration: d, ErrorType: errorType(err)}
+	if env != nil {
+		a.Answered, a.Status, a.SeqNum = true, env.Status, env.SeqNum
+	}
+	var re *ResponseError
+	if errors.As(err, &re) {
+		a.RetryAfter = re.retryAfter
+	}
+	return a
 }
 
 // readBody reads at most maxBodySize bytes of the body, then drains a little more and

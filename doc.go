@@ -57,10 +57,18 @@
 //
 // Reads are retried after passing failures. CreateTask is billed and has no idempotency
 // key, so it is never repeated once its request may have reached the server; its error
-// then matches ErrOutcomeUnknown. See RetryPolicy.
+// then matches ErrOutcomeUnknown. See RetryPolicy. WithRateLimiter holds every attempt
+// back to the rate the provider allows.
+//
+// # Observing
+//
+// WithObserver reports each query, call, attempt, billed or ended task and wake-up to
+// an Observer; package github.com/tcredit-go/tcredit/tcreditotel makes OpenTelemetry
+// traces and metrics of them.
 //
 // # Secrets
 //
 // The tokenId, every tokenKey, passwords and SMS codes never appear in logs, errors or
-// %v output; ID card numbers, mobile numbers and names appear only masked.
+// %v output; ID card numbers, mobile numbers and names appear only masked. An Observer
+// is told none of them, masked or not.
 package tcredit

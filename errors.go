@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tcredit-go/tcredit/internal/wire"
 )
@@ -129,7 +130,8 @@ type ResponseError struct {
 	Snippet      string // a short, scrubbed and masked quotation of the body
 	Err          error  // the cause, if any: ErrResponseTooLarge, a cut body, a JSON error
 
-	notAPI bool // the body is not JSON: a page of something in front of the API
+	notAPI     bool          // the body is not JSON: a page of something in front of the API
+	retryAfter time.Duration // the wait a 429 or 503 asked for with Retry-After
 }
 
 // Error reports the endpoint, the HTTP status (and a redirect's host), the cause and

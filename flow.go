@@ -121,7 +121,9 @@ func newQueryConfig(opts []QueryOption) *queryConfig {
 // It returns the final result; a *TaskError (with the result) for a failed task; a
 // *ChallengeError when a code is needed and no provider was given; or, once the task
 // exists, other errors wrapped in a *QueryError carrying the tid.
-func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...QueryOption) (*FundResult, error) {
+func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...QueryOption) (res *FundResult, err error) {
+	ctx, obs := c.startQuery(ctx, "Query", req.AreaCode, "")
+	defer func() { obs.end(res, err) }()
 	cfg := newQueryConfig(opts)
 	if err := c.validate(ctx, req, cfg.method); err != nil {
 		return nil, err
@@ -153,10 +155,12 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 // when a code is needed and no provider was given, or the context's error wrapped in a
 // *QueryError with the tid. Undocumented codes are passed through: an unknown 5xxxx is
 // a failure, anything else progress.
-func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (*FundResult, error) {
+func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res *FundResult, err error) {
 	if tid == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
+	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
+	defer func() { obs.end(res, err) }()
 	cfg := newQueryConfig(opts)
 	w := c.waiters.add(tid)
 	defer c.waiters.remove(tid, w)
@@ -168,14 +172,17 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	t := tracker{cfg: cfg}
 	delay := first
 	for {
-		if err := c.pause(ctx, delay, wake); err != nil {
+		woken, err := c.pause(ctx, delay, wake)
+		if err != nil {
 			return t.result(tid), &QueryError{TID: tid, Err: err}
 		}
-		res, err := c.GetFund(ctx, tid)
+		res, err := c.poll(ctx, tid, woken)
+		t.polls++
 		if err != nil {
 			var te *TaskError
 			if errors.As(err, &te) {
 				t.observe(res)
+				c.taskEnded(ctx, res, t.polls)
 				return res, err
 			}
 			if !transient(ctx, err) {
@@ -186,6 +193,7 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 		}
 		changed := t.observe(res)
 		if res.Code.Done() {
+			c.taskEnded(ctx, res, t.polls)
 			return res, nil
 		}
 		if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
@@ -199,23 +207,25 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	}
 }
 
-// pause waits for d, for a wake-up from Notify, or for ctx to end.
-func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
+// pause waits for d, for a wake-up from Notify, or for ctx to end. It reports whether
+// a wake-up ended it.
+func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	if d <= 0 {
-		return nil
+		return false, nil
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
 	case <-timer.C:
+		return false, nil
 	case <-wake:
+		return true, nil
 	}
-	return nil
 }
 
 // answer asks for and submits the code of the challenge in res, unless this challenge
@@ -295,6 +305,7 @@ type tracker struct {
 	cfg      *queryConfig
 	last     *FundResult
 	interval time.Duration
+	polls    int // the GetFund calls made
 	// undelivered counts the codes in a row that never reached the API
 	undelivered int
 	// the challenge answered last; nil when none was, or the status moved on since

@@ -19,11 +19,13 @@ var (
 // a nil error; one waiting for an SMS or captcha code has NeedsSMS or NeedsCaptcha set,
 // and for a captcha the image in Image. A failed task comes back as the result together
 // with a *TaskError. Client.Wait drives a task through all of this.
-func (c *Client) GetFund(ctx context.Context, tid string) (*FundResult, error) {
+func (c *Client) GetFund(ctx context.Context, tid string) (res *FundResult, err error) {
 	if trimValue(tid) == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
-	res, err := call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})
+	ctx, obs := c.startCall(ctx, epGetFund, tid, "")
+	defer func() { obs.end("", err) }()
+	res, err = call[*FundResult](ctx, c, epGetFund, map[string]string{"tid": tid})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +23,9 @@ import (
 // request was written. Otherwise they return an error matching ErrOutcomeUnknown.
 //
 // Waits grow exponentially from BaseDelay up to MaxDelay, with random jitter, and never
-// past the context's deadline. Across the client, retries draw on a budget that
+// past the context's deadline. A 429 or 503 whose Retry-After header (in seconds or an
+// HTTP date) asks for a longer wait is retried after that wait, unless it is longer
+// than MaxDelay or outlasts the context: the call then returns the error at once. Across the client, retries draw on a budget that
 // successes refill, so that an outage does not multiply the traffic sent to it.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; 1 turns retries off
@@ -67,6 +71,37 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 		return d
 	}
 	return d/2 + rand.N(d/2+1)
+}
+
+// delay returns the wait after the given failed attempt, which failed with err: what
+// the server asked for with Retry-After (asked is then true) when that is longer than
+// the backoff, the backoff otherwise.
+func (p RetryPolicy) delay(attempt int, err error) (d time.Duration, asked bool) {
+	d = p.backoff(attempt)
+	var re *ResponseError
+	if errors.As(err, &re) && re.retryAfter > d {
+		return re.retryAfter, true
+	}
+	return d, false
+}
+
+// retryAfter is the wait a 429 or 503 response asks for in its Retry-After header, in
+// seconds or as an HTTP date, or 0 when it asks for none (or for one in the past).
+func retryAfter(resp *http.Response, now time.Time) time.Duration {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 // retryable reports whether a failed attempt may be repeated, and why. A timeout of

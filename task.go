@@ -200,6 +200,8 @@ func (c *Client) CreateTask(ctx context.Context, req CreateTaskRequest) (tid str
 	}
 	defer func() { c.endCreate(ctx, bill, tid, err) }()
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "tcredit create task", slog.Any("request", req))
+	ctx, obs := c.startCall(ctx, epCreateTask, "", req.AreaCode)
+	defer func() { obs.end(tid, err) }()
 	data, err := call[createData](ctx, c, epCreateTask, req.params())
 	if err != nil {
 		return "", err

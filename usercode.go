@@ -20,13 +20,15 @@ type userCodeData struct {
 // ErrOutcomeUnknown, and GetFund tells whether the code was taken. So does an answer of
 // status 0 without data.status (no data, null, {} or a blank): it does not say whether
 // the code was taken.
-func (c *Client) SubmitCode(ctx context.Context, tid, code string) error {
+func (c *Client) SubmitCode(ctx context.Context, tid, code string) (err error) {
 	if trimValue(tid) == "" {
 		return &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
 	if trimValue(code) == "" {
 		return &FieldError{Field: "code", Err: errors.New("is empty")}
 	}
+	ctx, obs := c.startCall(ctx, epUserCode, tid, "")
+	defer func() { obs.end("", err) }()
 	data, err := call[userCodeData](ctx, c, epUserCode, map[string]string{"tid": tid, "code": code})
 	if err != nil {
 		var uo *UnknownOutcomeError

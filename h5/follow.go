@@ -37,11 +37,12 @@ func (h *Handler) in(s Session) input {
 		maxAttempts: h.opts.MaxCodeAttempts}
 }
 
-// create creates the task of session s and follows it. The creation is billed: it
-// is not cut short by Close, and happens once per session, which Create guarded.
-func (h *Handler) create(s Session, req tcredit.CreateTaskRequest) {
+// create creates the task of session s and follows it, with the values of rctx (the
+// login's request: its trace). The creation is billed: it is not cut short by Close,
+// and happens once per session, which Create guarded.
+func (h *Handler) create(rctx context.Context, s Session, req tcredit.CreateTaskRequest) {
 	defer h.wg.Done()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.ctx), createTimeout)
+	ctx, cancel := context.WithTimeout(rctx, createTimeout)
 	defer cancel()
 	tid, err := h.client.CreateTask(ctx, req)
 	if err != nil {
@@ -60,7 +61,7 @@ func (h *Handler) create(s Session, req tcredit.CreateTaskRequest) {
 		h.end(s, &tcredit.FundResult{TID: tid}, &tcredit.QueryError{TID: tid, Err: err})
 		return
 	}
-	h.follow(stored)
+	h.follow(rctx, stored)
 }
 
 // attend takes over the running query of s when no replica follows it any more: its
@@ -87,17 +88,19 @@ func (h *Handler) attend(ctx context.Context, s Session) Session {
 	h.log.InfoContext(ctx, "h5: query taken over", "tid", claimed.TID, "area_code", claimed.AreaCode)
 	go func() {
 		defer h.wg.Done()
-		h.follow(claimed)
+		h.follow(context.WithoutCancel(ctx), claimed)
 	}()
 	return claimed
 }
 
 // follow follows the task of session s to its end, as long as this handler holds
 // the session's lease, keeping the session up to date and asking the person for the
-// codes the task waits on. At Close it hands the lease back.
-func (h *Handler) follow(s Session) {
-	lctx, lose := context.WithCancelCause(h.ctx)
+// codes the task waits on; its calls carry the values of rctx (the trace of the request
+// that started or took over the query). At Close it hands the lease back.
+func (h *Handler) follow(rctx context.Context, s Session) {
+	lctx, lose := context.WithCancelCause(rctx)
 	defer lose(nil)
+	defer context.AfterFunc(h.ctx, func() { lose(h.ctx.Err()) })()
 	ctx, cancel := context.WithDeadline(lctx, s.Expires)
 	defer cancel()
 	renewed := make(chan struct{})

@@ -1,6 +1,7 @@
 package h5
 
 import (
+	"context"
 	"crypto/hmac"
 	"errors"
 	"net/http"
@@ -99,7 +100,7 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 				h.log.ErrorContext(ctx, "h5: session store", "error", err)
 			}
 		}
-		go h.create(s, req)
+		go h.create(context.WithoutCancel(ctx), s, req)
 	}
 	h.enter(w, r, s, cookie)
 }

@@ -2,12 +2,13 @@
 // callbacks on: each task costs its create, its code submissions and about one
 // getFundB at the end, instead of a poll every few seconds.
 //
-//	go run ./examples/callback-server -addr 127.0.0.1:8090
+//	go run . -addr 127.0.0.1:8090
 //
 // Like every example, it calls the API that TCREDIT_BASE_URL, TCREDIT_APP_ID and
 // TCREDIT_TOKEN_ID name when all three are set, and an embedded sandbox, which calls
 // back to this service, when none is; with only some set it stops and names the
-// others. Its first line says which it uses. On the sandbox, try it:
+// others. Its first line says which it uses. It is a module of its own
+// (examples/callback-server). On the sandbox, try it:
 //
 //	curl -s -XPOST localhost:8090/queries -d '{"area_code":"330100","login_type":1,"account":"demo-sms-challenge","password":"pw","sub_area":"1"}'
 //	curl -s localhost:8090/queries/TID                      # waits for SMS code
@@ -16,7 +17,8 @@
 //
 // With the API, set TCREDIT_CALLBACK_SECRET too and register the callback URL it
 // prints with the provider once; -public sets the address the provider reaches this
-// service at. Callbacks are served at /fund/callback.
+// service at. Callbacks are served at /fund/callback. With -metrics ADDR it serves
+// the client's metrics for Prometheus at http://ADDR/metrics.
 package main
 
 import (
@@ -38,23 +40,35 @@ import (
 	"time"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "address to listen on")
 	public := flag.String("public", "", "base URL the provider reaches this service at (default http://ADDR)")
+	metricsAddr := flag.String("metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *public, os.Getenv, os.Stdout); err != nil {
+	var opts []tcredit.Option
+	if *metricsAddr != "" {
+		instrument, at, err := metrics.Serve(ctx, *metricsAddr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "callback-server:", err)
+			os.Exit(1)
+		}
+		opts = append(opts, instrument)
+		slog.Info("metrics", "url", "http://"+at.String()+"/metrics")
+	}
+	if err := run(ctx, *addr, *public, os.Getenv, os.Stdout, opts...); err != nil {
 		fmt.Fprintln(os.Stderr, "callback-server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr, public string, getenv func(string) string, stdout io.Writer) error {
+func run(ctx context.Context, addr, public string, getenv func(string) string, stdout io.Writer, opts ...tcredit.Option) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -75,7 +89,7 @@ func run(ctx context.Context, addr, public string, getenv func(string) string, s
 		return err
 	}
 
-	client, closeBackend, err := newClient(api, callbackURL, stdout)
+	client, closeBackend, err := newClient(api, callbackURL, stdout, opts)
 	if err != nil {
 		return err
 	}
@@ -125,16 +139,17 @@ func apiOf(getenv func(string) string) (*apiEnv, error) {
 }
 
 // newClient returns a client for api, or for an embedded sandbox that calls back to
-// callbackURL when api is nil, and says on out which it is.
-func newClient(api *apiEnv, callbackURL string, out io.Writer) (*tcredit.Client, func(), error) {
+// callbackURL when api is nil, and says on out which it is; opts come after the base
+// URL.
+func newClient(api *apiEnv, callbackURL string, out io.Writer, opts []tcredit.Option) (*tcredit.Client, func(), error) {
 	if api != nil {
-		c, err := tcredit.NewClient(api.appID, api.tokenID, tcredit.WithBaseURL(api.baseURL))
+		c, err := tcredit.NewClient(api.appID, api.tokenID, append([]tcredit.Option{tcredit.WithBaseURL(api.baseURL)}, opts...)...)
 		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): queries are billed.\n"+
 			"Register this callback URL with the provider: %s\n", api.baseURL, api.appID, callbackURL)
 		return c, func() {}, err
 	}
 	sb := tcredittest.NewServer(tcredittest.WithStep(300*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))
-	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), tcredit.WithBaseURL(sb.URL))
+	c, err := tcredit.NewClient(sb.AppID(), sb.TokenID(), append([]tcredit.Option{tcredit.WithBaseURL(sb.URL)}, opts...)...)
 	fmt.Fprintf(out, "No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s "+
 		"(accounts demo-success, demo-sms-challenge, ...: go doc ./tcredittest).\n", sb.URL)
 	return c, sb.Close, err

@@ -25,6 +25,9 @@
 // address they need TLS in front: run it behind a proxy that terminates TLS with
 // -secure-cookies.
 //
+// With -metrics ADDR it serves the client's metrics for Prometheus at
+// http://ADDR/metrics.
+//
 // Tick the sample agreement: the form refuses a login without the person's consent.
 // It stops cleanly on SIGINT or SIGTERM.
 package main
@@ -47,6 +50,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/redisstore"
 	"github.com/tcredit-go/tcredit/tcredittest"
@@ -57,7 +61,8 @@ type config struct {
 	step     time.Duration // of the embedded sandbox's tasks
 	poll     time.Duration // h5.Options.PollInterval
 	redisURL string
-	secure   bool // h5.Options.SecureCookies
+	secure   bool   // h5.Options.SecureCookies
+	metrics  string // the address to serve metrics at, if any
 	api      apiEnv
 	// callbackSecret is the secret callbacks must carry (tcredit.WithCallbackSecret),
 	// or "" for none.
@@ -92,6 +97,7 @@ func main() {
 	flag.DurationVar(&cfg.poll, "poll", h5.DefaultPollInterval, "how often the pages look for news; a dead replica's queries are taken over after three")
 	flag.StringVar(&cfg.redisURL, "redis", "", "redis://HOST:PORT/DB to keep sessions on and share wake-ups through, for several replicas")
 	flag.BoolVar(&cfg.secure, "secure-cookies", false, "mark the cookies Secure, behind a proxy that terminates TLS")
+	flag.StringVar(&cfg.metrics, "metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
 	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
 	cfg.callbackSecret = os.Getenv("TCREDIT_CALLBACK_SECRET")
@@ -127,6 +133,14 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 		return fmt.Errorf("set %s too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox", strings.Join(missing, " and "))
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
+	if cfg.metrics != "" {
+		instrument, addr, err := metrics.Serve(ctx, cfg.metrics)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, instrument)
+		fmt.Fprintf(out, "metrics at http://%s/metrics\n", addr)
+	}
 	hopts := h5.Options{PollInterval: cfg.poll, SecureCookies: cfg.secure, InsecureDevHTTP: loopback(ln.Addr())}
 	var relay *redisstore.WakeRelay
 	if cfg.redisURL != "" {

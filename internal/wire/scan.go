@@ -395,7 +395,9 @@ func (d *decoder) str(b []byte) string {
 		return ""
 	}
 	if len(b) > cap(d.arena)-len(d.arena) {
-		size := min(max(len(d.data)/16, minArena), maxArena)
+		// A block no larger than the document, whose strings are no longer: a small
+		// answer kept while a wait is parked holds no more than it needs.
+		size := min(max(len(d.data)/16, minArena), maxArena, len(d.data))
 		d.arena = make([]byte, 0, max(size, len(b)))
 	}
 	start := len(d.arena)

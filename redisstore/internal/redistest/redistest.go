@@ -14,13 +14,7 @@ import (
 // the variable the test is skipped, or fails under CI=true.
 func Client(t testing.TB) (*redis.Client, string) {
 	t.Helper()
-	url := os.Getenv("TCREDIT_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TCREDIT_REDIS_URL is not set: CI must start a redis-server (.ci/run does)")
-		}
-		t.Skip("no Redis: set TCREDIT_REDIS_URL=redis://127.0.0.1:6379/15 (a database the test may empty) to run this test")
-	}
+	url := URL(t)
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatalf("TCREDIT_REDIS_URL: %v", err)
@@ -31,4 +25,18 @@ func Client(t testing.TB) (*redis.Client, string) {
 		t.Fatalf("TCREDIT_REDIS_URL must name a database the tests may empty: %v", err)
 	}
 	return rdb, url
+}
+
+// URL returns TCREDIT_REDIS_URL, without touching the database. Without the variable
+// the test is skipped, or fails under CI=true.
+func URL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv("TCREDIT_REDIS_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TCREDIT_REDIS_URL is not set: CI must start a redis-server (.ci/run does)")
+		}
+		t.Skip("no Redis: set TCREDIT_REDIS_URL=redis://127.0.0.1:6379/15 (a database the test may empty) to run this test")
+	}
+	return url
 }
