@@ -158,11 +158,13 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (*Fu
 func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-chan struct{}, first time.Duration) (*FundResult, error) {
 	t := tracker{cfg: cfg}
 	delay := first
+	gap := min(cfg.minPoll, maxWakeGap)
 	for {
-		if err := c.pause(ctx, delay, wake); err != nil {
+		woken, err := c.pause(ctx, tid, delay, gap, wake)
+		if err != nil {
 			return t.result(tid), &QueryError{TID: tid, Err: err}
 		}
-		res, err := c.GetFund(ctx, tid)
+		res, err := c.waiters.poll(ctx, tid, wake, woken, func() (*FundResult, error) { return c.GetFund(ctx, tid) })
 		if err != nil {
 			var te *TaskError
 			if errors.As(err, &te) {
@@ -190,23 +192,39 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	}
 }
 
-// pause waits for d, for a wake-up from Notify, or for ctx to end.
-func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
+// pause waits for d, for a wake-up from Notify or Wake, or for ctx to end, and reports
+// whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that comes
+// within gap of the end of the last poll a wake-up asked for waits for the end of that
+// gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start and at
+// most one per gap while it lasts, and a lone callback is answered at once.
+func (c *Client) pause(ctx context.Context, tid string, d, gap time.Duration, wake <-chan struct{}) (woken bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	if d <= 0 {
-		return nil
+		return false, nil
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-	case <-wake:
+	var held <-chan time.Time // the end of the gap a wake-up waits for
+	for {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-timer.C: // the scheduled poll, if it comes first
+			return false, nil
+		case <-held:
+			return true, nil
+		case <-wake:
+			hold := c.waiters.held(tid, gap)
+			if hold <= 0 {
+				return true, nil
+			}
+			t := time.NewTimer(hold)
+			defer t.Stop()
+			held, wake = t.C, nil
+		}
 	}
-	return nil
 }
 
 // answer asks for and submits the code of the challenge in res, unless this challenge
