@@ -192,7 +192,7 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	}
 }
 
-// pause waits for d, for a wake-up from Notify or Wake, or for ctx to end, and reports
+// pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and reports
 // whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that comes
 // within gap of the end of the last poll a wake-up asked for waits for the end of that
 // gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start and at

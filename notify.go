@@ -24,7 +24,8 @@ import (
 // Notify takes constant time on average whatever came before, and ignores a callback
 // whose tid is empty or longer than 64 bytes (the provider's are 32), so that a flood of
 // made-up callbacks costs neither time nor memory beyond those bounds. With
-// WithWakeRelay, the wake-up reaches the waits of other processes too.
+// WithWakeRelay, the wake-up reaches the waits of other processes too, where the relay
+// hands it to NotifyRelayed.
 func (c *Client) Notify(cb Callback) {
 	if cb.TID == "" || len(cb.TID) > maxNotifyTID {
 		return
