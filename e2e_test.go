@@ -314,6 +314,14 @@ func TestCallbackBurstCostsAFewPolls(t *testing.T) {
 	// One at once, then one per second of the burst, and one for its end.
 	assert.LessOrEqual(t, polls, 2+int(burst/time.Second), "a poll at the burst's start and one per second at most after")
 
+	// A lone callback after the burst is answered by a poll of its own, long before
+	// the minute of the schedule.
+	resp, err := hc.Post(callbackURL, "application/x-www-form-urlencoded; charset=UTF-8", strings.NewReader(form))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Eventually(t, func() bool { return calls() == before+polls+1 }, 5*time.Second, time.Millisecond)
+
 	cancel()
 	assert.ErrorIs(t, <-ended, context.Canceled)
 }

@@ -76,7 +76,8 @@ func OnStatus(show func(res *FundResult)) QueryOption {
 // WithPollInterval sets the polling schedule: the first wait is first, each next one
 // half as long again, up to limit, with random jitter; a status change starts again
 // from first. With callbacks routed to Client.Notify, a long schedule (say 30s to 2m)
-// makes polling a safety net only. Non-positive values keep the defaults.
+// makes polling a safety net only; while callbacks keep coming, first (at most a
+// second) also spaces the polls they ask for. Non-positive values keep the defaults.
 func WithPollInterval(first, limit time.Duration) QueryOption {
 	return func(c *queryConfig) {
 		if first > 0 {
@@ -136,8 +137,8 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
 // and backs off (see WithPollInterval), answers each challenge through the code
-// provider, and wakes at once when Client.Notify reports a callback for the task. Use it
-// to resume a task after a restart.
+// provider, and wakes when Client.Notify reports a callback for the task: at once for a
+// lone callback, once per burst (see Notify). Use it to resume a task after a restart.
 //
 // It returns the final result (Code.Done), a *TaskError with the result for a failed
 // task (a wrong code is 50009, a challenge left unanswered 50008), a *ChallengeError
