@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -411,57 +410,6 @@ func attemptInfo[T any](ep endpoint, attempt, httpStatus int, env *envelope[T], 
 		a.RetryAfter = re.retryAfter
 	}
 	return a
-}
-
-// readBody reads at most maxBodySize bytes of the body, then drains a little more and
-// closes it so that the connection goes back to the pool. The body is read into a buffer
-// sized from Content-Length when the response has one, taken from a pool: the caller
-// hands it back with releaseBody once nothing refers to it.
-func readBody(resp *http.Response) ([]byte, error) {
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-	}()
-	body := bodyBuffer(resp.ContentLength)
-	for len(body) <= maxBodySize {
-		if len(body) == cap(body) {
-			body = append(body, 0)[:len(body)] // grow as append does
-		}
-		n, err := resp.Body.Read(body[len(body):min(cap(body), maxBodySize+1)])
-		body = body[:len(body)+n]
-		if err == io.EOF {
-			return body, nil
-		}
-		if err != nil {
-			return body, &cutBodyError{err: err}
-		}
-	}
-	return body, ErrResponseTooLarge
-}
-
-// bodies holds the buffers of bodies already decoded, for the next ones.
-var bodies sync.Pool // *[]byte
-
-// bodyBuffer returns an empty buffer with room for a body of contentLength bytes (-1:
-// unknown) and the end of the stream after it.
-func bodyBuffer(contentLength int64) []byte {
-	want := 32 << 10
-	if contentLength >= 0 && contentLength <= maxBodySize {
-		want = int(contentLength) + 1
-	}
-	if b, ok := bodies.Get().(*[]byte); ok && cap(*b) >= want {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, want)
-}
-
-// releaseBody puts a body's buffer back in the pool. Nothing decoded from a body refers
-// to it: the decoder copies every string out, and no response type has a wire.Raw field,
-// the one kind of value that would alias it.
-func releaseBody(body []byte) {
-	if cap(body) > 0 {
-		bodies.Put(&body)
-	}
 }
 
 // frame is a whole response, read in one walk. The status decides what the response

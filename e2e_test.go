@@ -3,8 +3,12 @@ package tcredit_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -236,4 +240,88 @@ func TestSandboxLeavesNoGoroutine(t *testing.T) {
 			tcredit.WithPollInterval(time.Minute, time.Minute), sb.answer(t))
 		require.NoError(t, err)
 	})
+}
+
+// A burst of callbacks for one live task costs a poll or two, not one each: 1,000
+// callbacks posted to the callback handler as the sandbox posts them, for a task whose
+// Wait would otherwise poll again only a minute later, counted as getFundB calls on the
+// sandbox.
+func TestCallbackBurstCostsAFewPolls(t *testing.T) {
+	const callbacks, senders = 1000, 4
+	srv := tcredittest.NewServer(tcredittest.WithStep(time.Minute)) // the task stays live
+	t.Cleanup(srv.Close)
+	client, err := tcredit.NewClient(srv.AppID(), srv.TokenID(), tcredit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	const secret = "callback-secret-0123456789"
+	receiver := httptest.NewServer(tcredit.NewCallbackHandler(func(_ context.Context, cb tcredit.Callback) error {
+		client.Notify(cb)
+		return nil
+	}, tcredit.WithCallbackSecret(secret)))
+	t.Cleanup(receiver.Close)
+	callbackURL, err := tcredit.CallbackURL(receiver.URL+"/fund/callback", secret)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tid, err := client.CreateTask(ctx, login("demo-success"))
+	require.NoError(t, err)
+	firstPoll := make(chan struct{})
+	ended := make(chan error, 1)
+	go func() {
+		_, err := client.Wait(ctx, tid, tcredit.WithPollInterval(time.Minute, time.Minute),
+			tcredit.OnStatus(func(*tcredit.FundResult) { close(firstPoll) }))
+		ended <- err
+	}()
+	<-firstPoll
+	calls := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Endpoint == "getFundB" && r.TID == tid {
+				n++
+			}
+		}
+		return n
+	}
+	before := calls()
+
+	form := url.Values{"tid": {tid}, "status": {"10001"}, "msg": {"登录中"}}.Encode()
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
+	defer hc.CloseIdleConnections()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range callbacks / senders {
+				resp, err := hc.Post(callbackURL, "application/x-www-form-urlencoded; charset=UTF-8", strings.NewReader(form))
+				if !assert.NoError(t, err) {
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				assert.Equal(t, http.StatusOK, resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	burst := time.Since(start)
+	time.Sleep(1300 * time.Millisecond) // the poll held for the burst's end, a second at most
+	polls := calls() - before
+	t.Logf("%d callbacks in %v caused %d getFundB calls", callbacks, burst.Round(time.Millisecond), polls)
+	assert.GreaterOrEqual(t, polls, 1, "the callbacks woke the wait")
+	// One at once, then one per second of the burst, and one for its end.
+	assert.LessOrEqual(t, polls, 2+int(burst/time.Second), "a poll at the burst's start and one per second at most after")
+
+	// A lone callback after the burst is answered by a poll of its own, long before
+	// the minute of the schedule.
+	resp, err := hc.Post(callbackURL, "application/x-www-form-urlencoded; charset=UTF-8", strings.NewReader(form))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Eventually(t, func() bool { return calls() == before+polls+1 }, 5*time.Second, time.Millisecond)
+
+	cancel()
+	assert.ErrorIs(t, <-ended, context.Canceled)
 }

@@ -85,7 +85,8 @@ func OnStatus(show func(res *FundResult)) QueryOption {
 // WithPollInterval sets the polling schedule: the first wait is first, each next one
 // half as long again, up to limit, with random jitter; a status change starts again
 // from first. With callbacks routed to Client.Notify, a long schedule (say 30s to 2m)
-// makes polling a safety net only. Non-positive values keep the defaults.
+// makes polling a safety net only; while callbacks keep coming, first (at most a
+// second) also spaces the polls they ask for. Non-positive values keep the defaults.
 func WithPollInterval(first, limit time.Duration) QueryOption {
 	return func(c *queryConfig) {
 		if first > 0 {
@@ -147,8 +148,8 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
 // and backs off (see WithPollInterval), answers each challenge through the code
-// provider, and wakes at once when Client.Notify reports a callback for the task. Use it
-// to resume a task after a restart.
+// provider, and wakes when Client.Notify reports a callback for the task: at once for a
+// lone callback, once per burst (see Notify). Use it to resume a task after a restart.
 //
 // It returns the final result (Code.Done), a *TaskError with the result for a failed
 // task (a wrong code is 50009, a challenge left unanswered 50008), a *ChallengeError
@@ -171,12 +172,13 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res
 func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-chan struct{}, first time.Duration) (*FundResult, error) {
 	t := tracker{cfg: cfg}
 	delay := first
+	gap := min(cfg.minPoll, maxWakeGap)
 	for {
-		woken, err := c.pause(ctx, delay, wake)
+		woken, err := c.pause(ctx, tid, delay, gap, wake)
 		if err != nil {
 			return t.result(tid), &QueryError{TID: tid, Err: err}
 		}
-		res, err := c.poll(ctx, tid, woken)
+		res, err := c.waiters.poll(ctx, tid, wake, woken, func() (*FundResult, error) { return c.poll(ctx, tid, woken) })
 		t.polls++
 		if err != nil {
 			var te *TaskError
@@ -207,9 +209,12 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 	}
 }
 
-// pause waits for d, for a wake-up from Notify, or for ctx to end. It reports whether
-// a wake-up ended it.
-func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{}) (woken bool, err error) {
+// pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and reports
+// whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that comes
+// within gap of the end of the last poll a wake-up asked for waits for the end of that
+// gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start and at
+// most one per gap while it lasts, and a lone callback is answered at once.
+func (c *Client) pause(ctx context.Context, tid string, d, gap time.Duration, wake <-chan struct{}) (woken bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -218,13 +223,24 @@ func (c *Client) pause(ctx context.Context, d time.Duration, wake <-chan struct{
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case <-timer.C:
-		return false, nil
-	case <-wake:
-		return true, nil
+	var held <-chan time.Time // the end of the gap a wake-up waits for
+	for {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-timer.C: // the scheduled poll, if it comes first
+			return false, nil
+		case <-held:
+			return true, nil
+		case <-wake:
+			hold := c.waiters.held(tid, gap)
+			if hold <= 0 {
+				return true, nil
+			}
+			t := time.NewTimer(hold)
+			defer t.Stop()
+			held, wake = t.C, nil
+		}
 	}
 }
 

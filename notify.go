@@ -1,6 +1,8 @@
 package tcredit
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -12,10 +14,18 @@ import (
 // the latest 1024 are kept. A duplicate, or one out of order, is harmless: it causes at
 // most one extra GetFund, whose answer is the truth.
 //
+// Wake-ups for one task are coalesced: its waits in a process call GetFund one at a
+// time, a callback that comes before a poll starts is answered by it, and those that
+// come while it runs cause one more. A lone callback is answered at once; while
+// callbacks keep coming, a wait polls at most once per its first poll interval (see
+// WithPollInterval), capped at a second, so that a burst of 1,000 costs a poll or two,
+// not 1,000.
+//
 // Notify takes constant time on average whatever came before, and ignores a callback
 // whose tid is empty or longer than 64 bytes (the provider's are 32), so that a flood of
 // made-up callbacks costs neither time nor memory beyond those bounds. With
-// WithWakeRelay, the wake-up reaches the waits of other processes too.
+// WithWakeRelay, the wake-up reaches the waits of other processes too, where the relay
+// hands it to NotifyRelayed.
 func (c *Client) Notify(cb Callback) {
 	if cb.TID == "" || len(cb.TID) > maxNotifyTID {
 		return
@@ -33,12 +43,69 @@ const maxNotifyTID = 64
 // for a while the callbacks that came for a task nobody waited on yet (why: see Notify).
 type waiters struct {
 	mu      sync.Mutex
-	m       map[string][]chan struct{}
+	m       map[string]*taskWaits
 	pending map[string]pendingNote // tid → its latest note, while in notes
 	notes   []pendingNote          // a ring of maxPending notes, oldest at head
 	head, n int                    // where the oldest note is, and how many there are
 	seq     uint64                 // the seq of the latest note
 	now     func() time.Time       // time.Now; a fake clock in tests
+}
+
+// taskWaits is what the waits on one task share: their wake-up channels, the turn
+// that lets one GetFund of the task through at a time, and when the last poll that a
+// wake-up asked for ended.
+type taskWaits struct {
+	chans    []chan struct{}
+	turn     chan struct{} // holds a token while a GetFund of the task runs
+	lastWake time.Time     // the end of the last poll a wake-up asked for
+}
+
+// maxWakeGap is the longest that a wake-up waits after the last poll a wake-up asked
+// for (see Client.pause).
+const maxWakeGap = time.Second
+
+// held returns how long a wake-up for tid must wait before its poll: what is left of
+// gap since the end of the last poll a wake-up asked for.
+func (ws *waiters) held(tid string, gap time.Duration) time.Duration {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	tw := ws.m[tid]
+	if tw == nil || tw.lastWake.IsZero() {
+		return 0
+	}
+	return tw.lastWake.Add(gap).Sub(ws.clock())
+}
+
+// poll calls get, the GetFund of tid, as the one in flight in this process: a poll of
+// another wait on the same task runs before or after it, never beside it. The wake-up
+// of a callback that came before it starts is answered by it and dropped from wake, so
+// that callbacks cause at most one more poll, for those that come while it runs.
+// woken says that a wake-up asked for this poll: its end starts the gap of the next.
+func (ws *waiters) poll(ctx context.Context, tid string, wake <-chan struct{}, woken bool, get func() (*FundResult, error)) (*FundResult, error) {
+	ws.mu.Lock()
+	tw := ws.m[tid]
+	ws.mu.Unlock()
+	if tw == nil { // a wait unregistered: nothing to share
+		return get()
+	}
+	select {
+	case tw.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() {
+		if woken {
+			ws.mu.Lock()
+			tw.lastWake = ws.clock()
+			ws.mu.Unlock()
+		}
+		<-tw.turn
+	}()
+	select {
+	case <-wake:
+	default:
+	}
+	return get()
 }
 
 // pendingNote is a callback that came for a task nobody waited on.
@@ -69,9 +136,14 @@ func (ws *waiters) add(tid string) chan struct{} {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.m == nil {
-		ws.m = make(map[string][]chan struct{})
+		ws.m = make(map[string]*taskWaits)
 	}
-	ws.m[tid] = append(ws.m[tid], ch)
+	tw := ws.m[tid]
+	if tw == nil {
+		tw = &taskWaits{turn: make(chan struct{}, 1)}
+		ws.m[tid] = tw
+	}
+	tw.chans = append(tw.chans, ch)
 	if note, ok := ws.pending[tid]; ok {
 		delete(ws.pending, tid)
 		if ws.clock().Sub(note.at) < pendingTTL {
@@ -85,17 +157,15 @@ func (ws *waiters) add(tid string) chan struct{} {
 func (ws *waiters) remove(tid string, ch chan struct{}) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	list := ws.m[tid]
-	for i, c := range list {
-		if c == ch {
-			list = append(list[:i], list[i+1:]...)
-			break
-		}
+	tw := ws.m[tid]
+	if tw == nil {
+		return
 	}
-	if len(list) == 0 {
+	if i := slices.Index(tw.chans, ch); i >= 0 {
+		tw.chans = slices.Delete(tw.chans, i, i+1)
+	}
+	if len(tw.chans) == 0 {
 		delete(ws.m, tid)
-	} else {
-		ws.m[tid] = list
 	}
 }
 
@@ -104,12 +174,12 @@ func (ws *waiters) remove(tid string, ch chan struct{}) {
 func (ws *waiters) wake(tid string) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	list := ws.m[tid]
-	if len(list) == 0 {
+	tw := ws.m[tid]
+	if tw == nil {
 		ws.remember(tid)
 		return
 	}
-	for _, ch := range list {
+	for _, ch := range tw.chans {
 		select {
 		case ch <- struct{}{}:
 		default:

@@ -1,10 +1,16 @@
 package tcredit
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,4 +182,72 @@ func BenchmarkNotifyUnknownTID(b *testing.B) {
 			}
 		})
 	}
+}
+
+// liveTask answers getFundB for a task that is still logging in, slowly, counting the
+// calls and the most that ran at once.
+type liveTask struct {
+	calls, inFlight, maxInFlight atomic.Int32
+}
+
+func (lt *liveTask) respond(*http.Request) (*http.Response, error) {
+	lt.calls.Add(1)
+	n := lt.inFlight.Add(1)
+	defer lt.inFlight.Add(-1)
+	for {
+		m := lt.maxInFlight.Load()
+		if n <= m || lt.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(2 * time.Millisecond)
+	return httpmock.NewStringResponse(http.StatusOK, ok(`{"code":10001,"msg":"登录中"}`)), nil
+}
+
+// Wake-ups relayed from another replica are coalesced as local ones are, and two waits
+// on one task take turns: 1,000 callbacks on replica A for the task that two waits on
+// replica B follow cause a poll or two per wait, never two polls of the task at once.
+func TestWakeUpsOfOneTaskAreCoalesced(t *testing.T) {
+	const callbacks = 1000
+	lt := &liveTask{}
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, flowBase+"/identity/getFundB", lt.respond)
+	b, err := NewClient("app", "token", WithBaseURL(flowBase), WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	relay := &chanRelay{to: []*Client{b}}
+	a, err := NewClient("app", "token", WithWakeRelay(relay))
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const waits = 2
+	started := make(chan struct{}, waits)
+	var wg sync.WaitGroup
+	for range waits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var once sync.Once
+			_, err := b.Wait(ctx, "T1", WithPollInterval(time.Minute, time.Minute),
+				OnStatus(func(*FundResult) { once.Do(func() { started <- struct{}{} }) }))
+			assert.ErrorIs(t, err, context.Canceled)
+		}()
+	}
+	for range waits {
+		<-started
+	}
+	before := lt.calls.Load()
+	start := time.Now()
+	for range callbacks {
+		a.Notify(Callback{TID: "T1", Status: CodeLoggingIn})
+	}
+	burst := time.Since(start)
+	time.Sleep(maxWakeGap + 300*time.Millisecond) // the polls held for the burst's end
+	polls := int(lt.calls.Load() - before)
+	t.Logf("%d callbacks relayed in %v caused %d getFundB calls for %d waits", callbacks, burst.Round(time.Millisecond), polls, waits)
+	assert.GreaterOrEqual(t, polls, waits, "each wait was woken")
+	assert.LessOrEqual(t, polls, waits*(2+int(burst/maxWakeGap)), "a poll at the burst's start and one per second at most after, per wait")
+	assert.Equal(t, int32(1), lt.maxInFlight.Load(), "one GetFund of the task at a time")
+	cancel()
+	wg.Wait()
 }

@@ -8,8 +8,8 @@ import "errors"
 // Redis pub/sub.
 type WakeRelay interface {
 	// Relay tells the other processes that a callback came for the task tid; each of
-	// them then calls Client.Wake(tid). It is called by Notify and must not block for
-	// long; a wake-up it loses only delays a Wait to its next poll.
+	// them then calls Client.NotifyRelayed(tid). It is called by Notify and must not
+	// block for long; a wake-up it loses only delays a Wait to its next poll.
 	Relay(tid string)
 }
 
@@ -25,12 +25,21 @@ func WithWakeRelay(r WakeRelay) Option {
 	}
 }
 
-// Wake wakes the Wait or Query on tid in this process, as Notify does, but relays
-// nothing: it is what a WakeRelay calls for a wake-up relayed from another process.
-// Like Notify, it ignores a tid that is empty or longer than 64 bytes.
-func (c *Client) Wake(tid string) {
+// NotifyRelayed is Notify for a callback that reached another process and was relayed
+// here: it wakes the Wait or Query on tid in this process, coalesced as Notify's
+// wake-ups are, and relays nothing. Notify relays, so a WakeRelay that passed a relayed
+// wake-up to it would send it round the replicas for ever: NotifyRelayed is what a
+// WakeRelay calls on the receiving side, and a callback handler calls Notify. Like
+// Notify, it ignores a tid that is empty or longer than 64 bytes.
+func (c *Client) NotifyRelayed(tid string) {
 	if tid == "" || len(tid) > maxNotifyTID {
 		return
 	}
 	c.waiters.wake(tid)
 }
+
+// Wake is NotifyRelayed.
+//
+// Deprecated: Use NotifyRelayed, the same call under the verb of Notify. Wake will be
+// removed before version 1.0.
+func (c *Client) Wake(tid string) { c.NotifyRelayed(tid) }

@@ -16,7 +16,7 @@ type chanRelay struct {
 func (r *chanRelay) Relay(tid string) {
 	r.tids = append(r.tids, tid)
 	for _, c := range r.to {
-		c.Wake(tid)
+		c.NotifyRelayed(tid)
 	}
 }
 
@@ -39,7 +39,12 @@ func TestWakeRelay(t *testing.T) {
 
 	onA := a.waiters.add("t2")
 	defer a.waiters.remove("t2", onA)
-	a.Wake("t2")
-	assert.Len(t, onA, 1, "Wake wakes this process's waits")
+	a.NotifyRelayed("t2")
+	assert.Len(t, onA, 1, "NotifyRelayed wakes this process's waits")
 	assert.Equal(t, []string{"t1"}, relay.tids, "and relays nothing")
+
+	<-onA
+	a.Wake("t2")
+	assert.Len(t, onA, 1, "Wake, deprecated, is NotifyRelayed")
+	assert.Equal(t, []string{"t1"}, relay.tids)
 }

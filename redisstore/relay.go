@@ -20,7 +20,7 @@ const publishTimeout = 2 * time.Second
 
 // WakeRelay is a tcredit.WakeRelay over Redis pub/sub: the wake-up of a callback that
 // reaches one replica's Client.Notify is published on a channel, and every replica
-// subscribed to it wakes the waits on that task with Client.Wake.
+// subscribed to it wakes the waits on that task with Client.NotifyRelayed.
 type WakeRelay struct {
 	rdb     redis.UniversalClient
 	channel string
@@ -62,7 +62,7 @@ func (r *WakeRelay) logger() *slog.Logger {
 }
 
 // Subscribe subscribes to the wake-ups of every replica and passes those of the others
-// to c.Wake, until Close. It returns once the subscription is in place. logger, if
+// to c.NotifyRelayed, until Close. It returns once the subscription is in place. logger, if
 // not nil, receives the failures to publish.
 func (r *WakeRelay) Subscribe(ctx context.Context, c *tcredit.Client, logger *slog.Logger) error {
 	r.mu.Lock()
@@ -89,7 +89,7 @@ func (r *WakeRelay) listen(msgs <-chan *redis.Message, c *tcredit.Client, done c
 	for m := range msgs {
 		origin, tid, ok := strings.Cut(m.Payload, " ")
 		if ok && origin != r.origin && tid != "" {
-			c.Wake(tid)
+			c.NotifyRelayed(tid)
 		}
 	}
 }
