@@ -4,11 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,25 +41,22 @@ func newConfig(opts []Option) config {
 	return c
 }
 
-// maxTxAttempts bounds the retries of a change that other replicas keep beating.
-const maxTxAttempts = 32
+// resolveTimeout bounds the reads that find out whether a write whose reply was lost
+// was applied; they run even when the caller's context has ended.
+const resolveTimeout = 5 * time.Second
 
-// ErrContention is returned by Update when the session kept changing under it.
-var ErrContention = errors.New("redisstore: the session kept changing; change not stored")
-
-// Store is an h5.SessionStore on Redis, for replicas that share sessions.
+// Store is an h5.SessionStore on Redis, for replicas that share sessions. It works
+// on a single Redis server and on a Redis Cluster alike.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	now    func() time.Time
-
-	mu  sync.Mutex
-	key []byte
 }
 
 var _ h5.SessionStore = (*Store)(nil)
 
-// New returns a Store that keeps sessions on rdb.
+// New returns a Store that keeps sessions on rdb: a *redis.Client, a
+// *redis.ClusterClient, or any other redis.UniversalClient.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	c := newConfig(opts)
 	return &Store{rdb: rdb, prefix: c.prefix, now: time.Now}
@@ -70,118 +68,114 @@ func (s *Store) sessionKey(id string) string {
 	return s.prefix + "h5:session:" + hex.EncodeToString(sum[:])
 }
 
-// Get returns the session with the id, or h5.ErrNoSession.
-func (s *Store) Get(ctx context.Context, id string) (h5.Session, error) {
-	return s.get(ctx, s.rdb, id)
+// record is the stored form of a session: its fields, and the ids of its last
+// writes, newest first, by which a writer whose reply was lost finds out whether
+// Redis applied its write.
+type record struct {
+	h5.Session
+	Writes []string `json:"_writes,omitempty"`
 }
 
-// get reads the session id with cmd, which may be a transaction's connection.
-func (s *Store) get(ctx context.Context, cmd redis.Cmdable, id string) (h5.Session, error) {
-	raw, err := cmd.Get(ctx, s.sessionKey(id)).Bytes()
+// keptWrites is the number of write ids a record keeps.
+const keptWrites = 4
+
+// newWriteID returns a random id for a write.
+func newWriteID() string {
+	var b [9]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// encode returns the stored form of sess written by the write id, after the writes
+// of prev.
+func encode(sess h5.Session, id string, prev []string) ([]byte, error) {
+	writes := append([]string{id}, prev[:min(len(prev), keptWrites-1)]...)
+	return json.Marshal(record{Session: sess, Writes: writes})
+}
+
+// fetch returns the value of key and the record it holds; a nil value when there
+// is none.
+func (s *Store) fetch(ctx context.Context, key string) ([]byte, record, error) {
+	raw, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
+		return nil, record{}, nil
+	}
+	if err != nil {
+		return nil, record{}, err
+	}
+	var rec record
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, record{}, fmt.Errorf("redisstore: session %s…: %w", key[len(s.prefix)+11:][:8], err)
+	}
+	return raw, rec, nil
+}
+
+// live returns the session of rec, held under id, or h5.ErrNoSession when there is
+// none or it has expired.
+func (s *Store) live(raw []byte, rec record, id string) (h5.Session, error) {
+	if raw == nil || rec.ID != id || !s.now().Before(rec.Expires) {
 		return h5.Session{}, h5.ErrNoSession
 	}
+	return rec.Session, nil
+}
+
+// Get returns the session with the id, or h5.ErrNoSession.
+func (s *Store) Get(ctx context.Context, id string) (h5.Session, error) {
+	raw, rec, err := s.fetch(ctx, s.sessionKey(id))
 	if err != nil {
 		return h5.Session{}, err
 	}
-	var sess h5.Session
-	if err := json.Unmarshal(raw, &sess); err != nil {
-		return h5.Session{}, fmt.Errorf("redisstore: session %s…: %w", s.sessionKey(id)[len(s.prefix)+11:][:8], err)
-	}
-	if sess.ID != id || !s.now().Before(sess.Expires) {
-		return h5.Session{}, h5.ErrNoSession
-	}
-	return sess, nil
+	return s.live(raw, rec, id)
 }
 
-// encode returns the stored form of sess.
-func encode(sess h5.Session) ([]byte, error) {
-	return json.Marshal(sess)
-}
-
-// Create stores sess until its Expires, unless a session with its id exists.
+// Create stores sess until its Expires, unless a session with its id exists: one
+// SET NX. When the reply is lost it reads the key to learn whether the session it
+// holds is the one it wrote.
 func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 	if !s.now().Before(sess.Expires) {
 		return nil // expired already: there is nothing to keep
 	}
-	raw, err := encode(sess)
+	key, wid := s.sessionKey(sess.ID), newWriteID()
+	raw, err := encode(sess, wid, nil)
 	if err != nil {
 		return err
 	}
-	err = s.rdb.SetArgs(ctx, s.sessionKey(sess.ID), raw, redis.SetArgs{Mode: "NX", ExpireAt: sess.Expires}).Err()
-	if errors.Is(err, redis.Nil) {
-		return h5.ErrSessionExists
+	err = s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
+	if err == nil {
+		return nil
 	}
-	return err
-}
-
-// Update changes the session id in an optimistic transaction, retried while another
-// replica changes the session in between.
-func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) error) (h5.Session, error) {
-	key := s.sessionKey(id)
-	var out h5.Session
-	txf := func(tx *redis.Tx) error {
-		sess, err := s.get(ctx, tx, id)
-		out = sess
-		if err != nil {
-			return err
-		}
-		if err := change(&sess); err != nil {
-			return err
-		}
-		sess.ID = id
-		raw, err := encode(sess)
-		if err != nil {
-			return err
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if !s.now().Before(sess.Expires) {
-				p.Del(ctx, key)
-				return nil
-			}
-			p.SetArgs(ctx, key, raw, redis.SetArgs{ExpireAt: sess.Expires})
-			return nil
-		})
-		out = sess
+	if !errors.Is(err, redis.Nil) && isRedisError(err) {
 		return err
 	}
-	for i := 0; i < maxTxAttempts; i++ {
-		err := s.rdb.Watch(ctx, txf, key)
-		if !errors.Is(err, redis.TxFailedErr) {
-			return out, err
-		}
+	// Taken, or the reply is lost. A session under the id is ours when it names our
+	// write: a lost reply that go-redis retried answers "taken" for our own write.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
+	defer cancel()
+	held, rec, rerr := s.fetch(rctx, key)
+	switch {
+	case rerr != nil && errors.Is(err, redis.Nil):
+		return rerr
+	case rerr != nil:
+		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, errors.Join(err, rerr))
+	case held != nil && slices.Contains(rec.Writes, wid):
+		return nil
+	case held != nil:
+		return h5.ErrSessionExists
+	case errors.Is(err, redis.Nil):
+		return h5.ErrSessionExists // taken, and gone since
+	default:
+		return fmt.Errorf("%w: %w", ErrNotStored, err)
 	}
-	return out, ErrContention
+}
+
+// isRedisError reports whether err is a reply of Redis, which tells that the command
+// ran, rather than a failure to get a reply.
+func isRedisError(err error) bool {
+	var rerr redis.Error
+	return errors.As(err, &rerr)
 }
 
 // Delete drops the session id.
 func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.rdb.Del(ctx, s.sessionKey(id)).Err()
-}
-
-// SigningKey returns the key every replica signs login forms with: made by the first
-// replica that asks (SET NX), read by the others.
-func (s *Store) SigningKey(ctx context.Context) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key != nil {
-		return s.key, nil
-	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	name := s.prefix + "h5:signing-key"
-	if err := s.rdb.SetNX(ctx, name, fresh, 0).Err(); err != nil {
-		return nil, err
-	}
-	key, err := s.rdb.Get(ctx, name).Bytes()
-	if err != nil {
-		return nil, err
-	}
-	if len(key) < 32 {
-		return nil, fmt.Errorf("redisstore: the signing key %s holds %d bytes, not 32", name, len(key))
-	}
-	s.key = key
-	return key, nil
 }
