@@ -23,3 +23,14 @@ func realRedis(t *testing.T) (*redis.Client, string) {
 	t.Helper()
 	return redistest.Client(t)
 }
+
+// eachRedis runs f as a subtest on miniredis, then on a redis-server and on a Redis
+// Cluster (redistest.Each).
+func eachRedis(t *testing.T, f func(t *testing.T, rdb redis.UniversalClient)) {
+	t.Helper()
+	t.Run("miniredis", func(t *testing.T) {
+		rdb, _ := miniRedis(t)
+		f(t, rdb)
+	})
+	redistest.Each(t, f)
+}

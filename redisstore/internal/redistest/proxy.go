@@ -25,6 +25,11 @@ type Cut struct {
 	N      int  // the Nth write command from Arm on, counting from 1
 	Before bool // cut before the command reaches Redis, which never applies it; else after, before its reply
 	Down   bool // refuse every connection after the cut, as a Redis gone for good
+
+	// Then, if not nil, is called once the cut command has reached Redis (or, with
+	// Before, been dropped) and before the connection closes: to change Redis behind
+	// the client's back while its reply is lost.
+	Then func()
 }
 
 // Proxy forwards TCP connections to a Redis server and reads the commands they
@@ -136,15 +141,19 @@ func (p *Proxy) carry(client, server net.Conn) {
 		p.mu.Unlock()
 	}
 	var cutAfter bool
+	var then func()
 	go func() { // the replies
 		defer close(replies)
 		buf := make([]byte, 32<<10)
 		for {
 			n, err := server.Read(buf)
 			cutting.Lock()
-			drop := cutAfter
+			drop, f := cutAfter, then
 			cutting.Unlock()
 			if drop { // the reply of the command cut after: it never arrives
+				if f != nil {
+					f()
+				}
 				closeBoth()
 				return
 			}
@@ -166,14 +175,17 @@ func (p *Proxy) carry(client, server net.Conn) {
 			closeBoth()
 			break
 		}
-		before, after := p.decide(name, client, server)
+		before, after, f := p.decide(name, client, server)
 		if before {
+			if f != nil {
+				f()
+			}
 			closeBoth()
 			break
 		}
 		if after {
 			cutting.Lock()
-			cutAfter = true
+			cutAfter, then = true, f
 			cutting.Unlock()
 		}
 		if _, err := server.Write(cmd); err != nil {
@@ -185,17 +197,17 @@ func (p *Proxy) carry(client, server net.Conn) {
 }
 
 // decide counts a command named name, carried by the connections own, and says
-// whether to cut them before forwarding it or after. A cut that takes the proxy down
-// closes every other connection.
-func (p *Proxy) decide(name string, own ...net.Conn) (before, after bool) {
+// whether to cut them before forwarding it or after, and what to call then. A cut
+// that takes the proxy down closes every other connection.
+func (p *Proxy) decide(name string, own ...net.Conn) (before, after bool, then func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.armed || !writeCommands[name] {
-		return false, false
+		return false, false, nil
 	}
 	p.writes++
 	if p.writes != p.cut.N {
-		return false, false
+		return false, false, nil
 	}
 	p.armed = false
 	p.cuts++
@@ -207,7 +219,7 @@ func (p *Proxy) decide(name string, own ...net.Conn) (before, after bool) {
 			}
 		}
 	}
-	return p.cut.Before, !p.cut.Before
+	return p.cut.Before, !p.cut.Before, p.cut.Then
 }
 
 // readCommand reads one command of the RESP protocol, an array of bulk strings, and
