@@ -51,6 +51,7 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	now    func() time.Time
+	recent recent
 }
 
 var _ h5.SessionStore = (*Store)(nil)
@@ -94,20 +95,30 @@ func encode(sess h5.Session, id string, prev []string) ([]byte, error) {
 }
 
 // fetch returns the value of key and the record it holds; a nil value when there
-// is none.
+// is none. It remembers the value for Update.
 func (s *Store) fetch(ctx context.Context, key string) ([]byte, record, error) {
 	raw, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, record{}, nil
+		raw, err = nil, nil
 	}
 	if err != nil {
 		return nil, record{}, err
 	}
+	s.recent.put(key, raw)
+	rec, err := s.decode(key, raw)
+	return raw, rec, err
+}
+
+// decode returns the record of the value raw of key; none when raw is nil.
+func (s *Store) decode(key string, raw []byte) (record, error) {
 	var rec record
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, record{}, fmt.Errorf("redisstore: session %s…: %w", key[len(s.prefix)+11:][:8], err)
+	if raw == nil {
+		return rec, nil
 	}
-	return raw, rec, nil
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return record{}, fmt.Errorf("redisstore: session %s…: %w", key[len(s.prefix)+11:][:8], err)
+	}
+	return rec, nil
 }
 
 // live returns the session of rec, held under id, or h5.ErrNoSession when there is
@@ -142,6 +153,7 @@ func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 	}
 	err = s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
 	if err == nil {
+		s.recent.put(key, raw)
 		return nil
 	}
 	if !errors.Is(err, redis.Nil) && isRedisError(err) {
@@ -177,5 +189,7 @@ func isRedisError(err error) bool {
 
 // Delete drops the session id.
 func (s *Store) Delete(ctx context.Context, id string) error {
-	return s.rdb.Del(ctx, s.sessionKey(id)).Err()
+	key := s.sessionKey(id)
+	s.recent.put(key, nil)
+	return s.rdb.Del(ctx, key).Err()
 }

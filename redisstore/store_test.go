@@ -125,3 +125,52 @@ func TestStoreUpdateIsAtomic(t *testing.T) {
 }
 
 var errTaken = errors.New("taken")
+
+// A replica that changed a session last changes it again in one round trip, on what
+// it remembers; what Redis holds decides all the same: another replica's change
+// since, a refusal, a Redis that lost its data.
+func TestUpdateDecidesOnWhatRedisHolds(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb redis.UniversalClient) {
+		ctx := context.Background()
+		a, b := redisstore.New(rdb), redisstore.New(rdb)
+		require.NoError(t, a.Create(ctx, h5.Session{ID: "s", Lease: "a", Expires: time.Now().Add(time.Hour)}))
+		_, err := b.Update(ctx, "s", func(s *h5.Session) error { s.Attempts, s.Lease = 5, ""; return nil })
+		require.NoError(t, err)
+
+		// a remembers Lease "a" and no attempts: its claim is refused on that, then
+		// made on what Redis holds.
+		var seen []string
+		got, err := a.Update(ctx, "s", func(s *h5.Session) error {
+			seen = append(seen, s.Lease)
+			if s.Lease != "" {
+				return errTaken
+			}
+			s.Lease = "a"
+			s.Attempts++
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", ""}, seen, "refused on what a remembered, then changed as stored")
+		assert.Equal(t, 6, got.Attempts)
+
+		// b remembers Attempts 5: its write is refused by the script, which answers
+		// with the session as stored.
+		seen = nil
+		got, err = b.Update(ctx, "s", func(s *h5.Session) error {
+			seen = append(seen, s.Lease)
+			s.Attempts++
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"", "a"}, seen)
+		assert.Equal(t, 7, got.Attempts)
+
+		// Redis loses every key: the session a remembers is gone, not brought back.
+		for _, k := range redistest.Keys(t, rdb, "*") {
+			require.NoError(t, rdb.Del(ctx, k).Err())
+		}
+		_, err = a.Update(ctx, "s", func(s *h5.Session) error { s.Attempts++; return nil })
+		assert.ErrorIs(t, err, h5.ErrNoSession)
+		assert.Empty(t, redistest.Keys(t, rdb, "*"))
+	})
+}
