@@ -39,8 +39,9 @@ var Backends = []Backend{
 }
 
 // Open returns a client of the backend with every key deleted; the client is closed
-// at the test's end. Without the backend's variable the test is skipped, or fails
-// under CI=true.
+// at the test's end. The test has the backend to itself until its end: another
+// test binary that opens it waits. Without the backend's variable the test is
+// skipped, or fails under CI=true.
 func (b Backend) Open(t testing.TB) redis.UniversalClient {
 	t.Helper()
 	value := os.Getenv(b.Env)
@@ -50,6 +51,7 @@ func (b Backend) Open(t testing.TB) redis.UniversalClient {
 		}
 		t.Skipf("no %s: set %s=%s to run this test", b.Name, b.Env, b.Hint)
 	}
+	lock(t, value)
 	return b.open(t, value)
 }
 
