@@ -88,8 +88,10 @@ func newWriteID() string {
 }
 
 // encode returns the stored form of sess written by the write id, after the writes
-// of prev.
+// of prev. It holds no session id, which the key names by its digest: the id is the
+// cookie's value, a secret.
 func encode(sess h5.Session, id string, prev []string) ([]byte, error) {
+	sess.ID = ""
 	writes := append([]string{id}, prev[:min(len(prev), keptWrites-1)]...)
 	return json.Marshal(record{Session: sess, Writes: writes})
 }
@@ -121,13 +123,15 @@ func (s *Store) decode(key string, raw []byte) (record, error) {
 	return rec, nil
 }
 
-// live returns the session of rec, held under id, or h5.ErrNoSession when there is
-// none or it has expired.
+// live returns the session of rec, held under the key of id, or h5.ErrNoSession
+// when there is none or it has expired.
 func (s *Store) live(raw []byte, rec record, id string) (h5.Session, error) {
-	if raw == nil || rec.ID != id || !s.now().Before(rec.Expires) {
+	if raw == nil || (rec.ID != "" && rec.ID != id) || !s.now().Before(rec.Expires) {
 		return h5.Session{}, h5.ErrNoSession
 	}
-	return rec.Session, nil
+	sess := rec.Session
+	sess.ID = id
+	return sess, nil
 }
 
 // Get returns the session with the id, or h5.ErrNoSession.

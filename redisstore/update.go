@@ -90,7 +90,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 	var lost *write
 	for attempt := 0; ; attempt++ {
 		if lost != nil {
-			current, done, err := s.settle(ctx, key, lost)
+			current, done, err := s.settle(ctx, id, lost)
 			if done || err != nil {
 				return current, err
 			}
@@ -150,11 +150,12 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 	}
 }
 
-// settle reads the session of key again after the reply to the write w was lost.
-// done is true when w was applied: current is then the session as stored. Otherwise
-// the caller changes the session again, as the read left it in s.recent, unless err
+// settle reads the session id again after the reply to the write w was lost. done
+// is true when w was applied: current is then the session as stored. Otherwise the
+// caller changes the session again, as the read left it in s.recent, unless err
 // says why it cannot.
-func (s *Store) settle(ctx context.Context, key string, w *write) (current h5.Session, done bool, err error) {
+func (s *Store) settle(ctx context.Context, id string, w *write) (current h5.Session, done bool, err error) {
+	key := s.sessionKey(id)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
 	defer cancel()
 	raw, rec, err := s.fetch(rctx, key)
@@ -163,11 +164,13 @@ func (s *Store) settle(ctx context.Context, key string, w *write) (current h5.Se
 		return h5.Session{}, false, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 	}
 	applied, known := w.outcome(raw, rec)
+	current = rec.Session
+	current.ID = id
 	switch {
 	case applied:
-		return rec.Session, true, nil
+		return current, true, nil
 	case !known:
-		return rec.Session, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
+		return current, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
 	}
 	if err := ctx.Err(); err != nil {
 		return h5.Session{}, false, fmt.Errorf("%w: %w", ErrNotStored, err)

@@ -68,6 +68,7 @@ func testRedisHoldsNoSecrets(t *testing.T, rdb redis.UniversalClient) {
 		"f_id_card": {"110105199003071060"}, "f_real_name": {"张三"}, "f_mobile": {"13800138000"}, "f_password": {password}}))
 	waitStep("sms")
 	held := values()
+	secrets = append(secrets, sessionCookie(t, jar, srv.URL))
 	code := page(phone.Get(srv.URL + "/code"))
 	token = tokenRE.FindStringSubmatch(code)
 	require.NotNil(t, token, code)
@@ -87,10 +88,25 @@ func testRedisHoldsNoSecrets(t *testing.T, rdb redis.UniversalClient) {
 	page(phone.PostForm(srv.URL+"/login", url.Values{"csrf": {token[1]}, "city": {"110100"}, "type": {"1"},
 		"f_account": {"demo-success"}, "f_password": {password}}))
 	held += values()
+	secrets = append(secrets, sessionCookie(t, jar, srv.URL))
 	waitStep("done")
 	held += values()
 	require.Contains(t, held, "h5:session:", "the session is on Redis")
 	for _, s := range secrets {
 		assert.NotContains(t, held, s)
 	}
+}
+
+// sessionCookie returns the value of the session cookie that jar holds for base.
+func sessionCookie(t *testing.T, jar http.CookieJar, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	for _, c := range jar.Cookies(u) {
+		if strings.HasSuffix(c.Name, "h5session") {
+			return c.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
 }
