@@ -37,12 +37,6 @@ func elapse(rdb redis.UniversalClient, d time.Duration) {
 	time.Sleep(d)
 }
 
-// realRedis is redistest.Client.
-func realRedis(t *testing.T) (*redis.Client, string) {
-	t.Helper()
-	return redistest.Client(t)
-}
-
 // eachRedis runs f as a subtest on miniredis, then on a redis-server and on a Redis
 // Cluster (redistest.Each).
 func eachRedis(t *testing.T, f func(t *testing.T, rdb redis.UniversalClient)) {
