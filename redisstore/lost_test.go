@@ -43,6 +43,7 @@ func TestUpdateWithALostReply(t *testing.T) {
 		name    string
 		cut     redistest.Cut
 		other   bool  // another replica adds 10 once the command is cut
+		cancel  bool  // the caller's context ends once the command is cut
 		want    error // from Update
 		stored  int   // Attempts in Redis at the end
 		retries []retry
@@ -51,6 +52,8 @@ func TestUpdateWithALostReply(t *testing.T) {
 		{name: "request lost", cut: redistest.Cut{N: 1, Before: true}, stored: 1, retries: retries},
 		{name: "reply lost, another change follows", cut: redistest.Cut{N: 1}, other: true, stored: 11, retries: retries},
 		{name: "request lost, another change comes first", cut: redistest.Cut{N: 1, Before: true}, other: true, stored: 11, retries: retries},
+		{name: "reply lost, caller gone", cut: redistest.Cut{N: 1}, cancel: true, stored: 1, retries: retries},
+		{name: "request lost, caller gone", cut: redistest.Cut{N: 1, Before: true}, cancel: true, want: redisstore.ErrNotStored, stored: 0, retries: retries},
 		{name: "reply lost, Redis gone", cut: redistest.Cut{N: 1, Down: true}, want: redisstore.ErrOutcomeUnknown, stored: 1, retries: retries[1:]},
 		{name: "request lost, Redis gone", cut: redistest.Cut{N: 1, Before: true, Down: true}, want: redisstore.ErrOutcomeUnknown, stored: 0, retries: retries[1:]},
 	} {
@@ -63,15 +66,21 @@ func TestUpdateWithALostReply(t *testing.T) {
 				_, err := store.Update(ctx, "s", func(*h5.Session) error { return nil }) // loads the script
 				require.NoError(t, err)
 
-				if tc.other {
-					tc.cut.Then = func() {
+				callCtx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				cut := tc.cut
+				cut.Then = func() {
+					if tc.other {
 						_, err := other.Update(ctx, "s", func(s *h5.Session) error { s.Attempts += 10; return nil })
 						assert.NoError(t, err)
 					}
+					if tc.cancel {
+						cancel()
+					}
 				}
-				proxy.Arm(tc.cut)
+				proxy.Arm(cut)
 				calls := 0
-				_, err = store.Update(ctx, "s", func(s *h5.Session) error {
+				_, err = store.Update(callCtx, "s", func(s *h5.Session) error {
 					calls++
 					s.Attempts++
 					return nil

@@ -3,7 +3,7 @@ package redisstore
 import "sync"
 
 // maxRecent bounds the sessions whose last value a Store remembers.
-const maxRecent = 4096
+const maxRecent = 1024
 
 // recent remembers the value a Store last read or wrote for each of up to maxRecent
 // sessions, by key, so that Update can make its compare-and-set on it without

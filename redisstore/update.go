@@ -90,11 +90,11 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 	var lost *write
 	for attempt := 0; ; attempt++ {
 		if lost != nil {
-			current, done, err := s.settle(ctx, id, lost)
+			current, value, done, err := s.settle(ctx, id, lost)
 			if done || err != nil {
 				return current, err
 			}
-			raw, fresh, lost = s.recent.get(key), true, nil
+			raw, fresh, lost = value, true, nil
 		} else if raw == nil && !fresh {
 			var err error
 			if raw, _, err = s.fetch(ctx, key); err != nil {
@@ -152,28 +152,28 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 
 // settle reads the session id again after the reply to the write w was lost. done
 // is true when w was applied: current is then the session as stored. Otherwise the
-// caller changes the session again, as the read left it in s.recent, unless err
-// says why it cannot.
-func (s *Store) settle(ctx context.Context, id string, w *write) (current h5.Session, done bool, err error) {
+// caller changes the session again, its value as read, unless err says why it
+// cannot.
+func (s *Store) settle(ctx context.Context, id string, w *write) (current h5.Session, value []byte, done bool, err error) {
 	key := s.sessionKey(id)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
 	defer cancel()
 	raw, rec, err := s.fetch(rctx, key)
 	if err != nil {
 		s.recent.put(key, nil)
-		return h5.Session{}, false, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+		return h5.Session{}, nil, false, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 	}
 	applied, known := w.outcome(raw, rec)
 	current = rec.Session
 	current.ID = id
 	switch {
 	case applied:
-		return current, true, nil
+		return current, raw, true, nil
 	case !known:
-		return current, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
+		return current, raw, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
 	}
 	if err := ctx.Err(); err != nil {
-		return h5.Session{}, false, fmt.Errorf("%w: %w", ErrNotStored, err)
+		return h5.Session{}, raw, false, fmt.Errorf("%w: %w", ErrNotStored, err)
 	}
-	return h5.Session{}, false, nil
+	return h5.Session{}, raw, false, nil
 }
