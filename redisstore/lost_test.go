@@ -100,20 +100,41 @@ func TestUpdateWithALostReply(t *testing.T) {
 	}
 }
 
-// A session created whose reply is lost is the one created, not one that exists.
+// A session created whose reply, or request, is lost is the one created, once.
 func TestCreateWithALostReply(t *testing.T) {
-	for _, retries := range []int{0, -1} {
-		t.Run("", func(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cut     redistest.Cut
+		again   bool // the SET sent again is lost too
+		retries int
+		want    error
+	}{
+		{name: "reply lost, go-redis sends again", cut: redistest.Cut{N: 1}},
+		{name: "reply lost, go-redis gives up", cut: redistest.Cut{N: 1}, retries: -1},
+		{name: "request lost, go-redis gives up", cut: redistest.Cut{N: 1, Before: true}, retries: -1},
+		{name: "request lost twice", cut: redistest.Cut{N: 1, Before: true}, again: true, retries: -1, want: redisstore.ErrNotStored},
+		{name: "reply lost, Redis gone", cut: redistest.Cut{N: 1, Down: true}, retries: -1, want: redisstore.ErrOutcomeUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			proxy, rdb, direct := proxied(t, retries)
-			proxy.Arm(redistest.Cut{N: 1})
+			proxy, rdb, direct := proxied(t, tc.retries)
+			cuts := 1
+			if tc.again {
+				cuts, tc.cut.Then = 2, func() { proxy.Arm(redistest.Cut{N: 1, Before: true}) }
+			}
+			proxy.Arm(tc.cut)
 			s := h5.Session{ID: "s", TID: "t1", Expires: time.Now().Add(time.Hour)}
-			require.NoError(t, redisstore.New(rdb).Create(ctx, s))
-			assert.Equal(t, 1, proxy.Cuts())
+			err := redisstore.New(rdb).Create(ctx, s)
+			assert.Equal(t, cuts, proxy.Cuts())
+			if tc.want != nil {
+				assert.ErrorIs(t, err, tc.want)
+				return
+			}
+			require.NoError(t, err)
 			got, err := redisstore.New(direct).Get(ctx, "s")
 			require.NoError(t, err)
 			assert.Equal(t, "t1", got.TID)
-			assert.ErrorIs(t, redisstore.New(rdb).Create(ctx, s), h5.ErrSessionExists, "created once")
+			assert.ErrorIs(t, redisstore.New(direct).Create(ctx, s), h5.ErrSessionExists, "created once")
 		})
 	}
 }

@@ -145,7 +145,7 @@ func (s *Store) Get(ctx context.Context, id string) (h5.Session, error) {
 
 // Create stores sess until its Expires, unless a session with its id exists: one
 // SET NX. When the reply is lost it reads the key to learn whether the session it
-// holds is the one it wrote.
+// holds is the one it wrote, and sets it again once when the key is still free.
 func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 	if !s.now().Before(sess.Expires) {
 		return nil // expired already: there is nothing to keep
@@ -155,32 +155,31 @@ func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 	if err != nil {
 		return err
 	}
-	err = s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
-	if err == nil {
-		s.recent.put(key, raw)
-		return nil
-	}
-	if !errors.Is(err, redis.Nil) && isRedisError(err) {
-		return err
-	}
-	// Taken, or the reply is lost. A session under the id is ours when it names our
-	// write: a lost reply that go-redis retried answers "taken" for our own write.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
-	defer cancel()
-	held, rec, rerr := s.fetch(rctx, key)
-	switch {
-	case rerr != nil && errors.Is(err, redis.Nil):
-		return rerr
-	case rerr != nil:
-		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, errors.Join(err, rerr))
-	case held != nil && slices.Contains(rec.Writes, wid):
-		return nil
-	case held != nil:
-		return h5.ErrSessionExists
-	case errors.Is(err, redis.Nil):
-		return h5.ErrSessionExists // taken, and gone since
-	default:
-		return fmt.Errorf("%w: %w", ErrNotStored, err)
+	for attempt := 0; ; attempt++ {
+		err := s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
+		if err == nil {
+			s.recent.put(key, raw)
+			return nil
+		}
+		if !errors.Is(err, redis.Nil) && isRedisError(err) {
+			return err
+		}
+		// Taken, or the reply is lost. A session under the id is ours when it names
+		// our write: go-redis, sending the command again after a lost reply, is
+		// answered "taken" for our own write.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
+		held, rec, rerr := s.fetch(rctx, key)
+		cancel()
+		switch {
+		case rerr != nil:
+			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, errors.Join(err, rerr))
+		case held != nil && slices.Contains(rec.Writes, wid):
+			return nil
+		case held != nil || errors.Is(err, redis.Nil):
+			return h5.ErrSessionExists // taken, and maybe gone since
+		case attempt > 0 || ctx.Err() != nil:
+			return fmt.Errorf("%w: %w", ErrNotStored, err)
+		}
 	}
 }
 
