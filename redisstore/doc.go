@@ -67,7 +67,8 @@
 // changes and writes it again when it was not, and returns an error wrapping
 // ErrOutcomeUnknown when it cannot tell (Redis unreachable, or rewritten by a
 // version of this package that keeps no "_writes") or ErrNotStored when the write
-// was not applied and cannot be made again (the context ended).
+// was not applied and cannot be made again (the context ended). Create likewise
+// reads the key: the session there is its own when it lists the write's id.
 //
 // # Redis Cluster
 //
