@@ -106,7 +106,9 @@ func TestRelaySubscribesOnceAndCloses(t *testing.T) {
 }
 
 // On a cluster, a wake-up published through one node reaches the subscribers of
-// every node: a replica gets it whichever node its subscription is on.
+// every node, and a subscription through the cluster client (the relay's) gets the
+// messages published on any node: a replica gets a wake-up whichever nodes its
+// subscription and the publisher are on.
 func TestRelayReachesEveryClusterNode(t *testing.T) {
 	rdb := redistest.Backends[1].Open(t).(*redis.ClusterClient)
 	ctx := context.Background()
@@ -127,14 +129,34 @@ func TestRelayReachesEveryClusterNode(t *testing.T) {
 		defer sub.Close()
 	}
 
+	viaCluster := rdb.Subscribe(ctx, "nodetest:wake")
+	defer viaCluster.Close()
+	_, err := viaCluster.Receive(ctx)
+	require.NoError(t, err)
+
 	redisstore.NewWakeRelay(rdb, redisstore.WithPrefix("nodetest:")).Relay("t1")
-	for i, sub := range subs {
+	for i, sub := range append(subs, viaCluster) {
 		select {
 		case m := <-sub.Channel():
 			_, tid, _ := strings.Cut(m.Payload, " ")
-			assert.Equal(t, "t1", tid, "node %d", i)
+			assert.Equal(t, "t1", tid, "subscriber %d", i)
 		case <-time.After(5 * time.Second):
-			t.Fatalf("the subscriber on node %d got no wake-up", i)
+			t.Fatalf("subscriber %d got no wake-up", i)
+		}
+	}
+
+	// Published on each node in turn, every message reaches the cluster client's
+	// subscription.
+	require.NoError(t, rdb.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		return node.Publish(ctx, "nodetest:wake", "other "+node.Options().Addr).Err()
+	}))
+	got := map[string]bool{}
+	for len(got) < 3 {
+		select {
+		case m := <-viaCluster.Channel():
+			got[m.Payload] = true
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the cluster client's subscription got %d of the 3 nodes' messages", len(got))
 		}
 	}
 }
