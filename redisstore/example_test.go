@@ -1,13 +1,17 @@
 package redisstore_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"log"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -68,11 +72,56 @@ func TestReadmesShowTheExample(t *testing.T) {
 	}
 	doc, err := os.ReadFile("doc.go")
 	require.NoError(t, err)
-	var docLines []string
+	var docLines []string // the first code block of the package doc
 	for _, l := range strings.Split(string(doc), "\n") {
-		if code, ok := strings.CutPrefix(l, "//\t"); ok {
+		code, ok := strings.CutPrefix(l, "//\t")
+		if !ok && len(docLines) > 0 {
+			break
+		}
+		if ok {
 			docLines = append(docLines, code)
 		}
 	}
 	assert.Equal(t, strings.Join(lines, "\n"), strings.Join(docLines, "\n"), "doc.go's snippet is ExampleNew's")
+}
+
+// On a Redis Cluster: the same, with a cluster client.
+func ExampleNew_cluster() {
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{
+		Addrs: []string{"redis-0:6379", "redis-1:6379", "redis-2:6379"},
+	})
+	store := redisstore.New(rdb)
+	relay := redisstore.NewWakeRelay(rdb)
+	_, _ = store, relay
+}
+
+// A rotation signs with a new key at once, and keeps the key it replaces for
+// checking the forms signed before, for the overlap.
+func ExampleStore_RotateSigningKey() {
+	ctx := context.Background()
+	server, err := miniredis.Run() // stands for the service's Redis
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	store := redisstore.New(redis.NewClient(&redis.Options{Addr: server.Addr()}))
+
+	before, err := store.SigningKeys(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := store.RotateSigningKey(ctx, 30*time.Minute); err != nil {
+		log.Fatal(err)
+	}
+	after, err := store.SigningKeys(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(before), len(after))
+	fmt.Println("signs with a new key:", !bytes.Equal(after[0], before[0]))
+	fmt.Println("checks with the old one:", bytes.Equal(after[1], before[0]))
+	// Output:
+	// 1 2
+	// signs with a new key: true
+	// checks with the old one: true
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,22 +41,23 @@ func newConfig(opts []Option) config {
 	return c
 }
 
-// maxTxAttempts bounds the retries of a change that other replicas keep beating.
-const maxTxAttempts = 32
+// resolveTimeout bounds the reads that find out whether a write whose reply was lost
+// was applied; they run even when the caller's context has ended.
+const resolveTimeout = 5 * time.Second
 
-// ErrContention is returned by Update when the session kept changing under it.
-var ErrContention = errors.New("redisstore: the session kept changing; change not stored")
-
-// Store is an h5.SessionStore on Redis, for replicas that share sessions.
+// Store is an h5.SessionStore on Redis, for replicas that share sessions. It works
+// on a single Redis server and on a Redis Cluster alike.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	now    func() time.Time
+	recent recent
 }
 
 var _ h5.SessionStore = (*Store)(nil)
 
-// New returns a Store that keeps sessions on rdb.
+// New returns a Store that keeps sessions on rdb: a *redis.Client, a
+// *redis.ClusterClient, or any other redis.UniversalClient.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	c := newConfig(opts)
 	return &Store{rdb: rdb, prefix: c.prefix, now: time.Now}
@@ -66,157 +69,130 @@ func (s *Store) sessionKey(id string) string {
 	return s.prefix + "h5:session:" + hex.EncodeToString(sum[:])
 }
 
-// Get returns the session with the id, or h5.ErrNoSession.
-func (s *Store) Get(ctx context.Context, id string) (h5.Session, error) {
-	return s.get(ctx, s.rdb, id)
+// record is the stored form of a session: its fields, and the ids of its last
+// writes, newest first, by which a writer whose reply was lost finds out whether
+// Redis applied its write.
+type record struct {
+	h5.Session
+	Writes []string `json:"_writes,omitempty"`
 }
 
-// get reads the session id with cmd, which may be a transaction's connection.
-func (s *Store) get(ctx context.Context, cmd redis.Cmdable, id string) (h5.Session, error) {
-	raw, err := cmd.Get(ctx, s.sessionKey(id)).Bytes()
+// keptWrites is the number of write ids a record keeps.
+const keptWrites = 4
+
+// newWriteID returns a random id for a write.
+func newWriteID() string {
+	var b [9]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// encode returns the stored form of sess written by the write id, after the writes
+// of prev. It holds no session id, which the key names by its digest: the id is the
+// cookie's value, a secret.
+func encode(sess h5.Session, id string, prev []string) ([]byte, error) {
+	sess.ID = ""
+	writes := append([]string{id}, prev[:min(len(prev), keptWrites-1)]...)
+	return json.Marshal(record{Session: sess, Writes: writes})
+}
+
+// fetch returns the value of key and the record it holds; a nil value when there
+// is none. It remembers the value for Update.
+func (s *Store) fetch(ctx context.Context, key string) ([]byte, record, error) {
+	raw, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return h5.Session{}, h5.ErrNoSession
+		raw, err = nil, nil
 	}
 	if err != nil {
-		return h5.Session{}, err
+		return nil, record{}, err
 	}
-	var sess h5.Session
-	if err := json.Unmarshal(raw, &sess); err != nil {
-		return h5.Session{}, fmt.Errorf("redisstore: session %s…: %w", s.sessionKey(id)[len(s.prefix)+11:][:8], err)
+	s.recent.put(key, raw)
+	rec, err := s.decode(key, raw)
+	return raw, rec, err
+}
+
+// decode returns the record of the value raw of key; none when raw is nil.
+func (s *Store) decode(key string, raw []byte) (record, error) {
+	var rec record
+	if raw == nil {
+		return rec, nil
 	}
-	if sess.ID != id || !s.now().Before(sess.Expires) {
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return record{}, fmt.Errorf("redisstore: session %s…: %w", key[len(s.prefix)+11:][:8], err)
+	}
+	return rec, nil
+}
+
+// live returns the session of rec, held under the key of id, or h5.ErrNoSession
+// when there is none or it has expired.
+func (s *Store) live(raw []byte, rec record, id string) (h5.Session, error) {
+	if raw == nil || (rec.ID != "" && rec.ID != id) || !s.now().Before(rec.Expires) {
 		return h5.Session{}, h5.ErrNoSession
 	}
+	sess := rec.Session
+	sess.ID = id
 	return sess, nil
 }
 
-// encode returns the stored form of sess.
-func encode(sess h5.Session) ([]byte, error) {
-	return json.Marshal(sess)
+// Get returns the session with the id, or h5.ErrNoSession.
+func (s *Store) Get(ctx context.Context, id string) (h5.Session, error) {
+	raw, rec, err := s.fetch(ctx, s.sessionKey(id))
+	if err != nil {
+		return h5.Session{}, err
+	}
+	return s.live(raw, rec, id)
 }
 
-// Create stores sess until its Expires, unless a session with its id exists.
+// Create stores sess until its Expires, unless a session with its id exists: one
+// SET NX. When the reply is lost it reads the key to learn whether the session it
+// holds is the one it wrote, and sets it again once when the key is still free.
 func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 	if !s.now().Before(sess.Expires) {
 		return nil // expired already: there is nothing to keep
 	}
-	raw, err := encode(sess)
+	key, wid := s.sessionKey(sess.ID), newWriteID()
+	raw, err := encode(sess, wid, nil)
 	if err != nil {
 		return err
 	}
-	err = s.rdb.SetArgs(ctx, s.sessionKey(sess.ID), raw, redis.SetArgs{Mode: "NX", ExpireAt: sess.Expires}).Err()
-	if errors.Is(err, redis.Nil) {
-		return h5.ErrSessionExists
+	for attempt := 0; ; attempt++ {
+		err := s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
+		if err == nil {
+			s.recent.put(key, raw)
+			return nil
+		}
+		if !errors.Is(err, redis.Nil) && isRedisError(err) {
+			return err
+		}
+		// Taken, or the reply is lost. A session under the id is ours when it names
+		// our write: go-redis, sending the command again after a lost reply, is
+		// answered "taken" for our own write.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
+		held, rec, rerr := s.fetch(rctx, key)
+		cancel()
+		switch {
+		case rerr != nil:
+			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, errors.Join(err, rerr))
+		case held != nil && slices.Contains(rec.Writes, wid):
+			return nil
+		case held != nil || errors.Is(err, redis.Nil):
+			return h5.ErrSessionExists // taken, and maybe gone since
+		case attempt > 0 || ctx.Err() != nil:
+			return fmt.Errorf("%w: %w", ErrNotStored, err)
+		}
 	}
-	return err
 }
 
-// Update changes the session id in an optimistic transaction, retried while another
-// replica changes the session in between.
-func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) error) (h5.Session, error) {
-	key := s.sessionKey(id)
-	var out h5.Session
-	txf := func(tx *redis.Tx) error {
-		sess, err := s.get(ctx, tx, id)
-		out = sess
-		if err != nil {
-			return err
-		}
-		if err := change(&sess); err != nil {
-			return err
-		}
-		sess.ID = id
-		raw, err := encode(sess)
-		if err != nil {
-			return err
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if !s.now().Before(sess.Expires) {
-				p.Del(ctx, key)
-				return nil
-			}
-			p.SetArgs(ctx, key, raw, redis.SetArgs{ExpireAt: sess.Expires})
-			return nil
-		})
-		out = sess
-		return err
-	}
-	for i := 0; i < maxTxAttempts; i++ {
-		err := s.rdb.Watch(ctx, txf, key)
-		if !errors.Is(err, redis.TxFailedErr) {
-			return out, err
-		}
-	}
-	return out, ErrContention
+// isRedisError reports whether err is a reply of Redis, which tells that the command
+// ran, rather than a failure to get a reply.
+func isRedisError(err error) bool {
+	var rerr redis.Error
+	return errors.As(err, &rerr)
 }
 
 // Delete drops the session id.
 func (s *Store) Delete(ctx context.Context, id string) error {
-	return s.rdb.Del(ctx, s.sessionKey(id)).Err()
-}
-
-// SigningKeys returns the key every replica signs login forms with, made by the
-// first replica that asks (SET NX), then the key it replaced while its overlap lasts.
-// It costs one MGET while the key exists.
-func (s *Store) SigningKeys(ctx context.Context) ([][]byte, error) {
-	name := s.prefix + "h5:signing-key"
-	keys, err := s.signingKeys(ctx, name)
-	if err != nil || keys != nil {
-		return keys, err
-	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	if err := s.rdb.SetNX(ctx, name, fresh, 0).Err(); err != nil {
-		return nil, err
-	}
-	if keys, err = s.signingKeys(ctx, name); err == nil && keys == nil {
-		err = fmt.Errorf("redisstore: the signing key %s vanished as it was made", name)
-	}
-	return keys, err
-}
-
-// signingKeys reads the signing key name and the one it replaced; nil when there is
-// no signing key.
-func (s *Store) signingKeys(ctx context.Context, name string) ([][]byte, error) {
-	vals, err := s.rdb.MGet(ctx, name, name+":old").Result()
-	if err != nil {
-		return nil, err
-	}
-	cur, ok := vals[0].(string)
-	if !ok {
-		return nil, nil
-	}
-	if len(cur) < 32 {
-		return nil, fmt.Errorf("redisstore: the signing key %s holds %d bytes, not 32", name, len(cur))
-	}
-	keys := [][]byte{[]byte(cur)}
-	if old, ok := vals[1].(string); ok {
-		keys = append(keys, []byte(old))
-	}
-	return keys, nil
-}
-
-// rotate keeps the signing key KEYS[1] as KEYS[2] for ARGV[2] milliseconds, and
-// signs with ARGV[1] from now on.
-var rotate = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur and tonumber(ARGV[2]) > 0 then
-  redis.call('SET', KEYS[2], cur, 'PX', ARGV[2])
-else
-  redis.call('DEL', KEYS[2])
-end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1`)
-
-// RotateSigningKey makes a new signing key; the one it replaces checks tokens for
-// overlap more.
-func (s *Store) RotateSigningKey(ctx context.Context, overlap time.Duration) error {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return err
-	}
-	name := s.prefix + "h5:signing-key"
-	return rotate.Run(ctx, s.rdb, []string{name, name + ":old"}, fresh, overlap.Milliseconds()).Err()
+	key := s.sessionKey(id)
+	s.recent.put(key, nil)
+	return s.rdb.Del(ctx, key).Err()
 }

@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -14,137 +13,171 @@ import (
 
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/redisstore"
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
 )
 
-// stores returns the stores to run a test on: miniredis always, and the real Redis
-// when there is one (always under CI=true).
-func stores(t *testing.T) map[string]redis.UniversalClient {
-	t.Helper()
-	mini, _ := miniRedis(t)
-	out := map[string]redis.UniversalClient{"miniredis": mini}
-	if os.Getenv("TCREDIT_REDIS_URL") != "" || os.Getenv("CI") == "true" {
-		out["redis-server"], _ = realRedis(t)
-	}
-	return out
-}
-
 func TestStore(t *testing.T) {
-	for name, rdb := range stores(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			store := redisstore.New(rdb, redisstore.WithPrefix("test:"))
+	eachRedis(t, func(t *testing.T, rdb redis.UniversalClient) {
+		ctx := context.Background()
+		store := redisstore.New(rdb, redisstore.WithPrefix("test:"))
 
-			_, err := store.Get(ctx, "nobody")
-			assert.ErrorIs(t, err, h5.ErrNoSession)
-			_, err = store.Update(ctx, "nobody", func(*h5.Session) error { return nil })
-			assert.ErrorIs(t, err, h5.ErrNoSession)
+		_, err := store.Get(ctx, "nobody")
+		assert.ErrorIs(t, err, h5.ErrNoSession)
+		_, err = store.Update(ctx, "nobody", func(*h5.Session) error { return nil })
+		assert.ErrorIs(t, err, h5.ErrNoSession)
 
-			s := h5.Session{ID: "id-1", CSRF: "c", TID: "t1", Step: h5.StepSMS, Captcha: []byte{1, 2},
-				Expires: time.Now().Add(time.Hour).Round(time.Millisecond), Summary: &h5.Summary{Balance: 12345, Months: 3}}
-			require.NoError(t, store.Create(ctx, s))
-			assert.ErrorIs(t, store.Create(ctx, s), h5.ErrSessionExists)
-			got, err := store.Get(ctx, "id-1")
-			require.NoError(t, err)
-			assert.Equal(t, s.TID, got.TID)
-			assert.Equal(t, s.Captcha, got.Captcha)
-			assert.Equal(t, *s.Summary, *got.Summary)
-			assert.True(t, s.Expires.Equal(got.Expires))
+		s := h5.Session{ID: "id-1", CSRF: "c", TID: "t1", Step: h5.StepSMS, Captcha: []byte{1, 2},
+			Expires: time.Now().Add(time.Hour).Round(time.Millisecond), Summary: &h5.Summary{Balance: 12345, Months: 3}}
+		require.NoError(t, store.Create(ctx, s))
+		assert.ErrorIs(t, store.Create(ctx, s), h5.ErrSessionExists)
+		got, err := store.Get(ctx, "id-1")
+		require.NoError(t, err)
+		assert.Equal(t, "id-1", got.ID)
+		assert.Equal(t, s.TID, got.TID)
+		assert.Equal(t, s.Captcha, got.Captcha)
+		assert.Equal(t, *s.Summary, *got.Summary)
+		assert.True(t, s.Expires.Equal(got.Expires))
 
-			got, err = store.Update(ctx, "id-1", func(s *h5.Session) error { s.Step = h5.StepDone; return nil })
-			require.NoError(t, err)
-			assert.Equal(t, h5.StepDone, got.Step)
-			got, _ = store.Get(ctx, "id-1")
-			assert.Equal(t, h5.StepDone, got.Step, "Update stores")
+		got, err = store.Update(ctx, "id-1", func(s *h5.Session) error { s.Step = h5.StepDone; return nil })
+		require.NoError(t, err)
+		assert.Equal(t, h5.StepDone, got.Step)
+		assert.Equal(t, "id-1", got.ID)
+		got, _ = redisstore.New(rdb, redisstore.WithPrefix("test:")).Get(ctx, "id-1")
+		assert.Equal(t, h5.StepDone, got.Step, "Update stores")
+		assert.Equal(t, "id-1", got.ID)
 
-			refused := errors.New("no")
-			got, err = store.Update(ctx, "id-1", func(s *h5.Session) error { s.Step = h5.StepFailed; return refused })
-			assert.ErrorIs(t, err, refused)
-			assert.Equal(t, h5.StepDone, got.Step, "the session as read")
-			got, _ = store.Get(ctx, "id-1")
-			assert.Equal(t, h5.StepDone, got.Step, "a change that fails stores nothing")
+		refused := errors.New("no")
+		got, err = store.Update(ctx, "id-1", func(s *h5.Session) error { s.Step = h5.StepFailed; return refused })
+		assert.ErrorIs(t, err, refused)
+		assert.Equal(t, h5.StepDone, got.Step, "the session as read")
+		got, _ = store.Get(ctx, "id-1")
+		assert.Equal(t, h5.StepDone, got.Step, "a change that fails stores nothing")
 
-			// The key names a digest of the id, expires with the session, and holds
-			// no id in its name.
-			keys, err := rdb.Keys(ctx, "test:*").Result()
-			require.NoError(t, err)
-			require.Len(t, keys, 1)
-			assert.NotContains(t, keys[0], "id-1")
-			ttl, err := rdb.PTTL(ctx, keys[0]).Result()
-			require.NoError(t, err)
-			assert.InDelta(t, time.Hour.Seconds(), ttl.Seconds(), 5, "TTL from Expires")
+		// The key names a digest of the id, expires with the session (to the
+		// millisecond on Redis; miniredis keeps a TTL, which drifts), and holds no id
+		// in its name.
+		keys := redistest.Keys(t, rdb, "test:*")
+		require.Len(t, keys, 1)
+		assert.NotContains(t, keys[0], "id-1")
+		value, err := rdb.Get(ctx, keys[0]).Result()
+		require.NoError(t, err)
+		assert.NotContains(t, value, "id-1", "the value holds no id either")
+		at, err := rdb.PExpireTime(ctx, keys[0]).Result()
+		require.NoError(t, err)
+		assert.InDelta(t, s.Expires.UnixMilli(), at.Milliseconds(), 100, "expires at Expires")
 
-			require.NoError(t, store.Delete(ctx, "id-1"))
-			_, err = store.Get(ctx, "id-1")
-			assert.ErrorIs(t, err, h5.ErrNoSession)
+		got, err = store.Update(ctx, "id-1", func(s *h5.Session) error { s.Expires = time.Now().Add(-time.Second); return nil })
+		require.NoError(t, err)
+		assert.Empty(t, redistest.Keys(t, rdb, "test:*"), "a change that ends the session deletes it")
+		require.NoError(t, store.Create(ctx, s))
 
-			require.NoError(t, store.Create(ctx, h5.Session{ID: "gone", Expires: time.Now().Add(-time.Second)}))
-			_, err = store.Get(ctx, "gone")
-			assert.ErrorIs(t, err, h5.ErrNoSession, "an expired session is not kept")
+		require.NoError(t, store.Delete(ctx, "id-1"))
+		_, err = store.Get(ctx, "id-1")
+		assert.ErrorIs(t, err, h5.ErrNoSession)
 
-			k1, err := store.SigningKeys(ctx)
-			require.NoError(t, err)
-			require.Len(t, k1, 1)
-			assert.Len(t, k1[0], 32)
-			k2, err := redisstore.New(rdb, redisstore.WithPrefix("test:")).SigningKeys(ctx)
-			require.NoError(t, err)
-			assert.Equal(t, k1, k2, "every replica gets the same key")
-			k3, err := redisstore.New(rdb, redisstore.WithPrefix("other:")).SigningKeys(ctx)
-			require.NoError(t, err)
-			assert.NotEqual(t, k1, k3, "another prefix, another service")
-		})
-	}
+		require.NoError(t, store.Create(ctx, h5.Session{ID: "gone", Expires: time.Now().Add(-time.Second)}))
+		_, err = store.Get(ctx, "gone")
+		assert.ErrorIs(t, err, h5.ErrNoSession, "an expired session is not kept")
+	})
 }
 
 // Two replicas changing one session at once never lose each other's change.
 func TestStoreUpdateIsAtomic(t *testing.T) {
-	for name, rdb := range stores(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			a, b := redisstore.New(rdb), redisstore.New(rdb)
-			require.NoError(t, a.Create(ctx, h5.Session{ID: "s", Expires: time.Now().Add(time.Hour)}))
-			var wg sync.WaitGroup
-			for _, store := range []*redisstore.Store{a, b, a, b} {
-				wg.Add(1)
-				go func(store *redisstore.Store) {
-					defer wg.Done()
-					for i := 0; i < 5; i++ {
-						_, err := store.Update(ctx, "s", func(s *h5.Session) error { s.Attempts++; return nil })
-						assert.NoError(t, err)
-					}
-				}(store)
-			}
-			wg.Wait()
-			got, err := a.Get(ctx, "s")
-			require.NoError(t, err)
-			assert.Equal(t, 20, got.Attempts)
-
-			// Of two claims of one thing, one wins.
-			wins := make(chan bool, 8)
-			for i := 0; i < 8; i++ {
-				wg.Add(1)
-				go func(store *redisstore.Store) {
-					defer wg.Done()
-					_, err := store.Update(ctx, "s", func(s *h5.Session) error {
-						if s.Lease != "" {
-							return errTaken
-						}
-						s.Lease = "me"
-						return nil
-					})
-					wins <- err == nil
-				}([]*redisstore.Store{a, b}[i%2])
-			}
-			wg.Wait()
-			close(wins)
-			n := 0
-			for w := range wins {
-				if w {
-					n++
+	eachRedis(t, func(t *testing.T, rdb redis.UniversalClient) {
+		ctx := context.Background()
+		a, b := redisstore.New(rdb), redisstore.New(rdb)
+		require.NoError(t, a.Create(ctx, h5.Session{ID: "s", Expires: time.Now().Add(time.Hour)}))
+		var wg sync.WaitGroup
+		for _, store := range []*redisstore.Store{a, b, a, b} {
+			wg.Add(1)
+			go func(store *redisstore.Store) {
+				defer wg.Done()
+				for i := 0; i < 5; i++ {
+					_, err := store.Update(ctx, "s", func(s *h5.Session) error { s.Attempts++; return nil })
+					assert.NoError(t, err)
 				}
+			}(store)
+		}
+		wg.Wait()
+		got, err := a.Get(ctx, "s")
+		require.NoError(t, err)
+		assert.Equal(t, 20, got.Attempts)
+
+		// Of two claims of one thing, one wins.
+		wins := make(chan bool, 8)
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func(store *redisstore.Store) {
+				defer wg.Done()
+				_, err := store.Update(ctx, "s", func(s *h5.Session) error {
+					if s.Lease != "" {
+						return errTaken
+					}
+					s.Lease = "me"
+					return nil
+				})
+				wins <- err == nil
+			}([]*redisstore.Store{a, b}[i%2])
+		}
+		wg.Wait()
+		close(wins)
+		n := 0
+		for w := range wins {
+			if w {
+				n++
 			}
-			assert.Equal(t, 1, n)
-		})
-	}
+		}
+		assert.Equal(t, 1, n)
+	})
 }
 
 var errTaken = errors.New("taken")
+
+// A replica that changed a session last changes it again in one round trip, on what
+// it remembers; what Redis holds decides all the same: another replica's change
+// since, a refusal, a Redis that lost its data.
+func TestUpdateDecidesOnWhatRedisHolds(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb redis.UniversalClient) {
+		ctx := context.Background()
+		a, b := redisstore.New(rdb), redisstore.New(rdb)
+		require.NoError(t, a.Create(ctx, h5.Session{ID: "s", Lease: "a", Expires: time.Now().Add(time.Hour)}))
+		_, err := b.Update(ctx, "s", func(s *h5.Session) error { s.Attempts, s.Lease = 5, ""; return nil })
+		require.NoError(t, err)
+
+		// a remembers Lease "a" and no attempts: its claim is refused on that, then
+		// made on what Redis holds.
+		var seen []string
+		got, err := a.Update(ctx, "s", func(s *h5.Session) error {
+			seen = append(seen, s.Lease)
+			if s.Lease != "" {
+				return errTaken
+			}
+			s.Lease = "a"
+			s.Attempts++
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", ""}, seen, "refused on what a remembered, then changed as stored")
+		assert.Equal(t, 6, got.Attempts)
+
+		// b remembers Attempts 5: its write is refused by the script, which answers
+		// with the session as stored.
+		seen = nil
+		got, err = b.Update(ctx, "s", func(s *h5.Session) error {
+			seen = append(seen, s.Lease)
+			s.Attempts++
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"", "a"}, seen)
+		assert.Equal(t, 7, got.Attempts)
+
+		// Redis loses every key: the session a remembers is gone, not brought back.
+		for _, k := range redistest.Keys(t, rdb, "*") {
+			require.NoError(t, rdb.Del(ctx, k).Err())
+		}
+		_, err = a.Update(ctx, "s", func(s *h5.Session) error { s.Attempts++; return nil })
+		assert.ErrorIs(t, err, h5.ErrNoSession)
+		assert.Empty(t, redistest.Keys(t, rdb, "*"))
+	})
+}

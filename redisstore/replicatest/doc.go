@@ -1,5 +1,8 @@
-// Package replicatest tests the H5 flow on several processes: cmd/tcredit-sandbox,
-// a real redis-server and replicas of examples/h5 behind a round-robin proxy. It has
-// no code of its own; see its tests. They need TCREDIT_REDIS_URL (a database they
-// may empty) and skip without it, unless CI=true.
+// Package replicatest tests the H5 flow on several replicas sharing Redis: in one
+// process on a real redis-server and on a real Redis Cluster, and as processes
+// (cmd/tcredit-sandbox and replicas of examples/h5 behind a round-robin proxy) on
+// the redis-server. It has no code of its own; see its tests. They need
+// TCREDIT_REDIS_URL (a database they may empty) and TCREDIT_REDIS_CLUSTER (the
+// masters of a cluster they may empty, host:port,host:port,...), and skip without
+// them, unless CI=true.
 package replicatest

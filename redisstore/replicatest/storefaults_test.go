@@ -3,7 +3,6 @@ package replicatest_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -426,8 +425,9 @@ func (p *cutProxy) serve(client net.Conn) {
 }
 
 // (d) The connection to Redis is cut after the write that claims a typed code
-// reached Redis and before its reply came back. The replica reads the session again,
-// finds its claim applied, and submits the code: it reaches the task exactly once.
+// reached Redis and before its reply came back. The session is read again (redisstore
+// finds its write's id there; with a store that does not, the handler reads it), the
+// claim is found applied, and the code is submitted: it reaches the task exactly once.
 func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	opt, _ := redisOptions(t)
 	proxy := newCutProxy(t, opt.Addr)
@@ -435,10 +435,7 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	viaProxy.Addr = proxy.ln.Addr().String()
 	sandbox := newSandbox(t, 5*time.Millisecond)
 	a := startReplica(t, opt, sandbox)
-	logs := &syncBuffer{}
-	b := startReplica(t, &viaProxy, sandbox, func(o *h5.Options) { // the replica the code is posted to
-		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	})
+	b := startReplica(t, &viaProxy, sandbox) // the replica the code is posted to
 
 	person := newPhone(t)
 	status, body := person.post(a, "login", person.form(a, "demo-sms-challenge"))
@@ -453,7 +450,6 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	status, body = person.post(b, "code", url.Values{"csrf": {m[1]}, "code": {tcredittest.SMSCode}})
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Equal(t, int32(1), proxy.cuts.Load(), "the claim's connection was cut")
-	assert.Contains(t, logs.String(), "outcome unknown, reading again", "the replica read the session again")
 	person.waitStep(a, "done")
 
 	tasks := sandbox.Tasks()
