@@ -23,7 +23,7 @@ func ExampleInstrument() {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := client.CityParams(context.Background(), "330100"); err != nil {
+	if _, err := client.LoginMethods(context.Background(), "330100"); err != nil {
 		panic(err)
 	}
 	for _, s := range spans.Ended() {
