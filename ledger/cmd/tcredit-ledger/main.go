@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/ledger"
 )
 
@@ -32,6 +33,7 @@ const usage = `tcredit-ledger keeps the billing record of tcredit clients in Pos
 
 Usage:
   tcredit-ledger [--dsn DSN] COMMAND [flags]
+  tcredit-ledger --version
 
 Commands:
   import FILE            load a JSON-lines billing log (tcredit --billing-log); importing
@@ -88,8 +90,13 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	top := flag.NewFlagSet("tcredit-ledger", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	dsn := top.String("dsn", "", "the database")
+	version := top.Bool("version", false, "print the version and exit")
 	if err := top.Parse(args); err != nil {
 		return flagError(err)
+	}
+	if *version {
+		fmt.Fprintln(c.stdout, "tcredit-ledger", tcredit.Version)
+		return nil
 	}
 	rest := top.Args()
 	if len(rest) == 0 {

@@ -172,4 +172,7 @@ func TestUsage(t *testing.T) {
 	o := runCmd(nil, "--help")
 	assert.Equal(t, exitOK, o.code)
 	assert.Equal(t, usage, o.stdout)
+	o = runCmd(nil, "--version")
+	assert.Equal(t, exitOK, o.code)
+	assert.Equal(t, "tcredit-ledger "+tcredit.Version+"\n", o.stdout)
 }
