@@ -2,8 +2,6 @@ module github.com/tcredit-go/tcredit/bench
 
 go 1.23
 
-replace github.com/tcredit-go/tcredit => ../
-
 require (
 	github.com/bytedance/sonic v1.15.5
 	github.com/goccy/go-json v0.12.0

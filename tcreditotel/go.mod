@@ -2,8 +2,6 @@ module github.com/tcredit-go/tcredit/tcreditotel
 
 go 1.26.0
 
-replace github.com/tcredit-go/tcredit => ../
-
 require (
 	github.com/stretchr/testify v1.12.1
 	github.com/tcredit-go/tcredit v0.2.0

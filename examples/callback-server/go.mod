@@ -2,12 +2,6 @@ module github.com/tcredit-go/tcredit/examples/callback-server
 
 go 1.26.0
 
-replace (
-	github.com/tcredit-go/tcredit => ../..
-	github.com/tcredit-go/tcredit/examples/internal/metrics => ../internal/metrics
-	github.com/tcredit-go/tcredit/tcreditotel => ../../tcreditotel
-)
-
 require (
 	github.com/stretchr/testify v1.12.1
 	github.com/tcredit-go/tcredit v0.2.0

@@ -38,10 +38,3 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
-
-replace (
-	github.com/tcredit-go/tcredit => ../..
-	github.com/tcredit-go/tcredit/examples/internal/metrics => ../internal/metrics
-	github.com/tcredit-go/tcredit/redisstore => ../../redisstore
-	github.com/tcredit-go/tcredit/tcreditotel => ../../tcreditotel
-)

@@ -2,8 +2,6 @@ module github.com/tcredit-go/tcredit/h5/browsertest
 
 go 1.25
 
-replace github.com/tcredit-go/tcredit => ../..
-
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/tcredit-go/tcredit v0.2.0

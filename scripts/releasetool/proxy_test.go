@@ -25,7 +25,7 @@ func TestWriteProxy(t *testing.T) {
 		".gitignore":                 "tcredit\n!tcredit/\n",
 		"cmd/tcredit/main.go":        "package main\n\nfunc main() {}\n",
 		"cmd/tcredit/tcredit":        "\x7fELF a built binary",
-		"redisstore/go.mod":          "module github.com/tcredit-go/tcredit/redisstore\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n\nreplace github.com/tcredit-go/tcredit => ../\n",
+		"redisstore/go.mod":          "module github.com/tcredit-go/tcredit/redisstore\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n",
 		"redisstore/store.go":        "package redisstore\n",
 		"redisstore/new.go":          "package redisstore\n", // untracked, not ignored
 		"examples/h5/go.mod":         "module github.com/tcredit-go/tcredit/examples/h5\n",

@@ -68,11 +68,16 @@ func (m gomod) tag(v string) string {
 	return m.dir + "/v" + v
 }
 
-// repo is the repository's modules and its version.
+// workFile is the workspace file, in the root directory, that every module of the
+// repository is built with inside it.
+const workFile = "go.work"
+
+// repo is the repository's modules, its workspace and its version.
 type repo struct {
 	root    string
 	version string // without "v": "0.2.0"
 	modules []gomod
+	work    *modfile.WorkFile // nil when the root has no go.work
 }
 
 // findRoot returns the nearest directory at or above the current one whose go.mod
@@ -137,6 +142,17 @@ func loadRepo(root string) (*repo, error) {
 		return nil, err
 	}
 	sort.Slice(r.modules, func(i, j int) bool { return r.modules[i].dir < r.modules[j].dir })
+	wp := filepath.Join(root, workFile)
+	data, err := os.ReadFile(wp)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		if r.work, err = modfile.ParseWork(wp, data, nil); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
@@ -187,10 +203,12 @@ func (r *repo) byPath(p string) (gomod, bool) {
 	return gomod{}, false
 }
 
-// check returns an error listing every require of a module of the repository that does
-// not name the version of version.go, every such require without the replace that
-// points to the module's directory for work inside the repository, and every module
-// whose path does not match its directory.
+// check returns an error listing every module whose path does not match its
+// directory, every require of a module of the repository that does not name the
+// version of version.go, every go.mod that replaces a module of the repository (go
+// install refuses a module whose go.mod has a replace directive, and a user's build
+// ignores it), and whatever go.work lacks: a use of every module, and a replace of
+// every required module of the repository, at the version, by its directory.
 func (r *repo) check() error {
 	var errs []error
 	want := "v" + r.version
@@ -199,38 +217,69 @@ func (r *repo) check() error {
 			errs = append(errs, fmt.Errorf("%s/go.mod: module %s, want %s for its directory", m.dir, m.path, wantPath))
 		}
 		for _, req := range m.file.Require {
-			dep, ok := r.byPath(req.Mod.Path)
-			if !ok {
-				continue
-			}
-			if req.Mod.Version != want {
+			if _, ok := r.byPath(req.Mod.Path); ok && req.Mod.Version != want {
 				errs = append(errs, fmt.Errorf("%s/go.mod: require %s %s, want %s (the version in %s)", m.dir, req.Mod.Path, req.Mod.Version, want, versionFile))
 			}
-			if rel := replacement(m, req.Mod.Path); rel != relDir(m.dir, dep.dir) {
-				errs = append(errs, fmt.Errorf("%s/go.mod: %s is replaced by %q, want %q for work inside the repository", m.dir, req.Mod.Path, rel, relDir(m.dir, dep.dir)))
+		}
+		for _, rep := range m.file.Replace {
+			if _, ok := r.byPath(rep.Old.Path); ok {
+				errs = append(errs, fmt.Errorf("%s/go.mod: replaces %s; only %s replaces the modules of the repository", m.dir, rep.Old.Path, workFile))
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, r.checkWork()...)...)
 }
 
-// replacement returns the directory that m's go.mod replaces module path p with, or ""
-// when it does not replace it with a directory.
-func replacement(m gomod, p string) string {
-	for _, rep := range m.file.Replace {
-		if rep.Old.Path == p && rep.New.Version == "" {
-			return path.Clean(rep.New.Path)
+// checkWork returns what go.work lacks for work inside the repository: a use of every
+// module, and for every module of the repository that another requires, a replace at
+// the version of version.go by its directory.
+func (r *repo) checkWork() []error {
+	if r.work == nil {
+		return []error{fmt.Errorf("no %s: the modules of the repository are built together with one (see CONTRIBUTING.md)", workFile)}
+	}
+	var errs []error
+	used := map[string]bool{}
+	for _, u := range r.work.Use {
+		used[path.Clean(u.Path)] = true
+	}
+	replaced := map[string]string{} // "path@version" to directory
+	for _, rep := range r.work.Replace {
+		replaced[rep.Old.Path+"@"+rep.Old.Version] = path.Clean(rep.New.Path)
+	}
+	want := "v" + r.version
+	for _, m := range r.modules {
+		if !used[m.dir] {
+			errs = append(errs, fmt.Errorf("%s: no use of %s", workFile, m.dir))
 		}
 	}
-	return ""
+	for _, dep := range r.required() {
+		if dir := replaced[dep.path+"@"+want]; dir != dep.dir {
+			errs = append(errs, fmt.Errorf("%s: %s %s is replaced by %q, want %q", workFile, dep.path, want, dir, dep.dir))
+		}
+	}
+	return errs
 }
 
-// relDir returns the slash-separated path of directory to from directory from, both
-// from the root.
-func relDir(from, to string) string {
-	rel, err := filepath.Rel(filepath.FromSlash(from), filepath.FromSlash(to))
-	if err != nil {
-		return to
+// required returns the modules of the repository that another module requires.
+func (r *repo) required() []gomod {
+	var deps []gomod
+	for _, dep := range r.modules {
+		for _, m := range r.modules {
+			if requires(m, dep.path) {
+				deps = append(deps, dep)
+				break
+			}
+		}
 	}
-	return filepath.ToSlash(rel)
+	return deps
+}
+
+// requires reports whether m's go.mod requires module path p.
+func requires(m gomod, p string) bool {
+	for _, req := range m.file.Require {
+		if req.Mod.Path == p {
+			return true
+		}
+	}
+	return false
 }

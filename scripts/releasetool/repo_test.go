@@ -25,6 +25,12 @@ func writeTree(t *testing.T, files map[string]string) string {
 
 const rootMod = "module github.com/tcredit-go/tcredit\n\ngo 1.22\n"
 
+// work returns a go.work that uses the root and dirs, and replaces the root module at
+// v0.2.0 by the root directory.
+func work(dirs ...string) string {
+	return "go 1.26.0\n\nuse (\n\t.\n\t" + strings.Join(dirs, "\n\t") + "\n)\n\nreplace github.com/tcredit-go/tcredit v0.2.0 => ./\n\n"
+}
+
 func TestCheck(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
@@ -32,20 +38,32 @@ func TestCheck(t *testing.T) {
 		want  []string // substrings of the error; none for no error
 	}{
 		{"every require at the version", map[string]string{
-			"redisstore/go.mod":  "module github.com/tcredit-go/tcredit/redisstore\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n\nreplace github.com/tcredit-go/tcredit => ../\n",
-			"examples/h5/go.mod": "module github.com/tcredit-go/tcredit/examples/h5\n\nrequire (\n\tgithub.com/tcredit-go/tcredit v0.2.0\n\tgithub.com/tcredit-go/tcredit/redisstore v0.2.0\n)\n\nreplace (\n\tgithub.com/tcredit-go/tcredit => ../..\n\tgithub.com/tcredit-go/tcredit/redisstore => ../../redisstore\n)\n",
+			"redisstore/go.mod":  "module github.com/tcredit-go/tcredit/redisstore\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n",
+			"examples/h5/go.mod": "module github.com/tcredit-go/tcredit/examples/h5\n\nrequire (\n\tgithub.com/tcredit-go/tcredit v0.2.0\n\tgithub.com/tcredit-go/tcredit/redisstore v0.2.0\n)\n",
+			"go.work":            work("./examples/h5", "./redisstore") + "replace github.com/tcredit-go/tcredit/redisstore v0.2.0 => ./redisstore\n",
 		}, nil},
 		{"an older version", map[string]string{
-			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.0.0\n\nreplace github.com/tcredit-go/tcredit => ../\n",
+			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.0.0\n",
+			"go.work":       work("./ledger"),
 		}, []string{"ledger/go.mod: require github.com/tcredit-go/tcredit v0.0.0, want v0.2.0"}},
-		{"no replace", map[string]string{
+		{"a replace in a go.mod", map[string]string{
+			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n\nreplace github.com/tcredit-go/tcredit => ../\n",
+			"go.work":       work("./ledger"),
+		}, []string{"ledger/go.mod: replaces github.com/tcredit-go/tcredit; only go.work replaces"}},
+		{"no go.work", map[string]string{
 			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n",
-		}, []string{`ledger/go.mod: github.com/tcredit-go/tcredit is replaced by "", want ".."`}},
-		{"a replace to another directory", map[string]string{
-			"a/b/go.mod": "module github.com/tcredit-go/tcredit/a/b\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n\nreplace github.com/tcredit-go/tcredit => ../\n",
-		}, []string{`want "../.."`}},
+		}, []string{"no go.work"}},
+		{"a module go.work does not use", map[string]string{
+			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n",
+			"go.work":       "go 1.26.0\n\nuse .\n\nreplace github.com/tcredit-go/tcredit v0.2.0 => ./\n",
+		}, []string{"go.work: no use of ledger"}},
+		{"go.work replaces another version", map[string]string{
+			"ledger/go.mod": "module github.com/tcredit-go/tcredit/ledger\n\nrequire github.com/tcredit-go/tcredit v0.2.0\n",
+			"go.work":       "go 1.26.0\n\nuse (\n\t.\n\t./ledger\n)\n\nreplace github.com/tcredit-go/tcredit v0.1.0 => ./\n",
+		}, []string{`go.work: github.com/tcredit-go/tcredit v0.2.0 is replaced by "", want "."`}},
 		{"a module path other than its directory", map[string]string{
 			"otel/go.mod": "module github.com/tcredit-go/tcredit/tcreditotel\n",
+			"go.work":     work("./otel"),
 		}, []string{"otel/go.mod: module github.com/tcredit-go/tcredit/tcreditotel, want github.com/tcredit-go/tcredit/otel"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

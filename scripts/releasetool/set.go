@@ -6,14 +6,15 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
 )
 
 // versionDecl finds the declaration of Version in version.go.
 var versionDecl = regexp.MustCompile(`(?m)^const Version = "[^"]*"$`)
 
-// setVersion writes v (such as "0.2.0") into version.go and into every require of a
-// module of the repository, in every go.mod.
+// setVersion writes v (such as "0.2.0") into version.go, into every require of a
+// module of the repository, in every go.mod, and into go.work's replaces of them.
 func (r *repo) setVersion(v string) error {
 	if !semver.IsValid("v"+v) || semver.Canonical("v"+v) != "v"+v || semver.Prerelease("v"+v) != "" {
 		return fmt.Errorf("version %q is not MAJOR.MINOR.PATCH (such as 0.2.0, without the v)", v)
@@ -53,5 +54,29 @@ func (r *repo) setVersion(v string) error {
 			return err
 		}
 	}
-	return nil
+	return r.setWorkVersion("v" + v)
+}
+
+// setWorkVersion makes go.work replace the modules of the repository at version v
+// instead of the version it named.
+func (r *repo) setWorkVersion(v string) error {
+	if r.work == nil {
+		return nil
+	}
+	var moved []modfile.Replace // copies: DropReplace clears the entries it drops
+	for _, rep := range r.work.Replace {
+		if _, ok := r.byPath(rep.Old.Path); ok && rep.Old.Version != v {
+			moved = append(moved, *rep)
+		}
+	}
+	for _, rep := range moved {
+		if err := r.work.DropReplace(rep.Old.Path, rep.Old.Version); err != nil {
+			return err
+		}
+		if err := r.work.AddReplace(rep.Old.Path, v, rep.New.Path, rep.New.Version); err != nil {
+			return err
+		}
+	}
+	r.work.Cleanup()
+	return os.WriteFile(filepath.Join(r.root, workFile), modfile.Format(r.work.Syntax), 0o644)
 }

@@ -12,10 +12,10 @@ func TestSetVersion(t *testing.T) {
 		"go.mod":     rootMod,
 		"version.go": "package tcredit\n\n// Version is the version.\nconst Version = \"0.2.0\"\n",
 		"redisstore/go.mod": "module github.com/tcredit-go/tcredit/redisstore\n\ngo 1.26.0\n\n" +
-			"require (\n\tgithub.com/redis/go-redis/v9 v9.23.0\n\tgithub.com/tcredit-go/tcredit v0.2.0\n)\n\nreplace github.com/tcredit-go/tcredit => ../\n",
+			"require (\n\tgithub.com/redis/go-redis/v9 v9.23.0\n\tgithub.com/tcredit-go/tcredit v0.2.0\n)\n",
 		"examples/h5/go.mod": "module github.com/tcredit-go/tcredit/examples/h5\n\ngo 1.26.0\n\n" +
-			"require (\n\tgithub.com/tcredit-go/tcredit v0.2.0\n\tgithub.com/tcredit-go/tcredit/redisstore v0.2.0\n)\n\n" +
-			"replace (\n\tgithub.com/tcredit-go/tcredit => ../..\n\tgithub.com/tcredit-go/tcredit/redisstore => ../../redisstore\n)\n",
+			"require (\n\tgithub.com/tcredit-go/tcredit v0.2.0\n\tgithub.com/tcredit-go/tcredit/redisstore v0.2.0\n)\n",
+		"go.work": work("./examples/h5", "./redisstore") + "replace github.com/tcredit-go/tcredit/redisstore v0.2.0 => ./redisstore\n",
 	})
 	r, err := loadRepo(root)
 	if err != nil {
@@ -35,8 +35,9 @@ func TestSetVersion(t *testing.T) {
 		t.Errorf("version.go:\n%s", got)
 	}
 	for name, want := range map[string][]string{
-		"redisstore/go.mod":  {"github.com/tcredit-go/tcredit v0.3.0", "github.com/redis/go-redis/v9 v9.23.0", "replace github.com/tcredit-go/tcredit => ../"},
-		"examples/h5/go.mod": {"github.com/tcredit-go/tcredit v0.3.0", "github.com/tcredit-go/tcredit/redisstore v0.3.0", "github.com/tcredit-go/tcredit => ../.."},
+		"redisstore/go.mod":  {"github.com/tcredit-go/tcredit v0.3.0", "github.com/redis/go-redis/v9 v9.23.0"},
+		"examples/h5/go.mod": {"github.com/tcredit-go/tcredit v0.3.0", "github.com/tcredit-go/tcredit/redisstore v0.3.0"},
+		"go.work":            {"replace github.com/tcredit-go/tcredit v0.3.0 => ./", "replace github.com/tcredit-go/tcredit/redisstore v0.3.0 => ./redisstore", "\t./examples/h5\n"},
 	} {
 		got := read(name)
 		for _, w := range want {

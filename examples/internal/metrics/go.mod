@@ -2,11 +2,6 @@ module github.com/tcredit-go/tcredit/examples/internal/metrics
 
 go 1.26.0
 
-replace (
-	github.com/tcredit-go/tcredit => ../../..
-	github.com/tcredit-go/tcredit/tcreditotel => ../../../tcreditotel
-)
-
 require (
 	github.com/prometheus/client_golang v1.24.1
 	github.com/stretchr/testify v1.12.1
