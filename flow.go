@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -104,7 +105,9 @@ func WithLoginMethod(m LoginMethod) QueryOption {
 	return func(c *queryConfig) { c.method = &m }
 }
 
-func newQueryConfig(opts []QueryOption) *queryConfig {
+// newQueryConfig returns the configuration opts set. It is returned by value: a parked
+// wait keeps it on its stack, and the copy the options filled in is garbage.
+func newQueryConfig(opts []QueryOption) queryConfig {
 	cfg := &queryConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}
 	for _, opt := range opts {
 		opt(cfg)
@@ -112,7 +115,7 @@ func newQueryConfig(opts []QueryOption) *queryConfig {
 	if cfg.maxPoll < cfg.minPoll {
 		cfg.maxPoll = cfg.minPoll
 	}
-	return cfg
+	return *cfg
 }
 
 // Query runs a whole fund query: it checks the request against the city's login
@@ -136,14 +139,14 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	if err != nil {
 		return nil, err
 	}
-	w := c.waiters.add(tid)
-	defer c.waiters.remove(tid, w)
+	r := c.waiters.add(tid)
+	defer c.waiters.remove(tid, r)
 	if cfg.onCreated != nil {
 		if err := cfg.onCreated(ctx, tid); err != nil {
 			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
 		}
 	}
-	return c.wait(ctx, tid, cfg, w, cfg.minPoll)
+	return c.wait(ctx, tid, cfg, r, cfg.minPoll)
 }
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
@@ -163,22 +166,22 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res
 	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
 	defer func() { obs.end(res, err) }()
 	cfg := newQueryConfig(opts)
-	w := c.waiters.add(tid)
-	defer c.waiters.remove(tid, w)
-	return c.wait(ctx, tid, cfg, w, 0)
+	r := c.waiters.add(tid)
+	defer c.waiters.remove(tid, r)
+	return c.wait(ctx, tid, cfg, r, 0)
 }
 
 // wait is the polling loop of Query and Wait; first is the delay before the first poll.
-func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-chan struct{}, first time.Duration) (*FundResult, error) {
-	t := tracker{cfg: cfg}
+func (c *Client) wait(ctx context.Context, tid string, cfg queryConfig, r waitRef, first time.Duration) (*FundResult, error) {
+	t := tracker{cfg: cfg, tid: tid}
 	delay := first
 	gap := min(cfg.minPoll, maxWakeGap)
 	for {
-		woken, err := c.pause(ctx, tid, delay, gap, wake)
+		woken, err := c.waiters.pause(ctx, r, delay, gap)
 		if err != nil {
-			return t.result(tid), &QueryError{TID: tid, Err: err}
+			return t.result(), &QueryError{TID: tid, Err: err}
 		}
-		res, err := c.waiters.poll(ctx, tid, wake, woken, func() (*FundResult, error) { return c.poll(ctx, tid, woken) })
+		res, err := c.waiters.poll(ctx, r, woken, func() (*FundResult, error) { return c.poll(ctx, tid, woken) })
 		t.polls++
 		if err != nil {
 			var te *TaskError
@@ -188,7 +191,7 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 				return res, err
 			}
 			if !transient(ctx, err) {
-				return t.result(tid), &QueryError{TID: tid, Err: err}
+				return t.result(), &QueryError{TID: tid, Err: err}
 			}
 			delay = t.next(false)
 			continue
@@ -206,41 +209,6 @@ func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-
 			changed = changed || answered
 		}
 		delay = t.next(changed)
-	}
-}
-
-// pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and reports
-// whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that comes
-// within gap of the end of the last poll a wake-up asked for waits for the end of that
-// gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start and at
-// most one per gap while it lasts, and a lone callback is answered at once.
-func (c *Client) pause(ctx context.Context, tid string, d, gap time.Duration, wake <-chan struct{}) (woken bool, err error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if d <= 0 {
-		return false, nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	var held <-chan time.Time // the end of the gap a wake-up waits for
-	for {
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-timer.C: // the scheduled poll, if it comes first
-			return false, nil
-		case <-held:
-			return true, nil
-		case <-wake:
-			hold := c.waiters.held(tid, gap)
-			if hold <= 0 {
-				return true, nil
-			}
-			t := time.NewTimer(hold)
-			defer t.Stop()
-			held, wake = t.C, nil
-		}
 	}
 }
 
@@ -318,8 +286,15 @@ func transient(ctx context.Context, err error) bool {
 // tracker follows one task through a wait: what was last seen, which challenge was
 // answered, and the polling schedule.
 type tracker struct {
-	cfg      *queryConfig
+	cfg  queryConfig
+	tid  string
+	seen bool     // a result was seen
+	code TaskCode // the code of the last result seen
+	// The last result seen, for a wait that ends without a result of its own: in
+	// last, or, when it holds no more than the tid, its code and a message, in code
+	// and message (see keep).
 	last     *FundResult
+	message  string
 	interval time.Duration
 	polls    int // the GetFund calls made
 	// undelivered counts the codes in a row that never reached the API
@@ -333,8 +308,9 @@ func (t *tracker) observe(res *FundResult) bool {
 	if res == nil {
 		return false
 	}
-	changed := t.last == nil || t.last.Code != res.Code
-	t.last = res
+	changed := !t.seen || t.code != res.Code
+	t.seen, t.code = true, res.Code
+	t.keep(res)
 	if changed {
 		t.undelivered = 0
 		if t.lastAnswered != nil && res.Code != t.lastAnswered.Code {
@@ -345,6 +321,28 @@ func (t *tracker) observe(res *FundResult) bool {
 		}
 	}
 	return changed
+}
+
+// keep keeps res as the last result seen: whole, unless it holds nothing but the
+// task's tid, its code and a message, which result rebuilds it from. A wait parked
+// between polls then holds neither the result nor the block of the answer's strings.
+func (t *tracker) keep(res *FundResult) {
+	if res.TID == t.tid && res.Image == nil && res.Missing == nil && res.CreateTime == "" &&
+		res.BaseInfo == nil && res.BillInfos == nil && res.LoanInfos == nil {
+		t.last, t.message = nil, codeMessage(res.Code, res.Message)
+		return
+	}
+	t.last, t.message = res, ""
+}
+
+// codeMessage returns msg, the message of a result with code: the document's text of
+// code when msg is that text, and otherwise a copy of its own, apart from the block of
+// the answer's strings.
+func codeMessage(code TaskCode, msg string) string {
+	if text, ok := taskCodeText[code]; ok && text == msg {
+		return text
+	}
+	return strings.Clone(msg)
 }
 
 // answered reports whether ch is the challenge answered last (see Challenge.Repeats).
@@ -358,11 +356,14 @@ func (t *tracker) markAnswered(ch Challenge) {
 }
 
 // result is the last result seen, or one holding just the tid.
-func (t *tracker) result(tid string) *FundResult {
-	if t.last != nil {
+func (t *tracker) result() *FundResult {
+	switch {
+	case t.last != nil:
 		return t.last
+	case t.seen:
+		return &FundResult{TID: t.tid, Code: t.code, Message: t.message}
 	}
-	return &FundResult{TID: tid}
+	return &FundResult{TID: t.tid}
 }
 
 // next returns the delay before the next poll: back to the minimum after a change,

@@ -2,7 +2,6 @@ package tcredit
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 )
@@ -39,8 +38,8 @@ func (c *Client) Notify(cb Callback) {
 // maxNotifyTID is the longest tid Notify accepts.
 const maxNotifyTID = 64
 
-// waiters holds a wake-up channel for each wait in progress, by tid, and remembers
-// for a while the callbacks that came for a task nobody waited on yet (why: see Notify).
+// waiters holds the waits in progress, by tid, and remembers for a while the callbacks
+// that came for a task nobody waited on yet (why: see Notify).
 type waiters struct {
 	mu      sync.Mutex
 	m       map[string]*taskWaits
@@ -51,61 +50,187 @@ type waiters struct {
 	now     func() time.Time       // time.Now; a fake clock in tests
 }
 
-// taskWaits is what the waits on one task share: their wake-up channels, the turn
-// that lets one GetFund of the task through at a time, and when the last poll that a
-// wake-up asked for ended.
+// taskWaits is what the waits on one task share: the turn that lets one GetFund of the
+// task through at a time, and when the last poll that a wake-up asked for ended. It
+// holds its first wait, so that a task followed by one wait, the usual case, costs one
+// allocation; the others are linked to it.
 type taskWaits struct {
-	chans    []chan struct{}
-	turn     chan struct{} // holds a token while a GetFund of the task runs
-	lastWake time.Time     // the end of the last poll a wake-up asked for
+	first    waiter    // the first wait on the task, or an unused one (see waiter.used)
+	busy     bool      // a GetFund of the task runs: some wait has the turn
+	lastWake time.Time // the end of the last poll a wake-up asked for
+}
+
+// waiter is one wait on a task. A wake-up marks it woken and, while it is paused,
+// fires its timer at once, so that a paused wait blocks on its timer and its context
+// only: a wake-up channel of its own would cost memory for every wait parked.
+type waiter struct {
+	timer     *time.Timer   // the timer of its pauses; nil until it first pauses
+	next      *waiter       // the next wait on the task
+	turn      chan struct{} // closed when the turn passes to it, while it waits for one
+	used      bool          // a wait is registered here (only first is ever unused)
+	woken     bool          // a wake-up came since its last poll started
+	listening bool          // it is paused and a wake-up ends the pause at once
+}
+
+// waitRef is a wait's registration: its own state and what it shares with the other
+// waits on its task.
+type waitRef struct {
+	tw *taskWaits
+	w  *waiter
 }
 
 // maxWakeGap is the longest that a wake-up waits after the last poll a wake-up asked
-// for (see Client.pause).
+// for (see pause).
 const maxWakeGap = time.Second
 
-// held returns how long a wake-up for tid must wait before its poll: what is left of
-// gap since the end of the last poll a wake-up asked for.
-func (ws *waiters) held(tid string, gap time.Duration) time.Duration {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	tw := ws.m[tid]
-	if tw == nil || tw.lastWake.IsZero() {
+// held returns how long a wake-up on tw must wait before its poll: what is left of
+// gap since the end of the last poll a wake-up asked for. ws.mu is held.
+func (ws *waiters) held(tw *taskWaits, gap time.Duration) time.Duration {
+	if tw.lastWake.IsZero() {
 		return 0
 	}
 	return tw.lastWake.Add(gap).Sub(ws.clock())
 }
 
-// poll calls get, the GetFund of tid, as the one in flight in this process: a poll of
-// another wait on the same task runs before or after it, never beside it. The wake-up
-// of a callback that came before it starts is answered by it and dropped from wake, so
-// that callbacks cause at most one more poll, for those that come while it runs.
-// woken says that a wake-up asked for this poll: its end starts the gap of the next.
-func (ws *waiters) poll(ctx context.Context, tid string, wake <-chan struct{}, woken bool, get func() (*FundResult, error)) (*FundResult, error) {
+// pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and
+// reports whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that
+// comes within gap of the end of the last poll a wake-up asked for waits for the end of
+// that gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start
+// and at most one per gap while it lasts, and a lone callback is answered at once.
+func (ws *waiters) pause(ctx context.Context, r waitRef, d, gap time.Duration) (woken bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if d <= 0 {
+		return false, nil
+	}
+	end := time.Now().Add(d)
 	ws.mu.Lock()
-	tw := ws.m[tid]
+	listening := !r.w.woken // until a wake-up comes
+	if listening {
+		r.w.arm(d)
+	} else if now, held := ws.holdWake(r, gap, end); now {
+		// A wake-up came while the last poll ran, or before the wait began.
+		ws.mu.Unlock()
+		return true, nil
+	} else {
+		woken = held
+	}
+	r.w.listening = listening
+	timer := r.w.timer.C
 	ws.mu.Unlock()
-	if tw == nil { // a wait unregistered: nothing to share
-		return get()
-	}
-	select {
-	case tw.turn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() {
-		if woken {
+	for {
+		select {
+		case <-ctx.Done():
 			ws.mu.Lock()
-			tw.lastWake = ws.clock()
+			r.w.listening = false
 			ws.mu.Unlock()
+			return false, ctx.Err()
+		case <-timer:
 		}
-		<-tw.turn
-	}()
-	select {
-	case <-wake:
-	default:
+		ws.mu.Lock()
+		r.w.listening = false
+		if !listening || !r.w.woken {
+			// The end of d, or of the gap of a wake-up.
+			ws.mu.Unlock()
+			return woken, nil
+		}
+		listening = false
+		now, held := ws.holdWake(r, gap, end)
+		ws.mu.Unlock()
+		if now {
+			return true, nil
+		}
+		woken = held
 	}
+}
+
+// holdWake handles a wake-up of a pause that ends at end. It reports now when the
+// wake-up may poll at once; otherwise it arms the timer for the end of the wake-up's
+// gap, or for end if that comes first, and reports in held whether it was the gap.
+// ws.mu is held.
+func (ws *waiters) holdWake(r waitRef, gap time.Duration, end time.Time) (now, held bool) {
+	hold := ws.held(r.tw, gap)
+	if hold <= 0 {
+		return true, false
+	}
+	left := time.Until(end)
+	r.w.arm(min(hold, left))
+	return false, hold < left
+}
+
+// arm sets the timer of w to fire after d, with no earlier firing left to receive.
+func (w *waiter) arm(d time.Duration) {
+	if w.timer == nil {
+		w.timer = time.NewTimer(d)
+		return
+	}
+	if !w.timer.Stop() {
+		select { // a firing not received (timer channels are buffered before Go 1.23)
+		case <-w.timer.C:
+		default:
+		}
+	}
+	w.timer.Reset(d)
+}
+
+// poll calls get, the GetFund of the task of r, as the one in flight in this process: a
+// poll of another wait on the same task runs before or after it, never beside it. The
+// wake-up of a callback that came before it starts is answered by it, so that
+// callbacks cause at most one more poll, for those that come while it runs. woken says
+// that a wake-up asked for this poll: its end starts the gap of the next.
+func (ws *waiters) poll(ctx context.Context, r waitRef, woken bool, get func() (*FundResult, error)) (*FundResult, error) {
+	if err := ws.takeTurn(ctx, r); err != nil {
+		return nil, err
+	}
+	defer ws.passTurn(r.tw, woken)
 	return get()
+}
+
+// takeTurn waits until no other GetFund of the task of r runs, or for ctx to end, and
+// then answers the wait's wake-ups so far.
+func (ws *waiters) takeTurn(ctx context.Context, r waitRef) error {
+	ws.mu.Lock()
+	if r.tw.busy {
+		turn := make(chan struct{})
+		r.w.turn = turn
+		ws.mu.Unlock()
+		select {
+		case <-turn:
+		case <-ctx.Done():
+			ws.mu.Lock()
+			passed := r.w.turn == nil // the turn came all the same
+			r.w.turn = nil
+			ws.mu.Unlock()
+			if passed {
+				ws.passTurn(r.tw, false)
+			}
+			return ctx.Err()
+		}
+		ws.mu.Lock()
+	}
+	r.tw.busy = true
+	r.w.woken = false
+	ws.mu.Unlock()
+	return nil
+}
+
+// passTurn ends the turn of a poll, which a wake-up asked for when woken, and passes
+// the turn to a wait that waits for it, if any.
+func (ws *waiters) passTurn(tw *taskWaits, woken bool) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if woken {
+		tw.lastWake = ws.clock()
+	}
+	for w := &tw.first; w != nil; w = w.next {
+		if w.turn != nil {
+			close(w.turn)
+			w.turn = nil
+			return
+		}
+	}
+	tw.busy = false
 }
 
 // pendingNote is a callback that came for a task nobody waited on.
@@ -129,10 +254,9 @@ func (ws *waiters) clock() time.Time {
 	return time.Now()
 }
 
-// add registers a wait on tid and returns the channel that wakes it, already signalled
-// when a callback for tid came shortly before.
-func (ws *waiters) add(tid string) chan struct{} {
-	ch := make(chan struct{}, 1)
+// add registers a wait on tid, already woken when a callback for tid came shortly
+// before.
+func (ws *waiters) add(tid string) waitRef {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.m == nil {
@@ -140,37 +264,46 @@ func (ws *waiters) add(tid string) chan struct{} {
 	}
 	tw := ws.m[tid]
 	if tw == nil {
-		tw = &taskWaits{turn: make(chan struct{}, 1)}
+		tw = &taskWaits{}
 		ws.m[tid] = tw
 	}
-	tw.chans = append(tw.chans, ch)
+	w := &tw.first
+	if w.used {
+		w = &waiter{next: tw.first.next}
+		tw.first.next = w
+	}
+	w.used = true
 	if note, ok := ws.pending[tid]; ok {
 		delete(ws.pending, tid)
-		if ws.clock().Sub(note.at) < pendingTTL {
-			ch <- struct{}{}
-		}
+		w.woken = ws.clock().Sub(note.at) < pendingTTL
 	}
-	return ch
+	return waitRef{tw: tw, w: w}
 }
 
-// remove unregisters the wait whose channel is ch.
-func (ws *waiters) remove(tid string, ch chan struct{}) {
+// remove unregisters the wait r on tid.
+func (ws *waiters) remove(tid string, r waitRef) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	tw := ws.m[tid]
-	if tw == nil {
-		return
+	if r.w.timer != nil {
+		r.w.timer.Stop()
 	}
-	if i := slices.Index(tw.chans, ch); i >= 0 {
-		tw.chans = slices.Delete(tw.chans, i, i+1)
+	if r.w == &r.tw.first {
+		r.tw.first = waiter{next: r.tw.first.next}
+	} else {
+		for p := &r.tw.first; p.next != nil; p = p.next {
+			if p.next == r.w {
+				p.next = r.w.next
+				break
+			}
+		}
 	}
-	if len(tw.chans) == 0 {
+	if !r.tw.first.used && r.tw.first.next == nil {
 		delete(ws.m, tid)
 	}
 }
 
-// wake signals every wait on tid without blocking; a wait already signalled stays so.
-// With no wait on tid, the callback is remembered for the next one.
+// wake wakes every wait on tid; a wait already woken stays so. With no wait on tid,
+// the callback is remembered for the next one.
 func (ws *waiters) wake(tid string) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
@@ -179,10 +312,14 @@ func (ws *waiters) wake(tid string) {
 		ws.remember(tid)
 		return
 	}
-	for _, ch := range tw.chans {
-		select {
-		case ch <- struct{}{}:
-		default:
+	for w := &tw.first; w != nil; w = w.next {
+		if !w.used {
+			continue
+		}
+		w.woken = true
+		if w.listening {
+			w.listening = false
+			w.arm(0)
 		}
 	}
 }
