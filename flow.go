@@ -105,9 +105,9 @@ func WithLoginMethod(m LoginMethod) QueryOption {
 	return func(c *queryConfig) { c.method = &m }
 }
 
-// newQueryConfig returns the configuration opts set. It is returned by value: a parked
-// wait keeps it on its stack, and the copy the options filled in is garbage.
-func newQueryConfig(opts []QueryOption) queryConfig {
+// newQueryConfig returns the configuration opts set. A wait keeps a copy on its stack
+// (see tracker), and this one is garbage.
+func newQueryConfig(opts []QueryOption) *queryConfig {
 	cfg := &queryConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}
 	for _, opt := range opts {
 		opt(cfg)
@@ -115,7 +115,7 @@ func newQueryConfig(opts []QueryOption) queryConfig {
 	if cfg.maxPoll < cfg.minPoll {
 		cfg.maxPoll = cfg.minPoll
 	}
-	return *cfg
+	return cfg
 }
 
 // Query runs a whole fund query: it checks the request against the city's login
@@ -128,8 +128,9 @@ func newQueryConfig(opts []QueryOption) queryConfig {
 func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...QueryOption) (res *FundResult, err error) {
 	ctx, obs := c.startQuery(ctx, "Query", req.AreaCode, "")
 	defer func() { obs.end(res, err) }()
-	cfg := newQueryConfig(opts)
-	if err := c.validate(ctx, req, cfg.method); err != nil {
+	var t tracker
+	t.cfg = *newQueryConfig(opts)
+	if err := c.validate(ctx, req, t.cfg.method); err != nil {
 		return nil, err
 	}
 	// Every call of this query keeps the login's secrets out of what it passes on: a
@@ -141,12 +142,13 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	}
 	r := c.waiters.add(tid)
 	defer c.waiters.remove(tid, r)
-	if cfg.onCreated != nil {
-		if err := cfg.onCreated(ctx, tid); err != nil {
+	if t.cfg.onCreated != nil {
+		if err := t.cfg.onCreated(ctx, tid); err != nil {
 			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
 		}
 	}
-	return c.wait(ctx, tid, cfg, r, cfg.minPoll)
+	t.tid, t.delay = tid, t.cfg.minPoll
+	return c.wait(ctx, &t, r)
 }
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
@@ -165,51 +167,61 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res
 	}
 	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
 	defer func() { obs.end(res, err) }()
-	cfg := newQueryConfig(opts)
+	t := tracker{tid: tid}
+	t.cfg = *newQueryConfig(opts)
 	r := c.waiters.add(tid)
 	defer c.waiters.remove(tid, r)
-	return c.wait(ctx, tid, cfg, r, 0)
+	return c.wait(ctx, &t, r)
 }
 
-// wait is the polling loop of Query and Wait; first is the delay before the first poll.
-func (c *Client) wait(ctx context.Context, tid string, cfg queryConfig, r waitRef, first time.Duration) (*FundResult, error) {
-	t := tracker{cfg: cfg, tid: tid}
-	delay := first
-	gap := min(cfg.minPoll, maxWakeGap)
+// wait is the polling loop of Query and Wait, on the task of t, which holds the
+// wait's options and its delay before the first poll. Little is on its stack, and on
+// its caller's, while it pauses: the frames of a parked wait fit the quarter of its
+// stack that lets the collector halve it.
+func (c *Client) wait(ctx context.Context, t *tracker, r waitRef) (*FundResult, error) {
 	for {
-		woken, err := c.waiters.pause(ctx, r, delay, gap)
+		woken, err := c.waiters.pause(ctx, r, t.delay, min(t.cfg.minPoll, maxWakeGap))
 		if err != nil {
-			return t.result(), &QueryError{TID: tid, Err: err}
+			return t.result(), &QueryError{TID: t.tid, Err: err}
 		}
-		res, err := c.waiters.poll(ctx, r, woken, func() (*FundResult, error) { return c.poll(ctx, tid, woken) })
-		t.polls++
-		if err != nil {
-			var te *TaskError
-			if errors.As(err, &te) {
-				t.observe(res)
-				c.taskEnded(ctx, res, t.polls)
-				return res, err
-			}
-			if !transient(ctx, err) {
-				return t.result(), &QueryError{TID: tid, Err: err}
-			}
-			delay = t.next(false)
-			continue
+		if res, done, err := c.step(ctx, t, r, woken); done {
+			return res, err
 		}
-		changed := t.observe(res)
-		if res.Code.Done() {
-			c.taskEnded(ctx, res, t.polls)
-			return res, nil
-		}
-		if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
-			answered, err := c.answer(ctx, res, &t)
-			if err != nil {
-				return res, err
-			}
-			changed = changed || answered
-		}
-		delay = t.next(changed)
 	}
+}
+
+// step polls the task of a wait once and acts on the answer: it reports done with
+// what the wait returns, or sets the delay before the next poll.
+func (c *Client) step(ctx context.Context, t *tracker, r waitRef, woken bool) (res *FundResult, done bool, err error) {
+	res, err = c.waiters.poll(ctx, r, woken, func() (*FundResult, error) { return c.poll(ctx, t.tid, woken) })
+	t.polls++
+	if err != nil {
+		var te *TaskError
+		if errors.As(err, &te) {
+			t.observe(res)
+			c.taskEnded(ctx, res, t.polls)
+			return res, true, err
+		}
+		if !transient(ctx, err) {
+			return t.result(), true, &QueryError{TID: t.tid, Err: err}
+		}
+		t.delay = t.next(false)
+		return nil, false, nil
+	}
+	changed := t.observe(res)
+	if res.Code.Done() {
+		c.taskEnded(ctx, res, t.polls)
+		return res, true, nil
+	}
+	if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
+		answered, err := c.answer(ctx, res, t)
+		if err != nil {
+			return res, true, err
+		}
+		changed = changed || answered
+	}
+	t.delay = t.next(changed)
+	return nil, false, nil
 }
 
 // answer asks for and submits the code of the challenge in res, unless this challenge
@@ -295,6 +307,7 @@ type tracker struct {
 	// and message (see keep).
 	last     *FundResult
 	message  string
+	delay    time.Duration // before the next poll
 	interval time.Duration
 	polls    int // the GetFund calls made
 	// undelivered counts the codes in a row that never reached the API
