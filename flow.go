@@ -38,12 +38,17 @@ func (ch Challenge) Repeats(earlier Challenge) bool {
 type QueryOption func(*queryConfig)
 
 type queryConfig struct {
-	ask       func(ctx context.Context, ch Challenge) (string, error)
+	waitConfig
 	onCreated func(ctx context.Context, tid string) error
-	onStatus  func(res *FundResult)
-	minPoll   time.Duration
-	maxPoll   time.Duration
 	method    *LoginMethod
+}
+
+// waitConfig is the part of a queryConfig that a wait uses while it polls.
+type waitConfig struct {
+	ask      func(ctx context.Context, ch Challenge) (string, error)
+	onStatus func(res *FundResult)
+	minPoll  time.Duration
+	maxPoll  time.Duration
 }
 
 // The default polling schedule of Wait: quick at first, then backing off.
@@ -108,7 +113,7 @@ func WithLoginMethod(m LoginMethod) QueryOption {
 // newQueryConfig returns the configuration opts set. A wait keeps a copy on its stack
 // (see tracker), and this one is garbage.
 func newQueryConfig(opts []QueryOption) *queryConfig {
-	cfg := &queryConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}
+	cfg := &queryConfig{waitConfig: waitConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}}
 	for _, opt := range opts {
 		opt(cfg)
 	}
@@ -128,9 +133,8 @@ func newQueryConfig(opts []QueryOption) *queryConfig {
 func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...QueryOption) (res *FundResult, err error) {
 	ctx, obs := c.startQuery(ctx, "Query", req.AreaCode, "")
 	defer func() { obs.end(res, err) }()
-	var t tracker
-	t.cfg = *newQueryConfig(opts)
-	if err := c.validate(ctx, req, t.cfg.method); err != nil {
+	cfg := newQueryConfig(opts)
+	if err := c.validate(ctx, req, cfg.method); err != nil {
 		return nil, err
 	}
 	// Every call of this query keeps the login's secrets out of what it passes on: a
@@ -142,12 +146,12 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	}
 	r := c.waiters.add(tid)
 	defer c.waiters.remove(tid, r)
-	if t.cfg.onCreated != nil {
-		if err := t.cfg.onCreated(ctx, tid); err != nil {
+	if cfg.onCreated != nil {
+		if err := cfg.onCreated(ctx, tid); err != nil {
 			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
 		}
 	}
-	t.tid, t.delay = tid, t.cfg.minPoll
+	t := tracker{cfg: cfg.waitConfig, tid: tid, delay: cfg.minPoll}
 	return c.wait(ctx, &t, r)
 }
 
@@ -168,7 +172,7 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res
 	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
 	defer func() { obs.end(res, err) }()
 	t := tracker{tid: tid}
-	t.cfg = *newQueryConfig(opts)
+	t.cfg = newQueryConfig(opts).waitConfig
 	r := c.waiters.add(tid)
 	defer c.waiters.remove(tid, r)
 	return c.wait(ctx, &t, r)
@@ -199,7 +203,7 @@ func (c *Client) step(ctx context.Context, t *tracker, r waitRef, woken bool) (r
 		var te *TaskError
 		if errors.As(err, &te) {
 			t.observe(res)
-			c.taskEnded(ctx, res, t.polls)
+			c.taskEnded(ctx, res, int(t.polls))
 			return res, true, err
 		}
 		if !transient(ctx, err) {
@@ -210,7 +214,7 @@ func (c *Client) step(ctx context.Context, t *tracker, r waitRef, woken bool) (r
 	}
 	changed := t.observe(res)
 	if res.Code.Done() {
-		c.taskEnded(ctx, res, t.polls)
+		c.taskEnded(ctx, res, int(t.polls))
 		return res, true, nil
 	}
 	if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
@@ -298,22 +302,22 @@ func transient(ctx context.Context, err error) bool {
 // tracker follows one task through a wait: what was last seen, which challenge was
 // answered, and the polling schedule.
 type tracker struct {
-	cfg  queryConfig
-	tid  string
-	seen bool     // a result was seen
-	code TaskCode // the code of the last result seen
+	cfg waitConfig
+	tid string
 	// The last result seen, for a wait that ends without a result of its own: in
 	// last, or, when it holds no more than the tid, its code and a message, in code
 	// and message (see keep).
 	last     *FundResult
 	message  string
+	code     TaskCode
 	delay    time.Duration // before the next poll
 	interval time.Duration
-	polls    int // the GetFund calls made
-	// undelivered counts the codes in a row that never reached the API
-	undelivered int
 	// the challenge answered last; nil when none was, or the status moved on since
 	lastAnswered *Challenge
+	polls        int32 // the GetFund calls made
+	// undelivered counts the codes in a row that never reached the API
+	undelivered int16
+	seen        bool // a result was seen
 }
 
 // observe records a result and reports OnStatus when the status changed.

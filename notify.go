@@ -55,9 +55,9 @@ type waiters struct {
 // holds its first wait, so that a task followed by one wait, the usual case, costs one
 // allocation; the others are linked to it.
 type taskWaits struct {
-	first    waiter    // the first wait on the task, or an unused one (see waiter.used)
-	busy     bool      // a GetFund of the task runs: some wait has the turn
-	lastWake time.Time // the end of the last poll a wake-up asked for
+	first    waiter     // the first wait on the task, or an unused one (see waiter.used)
+	busy     bool       // a GetFund of the task runs: some wait has the turn
+	lastWake sinceEpoch // the end of the last poll a wake-up asked for; 0 for none
 }
 
 // waiter is one wait on a task. A wake-up marks it woken and, while it is paused,
@@ -86,10 +86,10 @@ const maxWakeGap = time.Second
 // held returns how long a wake-up on tw must wait before its poll: what is left of
 // gap since the end of the last poll a wake-up asked for. ws.mu is held.
 func (ws *waiters) held(tw *taskWaits, gap time.Duration) time.Duration {
-	if tw.lastWake.IsZero() {
+	if tw.lastWake == 0 {
 		return 0
 	}
-	return tw.lastWake.Add(gap).Sub(ws.clock())
+	return time.Duration(tw.lastWake) + gap - time.Duration(ws.since())
 }
 
 // pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and
@@ -221,7 +221,10 @@ func (ws *waiters) passTurn(tw *taskWaits, woken bool) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if woken {
-		tw.lastWake = ws.clock()
+		tw.lastWake = ws.since()
+		if tw.lastWake == 0 { // 0 is none
+			tw.lastWake = 1
+		}
 	}
 	for w := &tw.first; w != nil; w = w.next {
 		if w.turn != nil {
@@ -245,6 +248,15 @@ const (
 	pendingTTL = time.Minute
 	maxPending = 1024
 )
+
+// sinceEpoch is a time as the time since epoch: a word where a time.Time takes three.
+type sinceEpoch time.Duration
+
+// epoch is the time that a sinceEpoch counts from.
+var epoch = time.Now()
+
+// since returns the time of the clock as a sinceEpoch.
+func (ws *waiters) since() sinceEpoch { return sinceEpoch(ws.clock().Sub(epoch)) }
 
 // clock returns the time of now, or of the fake clock of a test.
 func (ws *waiters) clock() time.Time {

@@ -327,10 +327,10 @@ func TestPause(t *testing.T) {
 		assert.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 20*time.Millisecond, time.Second)))
 	})
 	t.Run("a wake-up within the gap waits for its end", func(t *testing.T) {
-		ws, clock := newWaitersWithClock()
+		ws, _ := newWaitersWithClock()
 		r := ws.add("a")
 		defer ws.remove("a", r)
-		r.tw.lastWake = clock.now() // a woken poll just ended
+		ws.passTurn(r.tw, true) // a poll that a wake-up asked for just ended
 		const gap = 50 * time.Millisecond
 		start := time.Now()
 		out := startPause(context.Background(), ws, r, time.Hour, gap)
@@ -341,10 +341,10 @@ func TestPause(t *testing.T) {
 		assert.GreaterOrEqual(t, time.Since(start), gap)
 	})
 	t.Run("the schedule ends it unwoken when it comes before the gap's end", func(t *testing.T) {
-		ws, clock := newWaitersWithClock()
+		ws, _ := newWaitersWithClock()
 		r := ws.add("a")
 		defer ws.remove("a", r)
-		r.tw.lastWake = clock.now()
+		ws.passTurn(r.tw, true)
 		out := startPause(context.Background(), ws, r, 30*time.Millisecond, time.Hour)
 		listening(t, ws, r)
 		ws.wake("a")
