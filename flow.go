@@ -151,8 +151,8 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
 		}
 	}
-	t := tracker{cfg: cfg.waitConfig, tid: tid, delay: cfg.minPoll}
-	return c.wait(ctx, &t, r)
+	t := tracker{cfg: cfg.waitConfig, tid: tid, r: r, delay: cfg.minPoll}
+	return c.wait(ctx, &t)
 }
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
@@ -171,24 +171,23 @@ func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res
 	}
 	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
 	defer func() { obs.end(res, err) }()
-	t := tracker{tid: tid}
+	t := tracker{tid: tid, r: c.waiters.add(tid)}
+	defer func() { c.waiters.remove(t.tid, t.r) }()
 	t.cfg = newQueryConfig(opts).waitConfig
-	r := c.waiters.add(tid)
-	defer c.waiters.remove(tid, r)
-	return c.wait(ctx, &t, r)
+	return c.wait(ctx, &t)
 }
 
 // wait is the polling loop of Query and Wait, on the task of t, which holds the
 // wait's options and its delay before the first poll. Little is on its stack, and on
 // its caller's, while it pauses: the frames of a parked wait fit the quarter of its
 // stack that lets the collector halve it.
-func (c *Client) wait(ctx context.Context, t *tracker, r waitRef) (*FundResult, error) {
+func (c *Client) wait(ctx context.Context, t *tracker) (*FundResult, error) {
 	for {
-		woken, err := c.waiters.pause(ctx, r, t.delay, min(t.cfg.minPoll, maxWakeGap))
+		woken, err := c.waiters.pause(ctx, t.r, t.delay, min(t.cfg.minPoll, maxWakeGap))
 		if err != nil {
 			return t.result(), &QueryError{TID: t.tid, Err: err}
 		}
-		if res, done, err := c.step(ctx, t, r, woken); done {
+		if res, done, err := c.step(ctx, t, woken); done {
 			return res, err
 		}
 	}
@@ -196,8 +195,8 @@ func (c *Client) wait(ctx context.Context, t *tracker, r waitRef) (*FundResult, 
 
 // step polls the task of a wait once and acts on the answer: it reports done with
 // what the wait returns, or sets the delay before the next poll.
-func (c *Client) step(ctx context.Context, t *tracker, r waitRef, woken bool) (res *FundResult, done bool, err error) {
-	res, err = c.waiters.poll(ctx, r, woken, func() (*FundResult, error) { return c.poll(ctx, t.tid, woken) })
+func (c *Client) step(ctx context.Context, t *tracker, woken bool) (res *FundResult, done bool, err error) {
+	res, err = c.waiters.poll(ctx, t.r, woken, func() (*FundResult, error) { return c.poll(ctx, t.tid, woken) })
 	t.polls++
 	if err != nil {
 		var te *TaskError
@@ -304,6 +303,7 @@ func transient(ctx context.Context, err error) bool {
 type tracker struct {
 	cfg waitConfig
 	tid string
+	r   waitRef // the wait's registration
 	// The last result seen, for a wait that ends without a result of its own: in
 	// last, or, when it holds no more than the tid, its code and a message, in code
 	// and message (see keep).

@@ -109,7 +109,7 @@ func (ws *waiters) pause(ctx context.Context, r waitRef, d, gap time.Duration) (
 	listening := !r.w.woken // until a wake-up comes
 	if listening {
 		r.w.arm(d)
-	} else if now, held := ws.holdWake(r, gap, end); now {
+	} else if now, held := ws.holdWake(r, gap, time.Until(end)); now {
 		// A wake-up came while the last poll ran, or before the wait began.
 		ws.mu.Unlock()
 		return true, nil
@@ -136,7 +136,7 @@ func (ws *waiters) pause(ctx context.Context, r waitRef, d, gap time.Duration) (
 			return woken, nil
 		}
 		listening = false
-		now, held := ws.holdWake(r, gap, end)
+		now, held := ws.holdWake(r, gap, time.Until(end))
 		ws.mu.Unlock()
 		if now {
 			return true, nil
@@ -145,16 +145,15 @@ func (ws *waiters) pause(ctx context.Context, r waitRef, d, gap time.Duration) (
 	}
 }
 
-// holdWake handles a wake-up of a pause that ends at end. It reports now when the
+// holdWake handles a wake-up of a pause that ends in left. It reports now when the
 // wake-up may poll at once; otherwise it arms the timer for the end of the wake-up's
-// gap, or for end if that comes first, and reports in held whether it was the gap.
-// ws.mu is held.
-func (ws *waiters) holdWake(r waitRef, gap time.Duration, end time.Time) (now, held bool) {
+// gap, or for the pause's end if that comes first, and reports in held whether it
+// was the gap. ws.mu is held.
+func (ws *waiters) holdWake(r waitRef, gap, left time.Duration) (now, held bool) {
 	hold := ws.held(r.tw, gap)
 	if hold <= 0 {
 		return true, false
 	}
-	left := time.Until(end)
 	r.w.arm(min(hold, left))
 	return false, hold < left
 }
