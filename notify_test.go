@@ -345,10 +345,8 @@ func TestPause(t *testing.T) {
 		r := ws.add("a")
 		defer ws.remove("a", r)
 		ws.passTurn(r.tw, true)
-		out := startPause(context.Background(), ws, r, 30*time.Millisecond, time.Hour)
-		listening(t, ws, r)
 		ws.wake("a")
-		assert.Equal(t, pauseResult{woken: false}, received(t, out))
+		assert.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 30*time.Millisecond, time.Hour)))
 	})
 	t.Run("the context ends it", func(t *testing.T) {
 		ws, _ := newWaitersWithClock()
