@@ -2,6 +2,7 @@ package tcredit
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -42,7 +43,7 @@ const maxNotifyTID = 64
 // that came for a task nobody waited on yet (why: see Notify).
 type waiters struct {
 	mu      sync.Mutex
-	m       map[string]*taskWaits
+	m       map[string]*waiter     // tid → the task's record, its first waiter
 	pending map[string]pendingNote // tid → its latest note, while in notes
 	notes   []pendingNote          // a ring of maxPending notes, oldest at head
 	head, n int                    // where the oldest note is, and how many there are
@@ -50,46 +51,57 @@ type waiters struct {
 	now     func() time.Time       // time.Now; a fake clock in tests
 }
 
-// taskWaits is what the waits on one task share: the turn that lets one GetFund of the
-// task through at a time, and when the last poll that a wake-up asked for ended. It
-// holds its first wait, so that a task followed by one wait, the usual case, costs one
-// allocation; the others are linked to it.
-type taskWaits struct {
-	first    waiter     // the first wait on the task, or an unused one (see waiter.used)
-	busy     bool       // a GetFund of the task runs: some wait has the turn
-	lastWake sinceEpoch // the end of the last poll a wake-up asked for; 0 for none
-}
-
 // waiter is one wait on a task. A wake-up marks it woken and, while it is paused,
 // fires its timer at once, so that a paused wait blocks on its timer and its context
 // only: a wake-up channel of its own would cost memory for every wait parked.
+//
+// The first wait's waiter is also the task's record in the waiters' map, which holds
+// what the waits on the task share: the turn that lets one GetFund of the task through
+// at a time, the end of the last poll a wake-up asked for, and the other waits. A task
+// followed by one wait, the usual case, thus costs one allocation of 32 bytes.
 type waiter struct {
-	timer     *time.Timer   // the timer of its pauses; nil until it first pauses
-	next      *waiter       // the next wait on the task
-	turn      chan struct{} // closed when the turn passes to it, while it waits for one
-	used      bool          // a wait is registered here (only first is ever unused)
-	woken     bool          // a wake-up came since its last poll started
-	listening bool          // it is paused and a wake-up ends the pause at once
+	timer *time.Timer // the timer of its pauses; nil until it first pauses
+
+	// Of the task, in its record only.
+	lastWake sinceEpoch // the end of the last poll a wake-up asked for; 0 for none
+	more     *moreWaits // the other waits on the task; nil while there are none
+	busy     bool       // a GetFund of the task runs: some wait has the turn
+
+	used      bool // a wait is registered here (a record may outlive its own wait)
+	woken     bool // a wake-up came since its last poll started
+	listening bool // it is paused and a wake-up ends the pause at once
 }
 
-// waitRef is a wait's registration: its own state and what it shares with the other
-// waits on its task.
-type waitRef struct {
-	tw *taskWaits
+// moreWaits holds the waits on a task after the first, and the waits that wait for
+// the task's turn, oldest first, with the channel that is closed to pass it to each.
+type moreWaits struct {
+	waits []*waiter
+	turns []turnWait
+}
+
+// turnWait is a wait that waits for its task's turn.
+type turnWait struct {
 	w  *waiter
+	ch chan struct{}
+}
+
+// waitRef is a wait's registration: its own waiter, and its task's record.
+type waitRef struct {
+	task *waiter
+	w    *waiter
 }
 
 // maxWakeGap is the longest that a wake-up waits after the last poll a wake-up asked
 // for (see pause).
 const maxWakeGap = time.Second
 
-// held returns how long a wake-up on tw must wait before its poll: what is left of
+// held returns how long a wake-up on task must wait before its poll: what is left of
 // gap since the end of the last poll a wake-up asked for. ws.mu is held.
-func (ws *waiters) held(tw *taskWaits, gap time.Duration) time.Duration {
-	if tw.lastWake == 0 {
+func (ws *waiters) held(task *waiter, gap time.Duration) time.Duration {
+	if task.lastWake == 0 {
 		return 0
 	}
-	return time.Duration(tw.lastWake) + gap - time.Duration(ws.since())
+	return time.Duration(task.lastWake) + gap - time.Duration(ws.since())
 }
 
 // pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and
@@ -150,7 +162,7 @@ func (ws *waiters) pause(ctx context.Context, r waitRef, d, gap time.Duration) (
 // gap, or for the pause's end if that comes first, and reports in held whether it
 // was the gap. ws.mu is held.
 func (ws *waiters) holdWake(r waitRef, gap, left time.Duration) (now, held bool) {
-	hold := ws.held(r.tw, gap)
+	hold := ws.held(r.task, gap)
 	if hold <= 0 {
 		return true, false
 	}
@@ -182,7 +194,7 @@ func (ws *waiters) poll(ctx context.Context, r waitRef, woken bool, get func() (
 	if err := ws.takeTurn(ctx, r); err != nil {
 		return nil, err
 	}
-	defer ws.passTurn(r.tw, woken)
+	defer ws.passTurn(r.task, woken)
 	return get()
 }
 
@@ -190,49 +202,58 @@ func (ws *waiters) poll(ctx context.Context, r waitRef, woken bool, get func() (
 // then answers the wait's wake-ups so far.
 func (ws *waiters) takeTurn(ctx context.Context, r waitRef) error {
 	ws.mu.Lock()
-	if r.tw.busy {
+	if r.task.busy {
 		turn := make(chan struct{})
-		r.w.turn = turn
+		more := r.task.moreWaits()
+		more.turns = append(more.turns, turnWait{r.w, turn})
 		ws.mu.Unlock()
 		select {
 		case <-turn:
 		case <-ctx.Done():
 			ws.mu.Lock()
-			passed := r.w.turn == nil // the turn came all the same
-			r.w.turn = nil
+			i := slices.IndexFunc(more.turns, func(tw turnWait) bool { return tw.ch == turn })
+			if i >= 0 {
+				more.turns = slices.Delete(more.turns, i, i+1)
+			}
 			ws.mu.Unlock()
-			if passed {
-				ws.passTurn(r.tw, false)
+			if i < 0 { // the turn came all the same
+				ws.passTurn(r.task, false)
 			}
 			return ctx.Err()
 		}
 		ws.mu.Lock()
 	}
-	r.tw.busy = true
+	r.task.busy = true
 	r.w.woken = false
 	ws.mu.Unlock()
 	return nil
 }
 
-// passTurn ends the turn of a poll, which a wake-up asked for when woken, and passes
-// the turn to a wait that waits for it, if any.
-func (ws *waiters) passTurn(tw *taskWaits, woken bool) {
+// passTurn ends the turn of a poll on task, which a wake-up asked for when woken, and
+// passes the turn to the wait that has waited for it longest, if any.
+func (ws *waiters) passTurn(task *waiter, woken bool) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if woken {
-		tw.lastWake = ws.since()
-		if tw.lastWake == 0 { // 0 is none
-			tw.lastWake = 1
+		task.lastWake = ws.since()
+		if task.lastWake == 0 { // 0 is none
+			task.lastWake = 1
 		}
 	}
-	for w := &tw.first; w != nil; w = w.next {
-		if w.turn != nil {
-			close(w.turn)
-			w.turn = nil
-			return
-		}
+	if more := task.more; more != nil && len(more.turns) > 0 {
+		close(more.turns[0].ch)
+		more.turns = slices.Delete(more.turns, 0, 1)
+		return
 	}
-	tw.busy = false
+	task.busy = false
+}
+
+// moreWaits returns the other waits of the task whose record is task, made if need be.
+func (task *waiter) moreWaits() *moreWaits {
+	if task.more == nil {
+		task.more = &moreWaits{}
+	}
+	return task.more
 }
 
 // pendingNote is a callback that came for a task nobody waited on.
@@ -271,24 +292,25 @@ func (ws *waiters) add(tid string) waitRef {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.m == nil {
-		ws.m = make(map[string]*taskWaits)
+		ws.m = make(map[string]*waiter)
 	}
-	tw := ws.m[tid]
-	if tw == nil {
-		tw = &taskWaits{}
-		ws.m[tid] = tw
+	task := ws.m[tid]
+	if task == nil {
+		task = &waiter{}
+		ws.m[tid] = task
 	}
-	w := &tw.first
+	w := task
 	if w.used {
-		w = &waiter{next: tw.first.next}
-		tw.first.next = w
+		w = &waiter{}
+		more := task.moreWaits()
+		more.waits = append(more.waits, w)
 	}
 	w.used = true
 	if note, ok := ws.pending[tid]; ok {
 		delete(ws.pending, tid)
 		w.woken = ws.clock().Sub(note.at) < pendingTTL
 	}
-	return waitRef{tw: tw, w: w}
+	return waitRef{task: task, w: w}
 }
 
 // remove unregisters the wait r on tid.
@@ -298,17 +320,17 @@ func (ws *waiters) remove(tid string, r waitRef) {
 	if r.w.timer != nil {
 		r.w.timer.Stop()
 	}
-	if r.w == &r.tw.first {
-		r.tw.first = waiter{next: r.tw.first.next}
-	} else {
-		for p := &r.tw.first; p.next != nil; p = p.next {
-			if p.next == r.w {
-				p.next = r.w.next
-				break
-			}
+	task := r.task
+	if r.w == task {
+		task.timer, task.used, task.woken, task.listening = nil, false, false, false
+	}
+	if more := task.more; more != nil {
+		more.waits = slices.DeleteFunc(more.waits, func(w *waiter) bool { return w == r.w })
+		if len(more.waits) == 0 && len(more.turns) == 0 {
+			task.more = nil
 		}
 	}
-	if !r.tw.first.used && r.tw.first.next == nil {
+	if !task.used && task.more == nil {
 		delete(ws.m, tid)
 	}
 }
@@ -318,20 +340,27 @@ func (ws *waiters) remove(tid string, r waitRef) {
 func (ws *waiters) wake(tid string) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	tw := ws.m[tid]
-	if tw == nil {
+	task := ws.m[tid]
+	if task == nil {
 		ws.remember(tid)
 		return
 	}
-	for w := &tw.first; w != nil; w = w.next {
-		if !w.used {
-			continue
+	if task.used {
+		task.wake()
+	}
+	if task.more != nil {
+		for _, w := range task.more.waits {
+			w.wake()
 		}
-		w.woken = true
-		if w.listening {
-			w.listening = false
-			w.arm(0)
-		}
+	}
+}
+
+// wake marks w woken and, while it is paused, fires its timer. ws.mu is held.
+func (w *waiter) wake() {
+	w.woken = true
+	if w.listening {
+		w.listening = false
+		w.arm(0)
 	}
 }
 

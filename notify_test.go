@@ -71,7 +71,7 @@ func (ws *waiters) woken(r waitRef) bool {
 // answered takes the wake-ups of r as a poll that starts does, and ends the poll.
 func (ws *waiters) answered(r waitRef) {
 	if ws.takeTurn(context.Background(), r) == nil {
-		ws.passTurn(r.tw, false)
+		ws.passTurn(r.task, false)
 	}
 }
 
@@ -330,7 +330,7 @@ func TestPause(t *testing.T) {
 		ws, _ := newWaitersWithClock()
 		r := ws.add("a")
 		defer ws.remove("a", r)
-		ws.passTurn(r.tw, true) // a poll that a wake-up asked for just ended
+		ws.passTurn(r.task, true) // a poll that a wake-up asked for just ended
 		const gap = 50 * time.Millisecond
 		start := time.Now()
 		out := startPause(context.Background(), ws, r, time.Hour, gap)
@@ -344,7 +344,7 @@ func TestPause(t *testing.T) {
 		ws, _ := newWaitersWithClock()
 		r := ws.add("a")
 		defer ws.remove("a", r)
-		ws.passTurn(r.tw, true)
+		ws.passTurn(r.task, true)
 		ws.wake("a")
 		assert.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 30*time.Millisecond, time.Hour)))
 	})
@@ -389,25 +389,25 @@ func TestWaitsOnOneTaskTakeTurns(t *testing.T) {
 	require.Eventually(t, func() bool {
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
-		return b.w.turn != nil && c.w.turn != nil
+		return a.task.more != nil && len(a.task.more.turns) == 2
 	}, 10*time.Second, time.Millisecond, "b and c wait for their turn")
 	cancelC()
 	assert.ErrorIs(t, <-cTurn, context.Canceled, "a wait whose context ends stops waiting")
 
-	ws.passTurn(a.tw, false)
+	ws.passTurn(a.task, false)
 	require.NoError(t, <-bTurn, "the turn passes to the wait that waits for it")
 	ws.mu.Lock()
-	assert.True(t, a.tw.busy, "b has it")
+	assert.True(t, a.task.busy, "b has it")
 	ws.mu.Unlock()
-	ws.passTurn(b.tw, false)
+	ws.passTurn(b.task, false)
 	ws.mu.Lock()
-	assert.False(t, a.tw.busy, "nobody has it")
+	assert.False(t, a.task.busy, "nobody has it")
 	ws.mu.Unlock()
 
 	ws.remove("t", a)
 	ws.remove("t", c)
 	d := ws.add("t")
-	assert.Same(t, &d.tw.first, d.w, "a new wait takes the first place when free")
+	assert.Same(t, d.task, d.w, "a new wait takes the record's place when free")
 	ws.remove("t", b)
 	ws.remove("t", d)
 	assert.Empty(t, ws.m, "no entry left behind")
