@@ -72,17 +72,11 @@ type waiter struct {
 	listening bool // it is paused and a wake-up ends the pause at once
 }
 
-// moreWaits holds the waits on a task after the first, and the waits that wait for
-// the task's turn, oldest first, with the channel that is closed to pass it to each.
+// moreWaits holds the waits on a task after the first, and, for each wait that waits
+// for the task's turn, oldest first, the channel that is closed to pass it the turn.
 type moreWaits struct {
 	waits []*waiter
-	turns []turnWait
-}
-
-// turnWait is a wait that waits for its task's turn.
-type turnWait struct {
-	w  *waiter
-	ch chan struct{}
+	turns []chan struct{}
 }
 
 // waitRef is a wait's registration: its own waiter, and its task's record.
@@ -205,13 +199,13 @@ func (ws *waiters) takeTurn(ctx context.Context, r waitRef) error {
 	if r.task.busy {
 		turn := make(chan struct{})
 		more := r.task.moreWaits()
-		more.turns = append(more.turns, turnWait{r.w, turn})
+		more.turns = append(more.turns, turn)
 		ws.mu.Unlock()
 		select {
 		case <-turn:
 		case <-ctx.Done():
 			ws.mu.Lock()
-			i := slices.IndexFunc(more.turns, func(tw turnWait) bool { return tw.ch == turn })
+			i := slices.Index(more.turns, turn)
 			if i >= 0 {
 				more.turns = slices.Delete(more.turns, i, i+1)
 			}
@@ -241,7 +235,7 @@ func (ws *waiters) passTurn(task *waiter, woken bool) {
 		}
 	}
 	if more := task.more; more != nil && len(more.turns) > 0 {
-		close(more.turns[0].ch)
+		close(more.turns[0])
 		more.turns = slices.Delete(more.turns, 0, 1)
 		return
 	}
