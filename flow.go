@@ -163,8 +163,10 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 // It returns the final result (Code.Done), a *TaskError with the result for a failed
 // task (a wrong code is 50009, a challenge left unanswered 50008), a *ChallengeError
 // when a code is needed and no provider was given, or the context's error wrapped in a
-// *QueryError with the tid. Undocumented codes are passed through: an unknown 5xxxx is
-// a failure, anything else progress.
+// *QueryError with the tid. With an error of its own (the context's, or a read that
+// cannot succeed), it returns the last result seen, or one holding just the tid.
+// Undocumented codes are passed through: an unknown 5xxxx is a failure, anything else
+// progress.
 func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res *FundResult, err error) {
 	if tid == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
