@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -37,12 +38,17 @@ func (ch Challenge) Repeats(earlier Challenge) bool {
 type QueryOption func(*queryConfig)
 
 type queryConfig struct {
-	ask       func(ctx context.Context, ch Challenge) (string, error)
+	waitConfig
 	onCreated func(ctx context.Context, tid string) error
-	onStatus  func(res *FundResult)
-	minPoll   time.Duration
-	maxPoll   time.Duration
 	method    *LoginMethod
+}
+
+// waitConfig is the part of a queryConfig that a wait uses while it polls.
+type waitConfig struct {
+	ask      func(ctx context.Context, ch Challenge) (string, error)
+	onStatus func(res *FundResult)
+	minPoll  time.Duration
+	maxPoll  time.Duration
 }
 
 // The default polling schedule of Wait: quick at first, then backing off.
@@ -104,8 +110,10 @@ func WithLoginMethod(m LoginMethod) QueryOption {
 	return func(c *queryConfig) { c.method = &m }
 }
 
+// newQueryConfig returns the configuration opts set. A wait keeps a copy on its stack
+// (see tracker), and this one is garbage.
 func newQueryConfig(opts []QueryOption) *queryConfig {
-	cfg := &queryConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}
+	cfg := &queryConfig{waitConfig: waitConfig{minPoll: DefaultMinPollInterval, maxPoll: DefaultMaxPollInterval}}
 	for _, opt := range opts {
 		opt(cfg)
 	}
@@ -136,14 +144,15 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 	if err != nil {
 		return nil, err
 	}
-	w := c.waiters.add(tid)
-	defer c.waiters.remove(tid, w)
+	r := c.waiters.add(tid)
+	defer c.waiters.remove(tid, r)
 	if cfg.onCreated != nil {
 		if err := cfg.onCreated(ctx, tid); err != nil {
 			return &FundResult{TID: tid}, &QueryError{TID: tid, Err: err}
 		}
 	}
-	return c.wait(ctx, tid, cfg, w, cfg.minPoll)
+	t := tracker{cfg: cfg.waitConfig, tid: tid, r: r, delay: cfg.minPoll}
+	return c.wait(ctx, &t)
 }
 
 // Wait drives the task tid to its end: it polls GetFund on a schedule that starts quick
@@ -154,94 +163,70 @@ func (c *Client) Query(ctx context.Context, req CreateTaskRequest, opts ...Query
 // It returns the final result (Code.Done), a *TaskError with the result for a failed
 // task (a wrong code is 50009, a challenge left unanswered 50008), a *ChallengeError
 // when a code is needed and no provider was given, or the context's error wrapped in a
-// *QueryError with the tid. Undocumented codes are passed through: an unknown 5xxxx is
-// a failure, anything else progress.
+// *QueryError with the tid. With an error of its own (the context's, or a read that
+// cannot succeed), it returns the last result seen, or one holding just the tid.
+// Undocumented codes are passed through: an unknown 5xxxx is a failure, anything else
+// progress.
 func (c *Client) Wait(ctx context.Context, tid string, opts ...QueryOption) (res *FundResult, err error) {
 	if tid == "" {
 		return nil, &FieldError{Field: "tid", Err: errors.New("is empty")}
 	}
 	ctx, obs := c.startQuery(ctx, "Wait", "", tid)
 	defer func() { obs.end(res, err) }()
-	cfg := newQueryConfig(opts)
-	w := c.waiters.add(tid)
-	defer c.waiters.remove(tid, w)
-	return c.wait(ctx, tid, cfg, w, 0)
+	t := tracker{tid: tid, r: c.waiters.add(tid)}
+	defer func() { c.waiters.remove(t.tid, t.r) }()
+	t.cfg = newQueryConfig(opts).waitConfig
+	return c.wait(ctx, &t)
 }
 
-// wait is the polling loop of Query and Wait; first is the delay before the first poll.
-func (c *Client) wait(ctx context.Context, tid string, cfg *queryConfig, wake <-chan struct{}, first time.Duration) (*FundResult, error) {
-	t := tracker{cfg: cfg}
-	delay := first
-	gap := min(cfg.minPoll, maxWakeGap)
+// wait is the polling loop of Query and Wait, on the task of t, which holds the
+// wait's options and its delay before the first poll. Little is on its stack, and on
+// its caller's, while it pauses: the frames of a parked wait fit the quarter of its
+// stack that lets the collector halve it.
+func (c *Client) wait(ctx context.Context, t *tracker) (*FundResult, error) {
 	for {
-		woken, err := c.pause(ctx, tid, delay, gap, wake)
+		woken, err := c.waiters.pause(ctx, t.r, t.delay, min(t.cfg.minPoll, maxWakeGap))
 		if err != nil {
-			return t.result(tid), &QueryError{TID: tid, Err: err}
+			return t.result(), &QueryError{TID: t.tid, Err: err}
 		}
-		res, err := c.waiters.poll(ctx, tid, wake, woken, func() (*FundResult, error) { return c.poll(ctx, tid, woken) })
-		t.polls++
-		if err != nil {
-			var te *TaskError
-			if errors.As(err, &te) {
-				t.observe(res)
-				c.taskEnded(ctx, res, t.polls)
-				return res, err
-			}
-			if !transient(ctx, err) {
-				return t.result(tid), &QueryError{TID: tid, Err: err}
-			}
-			delay = t.next(false)
-			continue
+		if res, done, err := c.step(ctx, t, woken); done {
+			return res, err
 		}
-		changed := t.observe(res)
-		if res.Code.Done() {
-			c.taskEnded(ctx, res, t.polls)
-			return res, nil
-		}
-		if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
-			answered, err := c.answer(ctx, res, &t)
-			if err != nil {
-				return res, err
-			}
-			changed = changed || answered
-		}
-		delay = t.next(changed)
 	}
 }
 
-// pause waits for d, for a wake-up from Notify or NotifyRelayed, or for ctx to end, and reports
-// whether a wake-up ended it. Wake-ups on one task are spaced by gap: one that comes
-// within gap of the end of the last poll a wake-up asked for waits for the end of that
-// gap (or for d, if sooner). A burst of callbacks thus costs a poll at its start and at
-// most one per gap while it lasts, and a lone callback is answered at once.
-func (c *Client) pause(ctx context.Context, tid string, d, gap time.Duration, wake <-chan struct{}) (woken bool, err error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if d <= 0 {
-		return false, nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	var held <-chan time.Time // the end of the gap a wake-up waits for
-	for {
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-timer.C: // the scheduled poll, if it comes first
-			return false, nil
-		case <-held:
-			return true, nil
-		case <-wake:
-			hold := c.waiters.held(tid, gap)
-			if hold <= 0 {
-				return true, nil
-			}
-			t := time.NewTimer(hold)
-			defer t.Stop()
-			held, wake = t.C, nil
+// step polls the task of a wait once and acts on the answer: it reports done with
+// what the wait returns, or sets the delay before the next poll.
+func (c *Client) step(ctx context.Context, t *tracker, woken bool) (res *FundResult, done bool, err error) {
+	res, err = c.waiters.poll(ctx, t.r, woken, func() (*FundResult, error) { return c.poll(ctx, t.tid, woken) })
+	t.polls++
+	if err != nil {
+		var te *TaskError
+		if errors.As(err, &te) {
+			t.observe(res)
+			c.taskEnded(ctx, res, int(t.polls))
+			return res, true, err
 		}
+		if !transient(ctx, err) {
+			return t.result(), true, &QueryError{TID: t.tid, Err: err}
+		}
+		t.delay = t.next(false)
+		return nil, false, nil
 	}
+	changed := t.observe(res)
+	if res.Code.Done() {
+		c.taskEnded(ctx, res, int(t.polls))
+		return res, true, nil
+	}
+	if res.Code.NeedsSMS() || res.Code.NeedsCaptcha() {
+		answered, err := c.answer(ctx, res, t)
+		if err != nil {
+			return res, true, err
+		}
+		changed = changed || answered
+	}
+	t.delay = t.next(changed)
+	return nil, false, nil
 }
 
 // answer asks for and submits the code of the challenge in res, unless this challenge
@@ -318,14 +303,23 @@ func transient(ctx context.Context, err error) bool {
 // tracker follows one task through a wait: what was last seen, which challenge was
 // answered, and the polling schedule.
 type tracker struct {
-	cfg      *queryConfig
+	cfg waitConfig
+	tid string
+	r   waitRef // the wait's registration
+	// The last result seen, for a wait that ends without a result of its own: in
+	// last, or, when it holds no more than the tid, its code and a message, in code
+	// and message (see keep).
 	last     *FundResult
+	message  string
+	code     TaskCode
+	delay    time.Duration // before the next poll
 	interval time.Duration
-	polls    int // the GetFund calls made
-	// undelivered counts the codes in a row that never reached the API
-	undelivered int
 	// the challenge answered last; nil when none was, or the status moved on since
 	lastAnswered *Challenge
+	polls        int32 // the GetFund calls made
+	// undelivered counts the codes in a row that never reached the API
+	undelivered int16
+	seen        bool // a result was seen
 }
 
 // observe records a result and reports OnStatus when the status changed.
@@ -333,8 +327,9 @@ func (t *tracker) observe(res *FundResult) bool {
 	if res == nil {
 		return false
 	}
-	changed := t.last == nil || t.last.Code != res.Code
-	t.last = res
+	changed := !t.seen || t.code != res.Code
+	t.seen, t.code = true, res.Code
+	t.keep(res)
 	if changed {
 		t.undelivered = 0
 		if t.lastAnswered != nil && res.Code != t.lastAnswered.Code {
@@ -345,6 +340,28 @@ func (t *tracker) observe(res *FundResult) bool {
 		}
 	}
 	return changed
+}
+
+// keep keeps res as the last result seen: whole, unless it holds nothing but the
+// task's tid, its code and a message, which result rebuilds it from. A wait parked
+// between polls then holds neither the result nor the block of the answer's strings.
+func (t *tracker) keep(res *FundResult) {
+	if res.TID == t.tid && res.Image == nil && res.Missing == nil && res.CreateTime == "" &&
+		res.BaseInfo == nil && res.BillInfos == nil && res.LoanInfos == nil {
+		t.last, t.message = nil, codeMessage(res.Code, res.Message)
+		return
+	}
+	t.last, t.message = res, ""
+}
+
+// codeMessage returns msg, the message of a result with code: the document's text of
+// code when msg is that text, and otherwise a copy of its own, apart from the block of
+// the answer's strings.
+func codeMessage(code TaskCode, msg string) string {
+	if text, ok := taskCodeText[code]; ok && text == msg {
+		return text
+	}
+	return strings.Clone(msg)
 }
 
 // answered reports whether ch is the challenge answered last (see Challenge.Repeats).
@@ -358,11 +375,14 @@ func (t *tracker) markAnswered(ch Challenge) {
 }
 
 // result is the last result seen, or one holding just the tid.
-func (t *tracker) result(tid string) *FundResult {
-	if t.last != nil {
+func (t *tracker) result() *FundResult {
+	switch {
+	case t.last != nil:
 		return t.last
+	case t.seen:
+		return &FundResult{TID: t.tid, Code: t.code, Message: t.message}
 	}
-	return &FundResult{TID: tid}
+	return &FundResult{TID: t.tid}
 }
 
 // next returns the delay before the next poll: back to the minimum after a change,

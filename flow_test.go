@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,6 +247,62 @@ func TestWaitReturnsTheContextErrorWithTheTID(t *testing.T) {
 	assert.Equal(t, "T1", qe.TID)
 	assert.Equal(t, CodeCrawling, res.Code, "the last state seen")
 	assert.Contains(t, err.Error(), "T1")
+}
+
+// A wait that ends without a result of its own returns the last one seen, every field
+// as it came, whether it kept it whole or only its code and message.
+func TestWaitReturnsTheLastResultSeen(t *testing.T) {
+	tests := []struct{ name, data string }{
+		{"the code's own message", `{"code":20001,"msg":"爬取中"}`},
+		{"a message of the server's", `{"code":20001,"msg":"正在爬取第2页"}`},
+		{"no message", `{"code":20001}`},
+		{"another tid", `{"code":20001,"tid":"T1-other"}`},
+		{"a time and some data", `{"code":20005,"msg":"阶段性爬取成功","createTime":"2024-03-01 00:30:00","baseInfo":{"employeeName":"张三"}}`},
+		{"missing sections", `{"code":20001,"fail":["loanInfos"]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newFlowClient(t, &flowServer{script: []string{tt.data}})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var seen *FundResult
+			res, err := c.Wait(ctx, "T1", fastPolls, OnStatus(func(r *FundResult) {
+				seen = r
+				cancel() // the wait ends at its next pause, with the result it kept
+			}))
+			require.ErrorIs(t, err, context.Canceled)
+			require.NotNil(t, seen)
+			assert.Equal(t, seen, res)
+		})
+	}
+}
+
+// keep must know every field of FundResult: a result with any field beyond the tid,
+// code and message set comes back whole.
+func TestTrackerKeepsEveryFieldOfTheLastResult(t *testing.T) {
+	typ := reflect.TypeFor[FundResult]()
+	for i := range typ.NumField() {
+		for _, n := range []int{0, 1} { // for a slice: empty, then one element
+			t.Run(fmt.Sprint(typ.Field(i).Name, n), func(t *testing.T) {
+				res := &FundResult{TID: "T1", Code: CodeCrawling, Message: "爬取中"}
+				switch v := reflect.ValueOf(res).Elem().Field(i); v.Kind() {
+				case reflect.String:
+					v.SetString("x")
+				case reflect.Int:
+					v.SetInt(int64(CodePartlyCrawled))
+				case reflect.Slice:
+					v.Set(reflect.MakeSlice(v.Type(), n, n))
+				case reflect.Pointer:
+					v.Set(reflect.New(v.Type().Elem()))
+				default:
+					t.Fatalf("field %s of kind %s: fill it here", typ.Field(i).Name, v.Kind())
+				}
+				tr := tracker{tid: "T1"}
+				tr.observe(res)
+				assert.Equal(t, res, tr.result())
+			})
+		}
+	}
 }
 
 func TestQueryRefusesBeforeBilling(t *testing.T) {

@@ -23,9 +23,9 @@ func TestNotifyWakesOnlyWaitersOfItsTask(t *testing.T) {
 	c.Notify(Callback{TID: "a"})
 	c.Notify(Callback{TID: "a"}) // a duplicate neither blocks nor queues
 	c.Notify(Callback{TID: "unknown"})
-	assert.Len(t, a1, 1)
-	assert.Len(t, a2, 1)
-	assert.Len(t, b, 0)
+	assert.True(t, c.waiters.woken(a1))
+	assert.True(t, c.waiters.woken(a2))
+	assert.False(t, c.waiters.woken(b))
 
 	c.waiters.remove("a", a1)
 	c.waiters.remove("a", a2)
@@ -38,9 +38,9 @@ func TestNotifyBeforeTheWaitStarts(t *testing.T) {
 	require.NoError(t, err)
 	c.Notify(Callback{TID: "early"}) // the provider calls back before CreateTask returns
 	early := c.waiters.add("early")
-	assert.Len(t, early, 1, "the wait starts woken")
+	assert.True(t, c.waiters.woken(early), "the wait starts woken")
 	again := c.waiters.add("early")
-	assert.Len(t, again, 0, "the callback is claimed once")
+	assert.False(t, c.waiters.woken(again), "the callback is claimed once")
 	c.waiters.remove("early", early)
 	c.waiters.remove("early", again)
 
@@ -61,11 +61,25 @@ func newWaitersWithClock() (*waiters, *fakeClock) {
 	return &waiters{now: clock.now}, clock
 }
 
+// woken reports whether a wake-up came for the wait r since its last poll started.
+func (ws *waiters) woken(r waitRef) bool {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return r.w.woken
+}
+
+// answered takes the wake-ups of r as a poll that starts does, and ends the poll.
+func (ws *waiters) answered(r waitRef) {
+	if ws.takeTurn(context.Background(), r) == nil {
+		ws.passTurn(r.task, false)
+	}
+}
+
 // woken reports whether a wait that starts on tid now starts woken.
 func woken(ws *waiters, tid string) bool {
-	ch := ws.add(tid)
-	defer ws.remove(tid, ch)
-	return len(ch) == 1
+	r := ws.add(tid)
+	defer ws.remove(tid, r)
+	return ws.woken(r)
 }
 
 func TestNotifyKeepsFewRecentCallbacks(t *testing.T) {
@@ -141,13 +155,10 @@ func TestNotifyIgnoresAnEmptyOrLongTID(t *testing.T) {
 			assert.Equal(t, tt.kept, len(c.waiters.pending) == 1, "remembered")
 			w := c.waiters.add(tt.tid)
 			defer c.waiters.remove(tt.tid, w)
-			assert.Equal(t, tt.kept, len(w) == 1, "a wait that starts later is woken")
-			select { // the wait took its wake-up
-			case <-w:
-			default:
-			}
+			assert.Equal(t, tt.kept, c.waiters.woken(w), "a wait that starts later is woken")
+			c.waiters.answered(w)
 			c.Notify(Callback{TID: tt.tid})
-			assert.Equal(t, tt.kept, len(w) == 1, "a wait in progress is woken")
+			assert.Equal(t, tt.kept, c.waiters.woken(w), "a wait in progress is woken")
 		})
 	}
 }
@@ -250,4 +261,154 @@ func TestWakeUpsOfOneTaskAreCoalesced(t *testing.T) {
 	assert.Equal(t, int32(1), lt.maxInFlight.Load(), "one GetFund of the task at a time")
 	cancel()
 	wg.Wait()
+}
+
+// pauseResult is what a pause returned.
+type pauseResult struct {
+	woken bool
+	err   error
+}
+
+// startPause runs ws.pause for r in a goroutine and returns where its result arrives.
+func startPause(ctx context.Context, ws *waiters, r waitRef, d, gap time.Duration) <-chan pauseResult {
+	out := make(chan pauseResult, 1)
+	go func() {
+		woken, err := ws.pause(ctx, r, d, gap)
+		out <- pauseResult{woken, err}
+	}()
+	return out
+}
+
+// listening waits until the pause of r listens for wake-ups.
+func listening(t *testing.T, ws *waiters, r waitRef) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		ws.mu.Lock()
+		defer ws.mu.Unlock()
+		return r.w.listening
+	}, 10*time.Second, time.Millisecond)
+}
+
+// received returns the result of a pause, failing the test when none comes.
+func received(t *testing.T, out <-chan pauseResult) pauseResult {
+	t.Helper()
+	select {
+	case res := <-out:
+		return res
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pause did not end")
+		return pauseResult{}
+	}
+}
+
+func TestPause(t *testing.T) {
+	t.Run("a lone wake-up ends it", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		out := startPause(context.Background(), ws, r, time.Hour, time.Second)
+		listening(t, ws, r)
+		ws.wake("a")
+		assert.Equal(t, pauseResult{woken: true}, received(t, out))
+	})
+	t.Run("a wake-up that came before it ends it", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		ws.wake("a")
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		assert.Equal(t, pauseResult{woken: true}, received(t, startPause(context.Background(), ws, r, time.Hour, time.Second)))
+	})
+	t.Run("a wake-up answered by a poll does not", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		ws.wake("a")
+		ws.answered(r)
+		assert.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 20*time.Millisecond, time.Second)))
+	})
+	t.Run("a wake-up within the gap waits for its end", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		ws.passTurn(r.task, true) // a poll that a wake-up asked for just ended
+		const gap = 50 * time.Millisecond
+		start := time.Now()
+		out := startPause(context.Background(), ws, r, time.Hour, gap)
+		listening(t, ws, r)
+		ws.wake("a")
+		ws.wake("a") // more wake-ups in the gap change nothing
+		assert.Equal(t, pauseResult{woken: true}, received(t, out))
+		assert.GreaterOrEqual(t, time.Since(start), gap)
+	})
+	t.Run("the schedule ends it unwoken when it comes before the gap's end", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		ws.passTurn(r.task, true)
+		ws.wake("a")
+		assert.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 30*time.Millisecond, time.Hour)))
+	})
+	t.Run("the context ends it", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		ctx, cancel := context.WithCancel(context.Background())
+		out := startPause(ctx, ws, r, time.Hour, time.Second)
+		listening(t, ws, r)
+		cancel()
+		assert.Equal(t, pauseResult{err: context.Canceled}, received(t, out))
+		ws.wake("a")
+		assert.True(t, ws.woken(r), "a wake-up after the pause is kept for the next")
+	})
+	t.Run("pauses in a row", func(t *testing.T) {
+		ws, _ := newWaitersWithClock()
+		r := ws.add("a")
+		defer ws.remove("a", r)
+		for i := range 3 {
+			out := startPause(context.Background(), ws, r, time.Hour, time.Second)
+			listening(t, ws, r)
+			ws.wake("a")
+			require.Equal(t, pauseResult{woken: true}, received(t, out), "pause %d", i)
+			ws.answered(r)
+			require.Equal(t, pauseResult{woken: false}, received(t, startPause(context.Background(), ws, r, 5*time.Millisecond, time.Second)), "pause %d", i)
+		}
+	})
+}
+
+func TestWaitsOnOneTaskTakeTurns(t *testing.T) {
+	ws, _ := newWaitersWithClock()
+	a, b, c := ws.add("t"), ws.add("t"), ws.add("t")
+	ctx := context.Background()
+	require.NoError(t, ws.takeTurn(ctx, a))
+
+	bTurn := make(chan error, 1)
+	go func() { bTurn <- ws.takeTurn(ctx, b) }()
+	cCtx, cancelC := context.WithCancel(ctx)
+	cTurn := make(chan error, 1)
+	go func() { cTurn <- ws.takeTurn(cCtx, c) }()
+	require.Eventually(t, func() bool {
+		ws.mu.Lock()
+		defer ws.mu.Unlock()
+		return a.task.more != nil && len(a.task.more.turns) == 2
+	}, 10*time.Second, time.Millisecond, "b and c wait for their turn")
+	cancelC()
+	assert.ErrorIs(t, <-cTurn, context.Canceled, "a wait whose context ends stops waiting")
+
+	ws.passTurn(a.task, false)
+	require.NoError(t, <-bTurn, "the turn passes to the wait that waits for it")
+	ws.mu.Lock()
+	assert.True(t, a.task.busy, "b has it")
+	ws.mu.Unlock()
+	ws.passTurn(b.task, false)
+	ws.mu.Lock()
+	assert.False(t, a.task.busy, "nobody has it")
+	ws.mu.Unlock()
+
+	ws.remove("t", a)
+	ws.remove("t", c)
+	d := ws.add("t")
+	assert.Same(t, d.task, d.w, "a new wait takes the record's place when free")
+	ws.remove("t", b)
+	ws.remove("t", d)
+	assert.Empty(t, ws.m, "no entry left behind")
 }
