@@ -69,8 +69,11 @@ func TestNoGoroutineOutlivesItsCall(t *testing.T) {
 			wg.Wait()
 
 			// What stays is the pool of connections, at most one per worker: the
-			// transport's two goroutines and the server's one for each.
-			assert.LessOrEqual(t, settledGoroutines(), base+3*workers, "goroutines after %d calls", calls)
+			// transport's two goroutines and the server's one for each. Connections
+			// the pool did not keep take a moment to wind down on a loaded machine.
+			limit := base + 3*workers
+			assert.Eventually(t, func() bool { return settledGoroutines() <= limit }, 5*time.Second, 10*time.Millisecond,
+				"goroutines after %d calls: %d, want at most %d", calls, runtime.NumGoroutine(), limit)
 			client.CloseIdleConnections()
 			goleak.VerifyNone(t, before)
 		})
