@@ -40,9 +40,14 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s, err := h.store.Get(ctx, id); err == nil { // the same form posted again
-		h.enter(w, r, s, cookie)
-		return
+	// The same form posted again enters the session its first post began. A post
+	// without a session cookie finds that session by Create's ErrSessionExists
+	// below instead: a first login reads nothing from the store.
+	if h.cookie(r, sessionCookie) != "" {
+		if s, err := h.store.Get(ctx, id); err == nil {
+			h.enter(w, r, s, cookie)
+			return
+		}
 	}
 	old, err := h.session(r)
 	switch {

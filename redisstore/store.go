@@ -88,12 +88,13 @@ func newWriteID() string {
 }
 
 // encode returns the stored form of sess written by the write id, after the writes
-// of prev. It holds no session id, which the key names by its digest: the id is the
-// cookie's value, a secret.
-func encode(sess h5.Session, id string, prev []string) ([]byte, error) {
+// of prev, and the record it holds. It holds no session id, which the key names by
+// its digest: the id is the cookie's value, a secret.
+func encode(sess h5.Session, id string, prev []string) ([]byte, record, error) {
 	sess.ID = ""
-	writes := append([]string{id}, prev[:min(len(prev), keptWrites-1)]...)
-	return json.Marshal(record{Session: sess, Writes: writes})
+	rec := record{Session: sess, Writes: append([]string{id}, prev[:min(len(prev), keptWrites-1)]...)}
+	raw, err := json.Marshal(rec)
+	return raw, rec, err
 }
 
 // fetch returns the value of key and the record it holds; a nil value when there
@@ -106,9 +107,13 @@ func (s *Store) fetch(ctx context.Context, key string) ([]byte, record, error) {
 	if err != nil {
 		return nil, record{}, err
 	}
-	s.recent.put(key, raw)
 	rec, err := s.decode(key, raw)
-	return raw, rec, err
+	if err != nil {
+		s.recent.put(key, nil, record{})
+		return nil, record{}, err
+	}
+	s.recent.put(key, raw, rec)
+	return raw, rec, nil
 }
 
 // decode returns the record of the value raw of key; none when raw is nil.
@@ -151,14 +156,14 @@ func (s *Store) Create(ctx context.Context, sess h5.Session) error {
 		return nil // expired already: there is nothing to keep
 	}
 	key, wid := s.sessionKey(sess.ID), newWriteID()
-	raw, err := encode(sess, wid, nil)
+	raw, rec, err := encode(sess, wid, nil)
 	if err != nil {
 		return err
 	}
 	for attempt := 0; ; attempt++ {
 		err := s.rdb.Do(ctx, "SET", key, raw, "NX", "PXAT", sess.Expires.UnixMilli()).Err()
 		if err == nil {
-			s.recent.put(key, raw)
+			s.recent.put(key, raw, rec)
 			return nil
 		}
 		if !errors.Is(err, redis.Nil) && isRedisError(err) {
@@ -193,6 +198,6 @@ func isRedisError(err error) bool {
 // Delete drops the session id.
 func (s *Store) Delete(ctx context.Context, id string) error {
 	key := s.sessionKey(id)
-	s.recent.put(key, nil)
+	s.recent.put(key, nil, record{})
 	return s.rdb.Del(ctx, key).Err()
 }

@@ -86,28 +86,25 @@ func (w *write) outcome(raw []byte, rec record) (applied, known bool) {
 // applied and cannot be made again.
 func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) error) (h5.Session, error) {
 	key := s.sessionKey(id)
-	raw, fresh := s.recent.get(key), false // fresh: raw is Redis's answer in this call
+	raw, rec := s.recent.get(key) // rec: the record raw holds
+	fresh := false                // raw is Redis's answer in this call
 	var lost *write
 	for attempt := 0; ; attempt++ {
 		if lost != nil {
-			current, value, done, err := s.settle(ctx, id, lost)
+			current, value, held, done, err := s.settle(ctx, id, lost)
 			if done || err != nil {
 				return current, err
 			}
-			raw, fresh, lost = value, true, nil
+			raw, rec, fresh, lost = value, held, true, nil
 		} else if raw == nil && !fresh {
 			var err error
-			if raw, _, err = s.fetch(ctx, key); err != nil {
+			if raw, rec, err = s.fetch(ctx, key); err != nil {
 				return h5.Session{}, err
 			}
 			fresh = true
 		}
 		if attempt == maxTxAttempts {
 			return h5.Session{}, ErrContention
-		}
-		rec, err := s.decode(key, raw)
-		if err != nil {
-			return h5.Session{}, err
 		}
 		sess, err := s.live(raw, rec, id)
 		read := sess
@@ -123,25 +120,32 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 		}
 		sess.ID = id
 		w := &write{id: newWriteID(), read: raw, after: rec.Writes, del: !s.now().Before(sess.Expires)}
-		var value []byte
+		var (
+			value   []byte
+			written record
+		)
 		if !w.del {
-			if value, err = encode(sess, w.id, rec.Writes); err != nil {
+			if value, written, err = encode(sess, w.id, rec.Writes); err != nil {
 				return read, err
 			}
 		}
 		reply, err := casScript.Run(ctx, s.rdb, []string{key}, raw, value, sess.Expires.UnixMilli(), `"`+w.id+`"`).Slice()
 		switch {
 		case err == nil && len(reply) > 0 && reply[0] == int64(1):
-			s.recent.put(key, value)
+			s.recent.put(key, value, written)
 			return sess, nil
 		case err == nil:
 			// Changed under it: change the session as it is.
-			raw, fresh = nil, true
+			raw, rec, fresh = nil, record{}, true
 			if len(reply) > 1 {
 				current, _ := reply[1].(string)
 				raw = []byte(current)
+				if rec, err = s.decode(key, raw); err != nil {
+					s.recent.put(key, nil, record{})
+					return h5.Session{}, err
+				}
 			}
-			s.recent.put(key, raw)
+			s.recent.put(key, raw, rec)
 		case isRedisError(err):
 			return read, err // Redis refused it: nothing was applied
 		default:
@@ -152,28 +156,28 @@ func (s *Store) Update(ctx context.Context, id string, change func(*h5.Session) 
 
 // settle reads the session id again after the reply to the write w was lost. done
 // is true when w was applied: current is then the session as stored. Otherwise the
-// caller changes the session again, its value as read, unless err says why it
-// cannot.
-func (s *Store) settle(ctx context.Context, id string, w *write) (current h5.Session, value []byte, done bool, err error) {
+// caller changes the session again, its value as read and the record it holds,
+// unless err says why it cannot.
+func (s *Store) settle(ctx context.Context, id string, w *write) (current h5.Session, value []byte, held record, done bool, err error) {
 	key := s.sessionKey(id)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
 	defer cancel()
 	raw, rec, err := s.fetch(rctx, key)
 	if err != nil {
-		s.recent.put(key, nil)
-		return h5.Session{}, nil, false, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+		s.recent.put(key, nil, record{})
+		return h5.Session{}, nil, record{}, false, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 	}
 	applied, known := w.outcome(raw, rec)
 	current = rec.Session
 	current.ID = id
 	switch {
 	case applied:
-		return current, raw, true, nil
+		return current, raw, rec, true, nil
 	case !known:
-		return current, raw, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
+		return current, raw, rec, false, fmt.Errorf("%w: the session has changed since", ErrOutcomeUnknown)
 	}
 	if err := ctx.Err(); err != nil {
-		return h5.Session{}, raw, false, fmt.Errorf("%w: %w", ErrNotStored, err)
+		return h5.Session{}, raw, rec, false, fmt.Errorf("%w: %w", ErrNotStored, err)
 	}
-	return h5.Session{}, raw, false, nil
+	return h5.Session{}, raw, rec, false, nil
 }

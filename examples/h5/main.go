@@ -16,7 +16,9 @@
 // stops and names the others. Its first line says which it uses. With
 // -redis redis://HOST:PORT/DB it keeps its sessions on Redis and shares callbacks'
 // wake-ups with every replica started with the same URL: put any number of them
-// behind a load balancer, without sticky sessions. It serves callbacks at
+// behind a load balancer, without sticky sessions. With -redis-cluster
+// HOST:PORT,HOST:PORT,... it does the same on a Redis Cluster, found from the
+// addresses of some of its nodes. It serves callbacks at
 // /fund/callback, with the secret of TCREDIT_CALLBACK_SECRET when it is set (see
 // tcredit.CallbackURL for the URL to register).
 //
@@ -61,9 +63,12 @@ type config struct {
 	step     time.Duration // of the embedded sandbox's tasks
 	poll     time.Duration // h5.Options.PollInterval
 	redisURL string
-	secure   bool   // h5.Options.SecureCookies
-	metrics  string // the address to serve metrics at, if any
-	api      apiEnv
+	// redisCluster is the comma-separated addresses of nodes of a Redis Cluster to
+	// use instead of redisURL's server.
+	redisCluster string
+	secure       bool   // h5.Options.SecureCookies
+	metrics      string // the address to serve metrics at, if any
+	api          apiEnv
 	// callbackSecret is the secret callbacks must carry (tcredit.WithCallbackSecret),
 	// or "" for none.
 	callbackSecret string
@@ -71,6 +76,24 @@ type config struct {
 
 // apiEnv names the API to use instead of the embedded sandbox.
 type apiEnv struct{ baseURL, appID, tokenID string }
+
+// redis returns a client of the Redis that -redis or -redis-cluster names, or nil
+// for none.
+func (c config) redis() (redis.UniversalClient, error) {
+	switch {
+	case c.redisURL != "" && c.redisCluster != "":
+		return nil, errors.New("-redis and -redis-cluster name two deployments: use one")
+	case c.redisURL != "":
+		opt, err := redis.ParseURL(c.redisURL)
+		if err != nil {
+			return nil, err
+		}
+		return redis.NewClient(opt), nil
+	case c.redisCluster != "":
+		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(c.redisCluster, ",")}), nil
+	}
+	return nil, nil
+}
 
 // missing returns the names of the variables of the API that are not set.
 func (a apiEnv) missing() []string {
@@ -96,6 +119,7 @@ func main() {
 	flag.DurationVar(&cfg.step, "step", 500*time.Millisecond, "how long each step of a task of the embedded sandbox takes")
 	flag.DurationVar(&cfg.poll, "poll", h5.DefaultPollInterval, "how often the pages look for news; a dead replica's queries are taken over after three")
 	flag.StringVar(&cfg.redisURL, "redis", "", "redis://HOST:PORT/DB to keep sessions on and share wake-ups through, for several replicas")
+	flag.StringVar(&cfg.redisCluster, "redis-cluster", "", "HOST:PORT,HOST:PORT,... of nodes of a Redis Cluster to use as -redis does")
 	flag.BoolVar(&cfg.secure, "secure-cookies", false, "mark the cookies Secure, behind a proxy that terminates TLS")
 	flag.StringVar(&cfg.metrics, "metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
@@ -143,12 +167,11 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 	}
 	hopts := h5.Options{PollInterval: cfg.poll, SecureCookies: cfg.secure, InsecureDevHTTP: loopback(ln.Addr())}
 	var relay *redisstore.WakeRelay
-	if cfg.redisURL != "" {
-		ropt, err := redis.ParseURL(cfg.redisURL)
-		if err != nil {
-			return err
-		}
-		rdb := redis.NewClient(ropt)
+	rdb, err := cfg.redis()
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
 		defer rdb.Close()
 		relay = redisstore.NewWakeRelay(rdb)
 		opts = append(opts, tcredit.WithWakeRelay(relay))

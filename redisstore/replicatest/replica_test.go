@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,11 +28,18 @@ import (
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
-// redisURL returns TCREDIT_REDIS_URL with its database emptied (redistest.Client).
-func redisURL(t *testing.T) string {
+// redisFlags returns the flags that make examples/h5 use rdb's deployment.
+func redisFlags(t *testing.T, rdb redis.UniversalClient) []string {
 	t.Helper()
-	_, u := redistest.Client(t)
-	return u
+	switch rdb := rdb.(type) {
+	case *redis.Client:
+		opt := rdb.Options()
+		return []string{"-redis", fmt.Sprintf("redis://%s/%d", opt.Addr, opt.DB)}
+	case *redis.ClusterClient:
+		return []string{"-redis-cluster", strings.Join(rdb.Options().Addrs, ",")}
+	}
+	t.Fatalf("a Redis client of type %T", rdb)
+	return nil
 }
 
 // build builds the main package in the module directory dir into t.TempDir().
@@ -165,17 +174,24 @@ type sandboxCall struct {
 	TID      string `json:"tid"`
 }
 
-// One sandbox, one Redis, three replicas of examples/h5 behind a round-robin proxy:
-// a person goes through the whole SMS flow while the replica that took their login is
-// killed before they type the code. They reach the result; the task was created and
-// billed once, and the code submitted once.
+// One sandbox, one Redis (a redis-server or a cluster), three replicas of examples/h5
+// behind a round-robin proxy: a person goes through the whole SMS flow while the
+// replica that took their login is killed before they type the code. They reach the
+// result; the task was created and billed once, and the code submitted once.
 func TestReplicaKilledInTheMiddleOfAQuery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs five processes")
 	}
-	rurl := redisURL(t)
 	sandboxBin := build(t, "../../cmd/tcredit-sandbox", "tcredit-sandbox")
 	h5Bin := build(t, "../../examples/h5", "h5")
+	redistest.Each(t, func(t *testing.T, rdb redis.UniversalClient) {
+		testReplicaKilledInTheMiddleOfAQuery(t, rdb, sandboxBin, h5Bin)
+	})
+}
+
+// testReplicaKilledInTheMiddleOfAQuery runs the built sandbox and replicas on rdb's
+// deployment.
+func testReplicaKilledInTheMiddleOfAQuery(t *testing.T, rdb redis.UniversalClient, sandboxBin, h5Bin string) {
 
 	sandboxLogs := &syncBuffer{}
 	line := start(t, exec.Command(sandboxBin, "-addr", "127.0.0.1:0", "-log", "-step", "50ms"),
@@ -185,7 +201,7 @@ func TestReplicaKilledInTheMiddleOfAQuery(t *testing.T) {
 
 	lb := &proxy{}
 	for i := 0; i < 3; i++ {
-		cmd := exec.Command(h5Bin, "-addr", "127.0.0.1:0", "-redis", rurl, "-poll", "200ms")
+		cmd := exec.Command(h5Bin, append(redisFlags(t, rdb), "-addr", "127.0.0.1:0", "-poll", "200ms")...)
 		cmd.Env = append(os.Environ(), "TCREDIT_BASE_URL="+api.URL, "TCREDIT_APP_ID="+api.AppID, "TCREDIT_TOKEN_ID="+api.TokenID)
 		logs := &syncBuffer{}
 		m := start(t, cmd, regexp.MustCompile(`open http://([0-9.:]+)/`), logs)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcredit-go/tcredit/redisstore/internal/redistest"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -38,11 +39,10 @@ func documentedFields(t *testing.T) []string {
 }
 
 // redisValues returns every value Redis holds, by key, whatever the key's type.
-func redisValues(t *testing.T, rdb *redis.Client) map[string][]string {
+func redisValues(t *testing.T, rdb redis.UniversalClient) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
-	keys, err := rdb.Keys(ctx, "*").Result()
-	require.NoError(t, err)
+	keys := redistest.Keys(t, rdb, "*")
 	out := make(map[string][]string, len(keys))
 	for _, k := range keys {
 		typ, err := rdb.Type(ctx, k).Result()
@@ -79,9 +79,12 @@ func redisValues(t *testing.T, rdb *redis.Client) map[string][]string {
 // the documented fields, and signing keys; and no value a browser presents, neither
 // a cookie nor a token, in any key or value.
 func TestRedisHoldsOnlyTheDocumentedData(t *testing.T) {
-	opt, rdb := redisOptions(t)
+	redistest.Each(t, testRedisHoldsOnlyTheDocumentedData)
+}
+
+func testRedisHoldsOnlyTheDocumentedData(t *testing.T, rdb redis.UniversalClient) {
 	sandbox := newSandbox(t, 5*time.Millisecond)
-	a, b := startReplica(t, opt, sandbox), startReplica(t, opt, sandbox)
+	a, b := startReplica(t, rdb, sandbox), startReplica(t, rdb, sandbox)
 	person := newPhone(t)
 
 	status, body := person.get(a, "login?city=320100&type=3")

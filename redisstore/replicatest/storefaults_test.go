@@ -27,8 +27,9 @@ import (
 )
 
 // The tests of this file run replicas of the H5 flow in the test's process, each with
-// a Redis client of its own, on one real redis-server and one sandbox, and make the
-// store fail under them: emptied, its key rotated, a reply cut off.
+// a Redis client of its own, on one sandbox and each Redis backend (a redis-server,
+// a cluster), and make the store fail under them: emptied, its key rotated, a reply
+// cut off.
 
 // replica is one replica of the H5 flow on Redis.
 type replica struct {
@@ -45,11 +46,16 @@ func (r *replica) reported() []h5.Session {
 	return append([]h5.Session(nil), r.results...)
 }
 
-// startReplica starts a replica on the Redis of opt and the sandbox, with opts.
-func startReplica(t *testing.T, opt *redis.Options, sandbox *tcredittest.Server, opts ...func(*h5.Options)) *replica {
+// startReplica starts a replica on the sandbox and rdb's Redis, through a client of
+// its own, with opts.
+func startReplica(t *testing.T, rdb redis.UniversalClient, sandbox *tcredittest.Server, opts ...func(*h5.Options)) *replica {
 	t.Helper()
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
+	return startReplicaOn(t, redistest.NewClient(t, rdb, nil), sandbox, opts...)
+}
+
+// startReplicaOn starts a replica on the sandbox and the Redis client rdb, with opts.
+func startReplicaOn(t *testing.T, rdb redis.UniversalClient, sandbox *tcredittest.Server, opts ...func(*h5.Options)) *replica {
+	t.Helper()
 	client, err := tcredit.NewClient(sandbox.AppID(), sandbox.TokenID(), tcredit.WithBaseURL(sandbox.URL))
 	require.NoError(t, err)
 	r := &replica{}
@@ -75,16 +81,6 @@ func startReplica(t *testing.T, opt *redis.Options, sandbox *tcredittest.Server,
 		r.flow.Close()
 	})
 	return r
-}
-
-// redisOptions returns the options of TCREDIT_REDIS_URL, its database emptied, and a
-// client of it.
-func redisOptions(t *testing.T) (*redis.Options, *redis.Client) {
-	t.Helper()
-	rdb, u := redistest.Client(t)
-	opt, err := redis.ParseURL(u)
-	require.NoError(t, err)
-	return opt, rdb
 }
 
 // newSandbox starts a sandbox whose tasks take a step every step.
@@ -169,10 +165,12 @@ const expiredForm = "页面已过期"
 // with a fresh one, and billed once. The first replica's task ends in its own session
 // only: the person's new query, started from the fresh form, ends with its own result.
 func TestRedisEmptiedMidFlowBillsTheFormOnce(t *testing.T) {
-	opt, rdb := redisOptions(t)
-	ctx := context.Background()
+	redistest.Each(t, testRedisEmptiedMidFlowBillsTheFormOnce)
+}
+
+func testRedisEmptiedMidFlowBillsTheFormOnce(t *testing.T, rdb redis.UniversalClient) {
 	sandbox := newSandbox(t, 50*time.Millisecond)
-	a, b := startReplica(t, opt, sandbox), startReplica(t, opt, sandbox)
+	a, b := startReplica(t, rdb, sandbox), startReplica(t, rdb, sandbox)
 	newPhone(t).form(b, "demo-success") // b reads the key
 
 	person := newPhone(t)
@@ -182,7 +180,7 @@ func TestRedisEmptiedMidFlowBillsTheFormOnce(t *testing.T) {
 	person.waitStep(a, "sms")
 	require.Equal(t, 1, count(sandbox, "createFundSearchTaskB"))
 
-	require.NoError(t, rdb.FlushDB(ctx).Err()) // a restart without persistence
+	redistest.Flush(t, rdb) // a restart without persistence
 	status, body = person.post(b, "login", form)
 	assert.Equal(t, http.StatusForbidden, status)
 	assert.Contains(t, body, expiredForm, "a plain message, and a fresh form")
@@ -234,15 +232,18 @@ func TestFormsCrossAllReplicasAfterRedisEmptied(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the replicas' keys to age")
 	}
-	opt, rdb := redisOptions(t)
+	redistest.Each(t, testFormsCrossAllReplicasAfterRedisEmptied)
+}
+
+func testFormsCrossAllReplicasAfterRedisEmptied(t *testing.T, rdb redis.UniversalClient) {
 	sandbox := newSandbox(t, time.Millisecond)
-	reps := []*replica{startReplica(t, opt, sandbox), startReplica(t, opt, sandbox)}
+	reps := []*replica{startReplica(t, rdb, sandbox), startReplica(t, rdb, sandbox)}
 	for _, r := range reps {
 		newPhone(t).form(r, "demo-success")
 	}
-	require.NoError(t, rdb.FlushDB(context.Background()).Err())
+	redistest.Flush(t, rdb)
 	lost := time.Now()
-	reps = append(reps, startReplica(t, opt, sandbox))
+	reps = append(reps, startReplica(t, rdb, sandbox))
 
 	var refused []int
 	var agreed time.Duration
@@ -274,13 +275,16 @@ func crossPairs(t *testing.T, reps []*replica) int {
 // (c) A rotation keeps the old key for its overlap, and every replica refuses the
 // forms it signed after that; deleting the key refuses them at once.
 func TestRotationRefusesOlderFormsOnEveryReplica(t *testing.T) {
-	opt, rdb := redisOptions(t)
+	redistest.Each(t, testRotationRefusesOlderFormsOnEveryReplica)
+}
+
+func testRotationRefusesOlderFormsOnEveryReplica(t *testing.T, rdb redis.UniversalClient) {
 	ctx := context.Background()
 	sandbox := newSandbox(t, time.Millisecond)
 	const overlap = time.Second
 	var reps []*replica
 	for i := 0; i < 3; i++ {
-		reps = append(reps, startReplica(t, opt, sandbox, func(o *h5.Options) { o.KeyOverlap = overlap }))
+		reps = append(reps, startReplica(t, rdb, sandbox, func(o *h5.Options) { o.KeyOverlap = overlap }))
 	}
 	type signed struct {
 		p    *phone
@@ -318,10 +322,11 @@ func TestRotationRefusesOlderFormsOnEveryReplica(t *testing.T) {
 	assert.Equal(t, len(within), creates)
 
 	// Deleting the signing key is a rotation without overlap.
-	keys, err := rdb.Keys(ctx, "*signing-key*").Result()
-	require.NoError(t, err)
+	keys := redistest.Keys(t, rdb, "*signing-key*")
 	require.NotEmpty(t, keys)
-	require.NoError(t, rdb.Del(ctx, keys...).Err())
+	for _, k := range keys { // one by one: on a cluster they may live on several masters
+		require.NoError(t, rdb.Del(ctx, k).Err())
+	}
 	for i, s := range deleted {
 		for j, r := range reps {
 			status, _ := s.p.post(r, "login", s.form)
@@ -344,18 +349,21 @@ type cutProxy struct {
 	wg     sync.WaitGroup
 }
 
-func newCutProxy(t *testing.T, target string) *cutProxy {
-	t.Helper()
+// newCutProxy starts a proxy to target; close stops it once its clients have left.
+func newCutProxy(target string) (*cutProxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
 	p := &cutProxy{ln: ln, target: target}
 	p.wg.Add(1)
 	go p.accept()
-	t.Cleanup(func() {
-		ln.Close()
-		p.wg.Wait()
-	})
-	return p
+	return p, nil
+}
+
+func (p *cutProxy) close() {
+	p.ln.Close()
+	p.wg.Wait()
 }
 
 // arm cuts the next connection that carries a request matching re.
@@ -424,18 +432,81 @@ func (p *cutProxy) serve(client net.Conn) {
 	<-done
 }
 
+// cutProxies are a cutProxy for each Redis node a client dials, started as it dials.
+type cutProxies struct {
+	mu    sync.Mutex
+	match *regexp.Regexp // the request to cut, armed in every proxy, now and later
+	nodes map[string]*cutProxy
+}
+
+// newCutProxies returns proxies stopped at the test's end, after the clients that
+// dial through them and were made later have closed.
+func newCutProxies(t *testing.T) *cutProxies {
+	ps := &cutProxies{nodes: map[string]*cutProxy{}}
+	t.Cleanup(func() {
+		for _, p := range ps.nodes {
+			p.close()
+		}
+	})
+	return ps
+}
+
+// dial is a redistest.Dialer: it connects to the node at addr through its proxy.
+func (ps *cutProxies) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	ps.mu.Lock()
+	p, ok := ps.nodes[addr]
+	if !ok {
+		var err error
+		if p, err = newCutProxy(addr); err != nil {
+			ps.mu.Unlock()
+			return nil, err
+		}
+		if ps.match != nil {
+			p.arm(ps.match)
+		}
+		ps.nodes[addr] = p
+	}
+	ps.mu.Unlock()
+	var d net.Dialer
+	return d.DialContext(ctx, network, p.ln.Addr().String())
+}
+
+// arm cuts the next connection to each node that carries a request matching re.
+func (ps *cutProxies) arm(re *regexp.Regexp) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.match = re
+	for _, p := range ps.nodes {
+		p.arm(re)
+	}
+}
+
+// cuts returns the number of connections cut, on every node.
+func (ps *cutProxies) cuts() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	n := 0
+	for _, p := range ps.nodes {
+		n += int(p.cuts.Load())
+	}
+	return n
+}
+
 // (d) The connection to Redis is cut after the write that claims a typed code
 // reached Redis and before its reply came back. The session is read again (redisstore
 // finds its write's id there; with a store that does not, the handler reads it), the
 // claim is found applied, and the code is submitted: it reaches the task exactly once.
 func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
-	opt, _ := redisOptions(t)
-	proxy := newCutProxy(t, opt.Addr)
-	viaProxy := *opt
-	viaProxy.Addr = proxy.ln.Addr().String()
+	redistest.Each(t, testLostReplyOnCodeClaimOnRedis)
+}
+
+func testLostReplyOnCodeClaimOnRedis(t *testing.T, rdb redis.UniversalClient) {
+	proxies := newCutProxies(t)
 	sandbox := newSandbox(t, 5*time.Millisecond)
-	a := startReplica(t, opt, sandbox)
-	b := startReplica(t, &viaProxy, sandbox) // the replica the code is posted to
+	a := startReplica(t, rdb, sandbox)
+	// The replica the code is posted to reaches every node through a proxy: a cluster
+	// names its nodes' own addresses, so its client dials each through one of its own.
+	b := startReplicaOn(t, redistest.NewClient(t, rdb, proxies.dial), sandbox)
 
 	person := newPhone(t)
 	status, body := person.post(a, "login", person.form(a, "demo-sms-challenge"))
@@ -446,10 +517,10 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	require.NotNil(t, m, code)
 
 	// The first write of the session that carries a claim is the code's.
-	proxy.arm(regexp.MustCompile(`\\?"Claim\\?":\\?"[A-Za-z0-9_-]{22}`))
+	proxies.arm(regexp.MustCompile(`\\?"Claim\\?":\\?"[A-Za-z0-9_-]{22}`))
 	status, body = person.post(b, "code", url.Values{"csrf": {m[1]}, "code": {tcredittest.SMSCode}})
 	require.Equal(t, http.StatusOK, status, body)
-	assert.Equal(t, int32(1), proxy.cuts.Load(), "the claim's connection was cut")
+	assert.Equal(t, 1, proxies.cuts(), "the claim's connection was cut")
 	person.waitStep(a, "done")
 
 	tasks := sandbox.Tasks()
@@ -459,5 +530,5 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 	s := append(a.reported(), b.reported()...)[0]
 	assert.Equal(t, h5.StepDone, s.Step)
 	assert.Equal(t, 1, s.Attempts)
-	t.Logf("connections cut: %d; codes submitted: %d; step %s", proxy.cuts.Load(), count(sandbox, "fundUserCode"), s.Step)
+	t.Logf("connections cut: %d; codes submitted: %d; step %s", proxies.cuts(), count(sandbox, "fundUserCode"), s.Step)
 }

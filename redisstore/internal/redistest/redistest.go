@@ -5,6 +5,7 @@ package redistest
 
 import (
 	"context"
+	"net"
 	"os"
 	"sort"
 	"strings"
@@ -80,7 +81,7 @@ func openServer(t testing.TB, url string) *redis.Client {
 	}
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { rdb.Close() })
-	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+	if err := flush(rdb); err != nil {
 		t.Fatalf("TCREDIT_REDIS_URL must name a database the tests may empty: %v", err)
 	}
 	return rdb
@@ -90,13 +91,56 @@ func openCluster(t testing.TB, addrs string) redis.UniversalClient {
 	t.Helper()
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
 	t.Cleanup(func() { rdb.Close() })
-	err := rdb.ForEachMaster(context.Background(), func(ctx context.Context, c *redis.Client) error {
-		return c.FlushDB(ctx).Err()
-	})
-	if err != nil {
+	if err := flush(rdb); err != nil {
 		t.Fatalf("TCREDIT_REDIS_CLUSTER must name the masters of a cluster the tests may empty: %v", err)
 	}
 	return rdb
+}
+
+// Flush deletes every key of rdb's database, on every master of a cluster: a
+// Redis restarted without persistence.
+func Flush(t testing.TB, rdb redis.UniversalClient) {
+	t.Helper()
+	if err := flush(rdb); err != nil {
+		t.Fatalf("FLUSHDB: %v", err)
+	}
+}
+
+func flush(rdb redis.UniversalClient) error {
+	ctx := context.Background()
+	if cluster, ok := rdb.(*redis.ClusterClient); ok {
+		return cluster.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return c.FlushDB(ctx).Err() })
+	}
+	return rdb.FlushDB(ctx).Err()
+}
+
+// A Dialer opens the connections of a client to the node at addr.
+type Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// NewClient returns a new client of the deployment of rdb, with its options, as
+// another replica of a program would open; it is closed at the test's end. If dial
+// is not nil, the client opens its connections with it.
+func NewClient(t testing.TB, rdb redis.UniversalClient, dial Dialer) redis.UniversalClient {
+	t.Helper()
+	var c redis.UniversalClient
+	switch rdb := rdb.(type) {
+	case *redis.Client:
+		opt := *rdb.Options()
+		if dial != nil {
+			opt.Dialer = dial
+		}
+		c = redis.NewClient(&opt)
+	case *redis.ClusterClient:
+		opt := *rdb.Options()
+		if dial != nil {
+			opt.Dialer = dial
+		}
+		c = redis.NewClusterClient(&opt)
+	default:
+		t.Fatalf("redistest: a client of type %T", rdb)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // Keys returns the sorted names of the keys that match pattern, on every master of
