@@ -171,11 +171,12 @@ func (o *callObs) end(tid string, err error) {
 		return
 	}
 	info := &o.info
-	if tid == "" {
-		tid = errorTID(err)
-	}
-	if tid != "" {
+	if info.TID == "" {
+		// Only a call that asked for no tid (a create) learns one from its answer.
 		info.TID = tid
+		if info.TID == "" {
+			info.TID = errorTID(err)
+		}
 	}
 	info.Duration = time.Since(o.start)
 	info.OutcomeUnknown = errors.Is(err, ErrOutcomeUnknown)
@@ -228,12 +229,12 @@ func (q *queryObs) end(res *FundResult, err error) {
 	}
 	if res != nil {
 		q.info.Code = res.Code
-		if res.TID != "" {
+		if q.info.TID == "" {
 			q.info.TID = res.TID
 		}
 	}
-	if tid := errorTID(err); q.info.TID == "" && tid != "" {
-		q.info.TID = tid
+	if q.info.TID == "" {
+		q.info.TID = errorTID(err)
 	}
 	q.info.Duration = time.Since(q.start)
 	q.info.ErrorType = errorType(err)
