@@ -25,9 +25,18 @@ import (
 // An event already in the file is not written again, even across a reopening.
 type BillingLog struct {
 	mu     sync.Mutex
-	f      *os.File
+	f      logFile
+	size   int64           // the length of the whole lines in the file
 	seen   map[string]bool // the keys of the events in the file
+	broken error           // why the file can no longer be appended to, or nil
 	closed bool
+}
+
+// logFile is what a BillingLog needs of its file (an *os.File).
+type logFile interface {
+	io.ReadWriteCloser
+	Sync() error
+	Truncate(size int64) error
 }
 
 // OpenBillingLog opens the billing log name for appending, creating it (mode 0600)
@@ -60,6 +69,7 @@ func (l *BillingLog) load() error {
 			return err
 		}
 	}
+	l.size = int64(len(whole))
 	return ReadBillingLog(bytes.NewReader(whole), func(e BillingEvent) error {
 		l.seen[e.key()] = true
 		return nil
@@ -81,6 +91,8 @@ func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
 	switch {
 	case l.closed:
 		return errors.New("tcredit: billing log: closed")
+	case l.broken != nil:
+		return fmt.Errorf("tcredit: billing log: unusable since a write failed: %w", l.broken)
 	case l.seen[e.key()]:
 		return nil
 	}
@@ -88,13 +100,24 @@ func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
 		return err
 	}
 	if _, err := l.f.Write(line); err != nil {
+		l.cutBack(err)
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
+	l.size += int64(len(line))
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
 	l.seen[e.key()] = true
 	return nil
+}
+
+// cutBack removes what a failed write (err) may have left of a line, such as the
+// part written before the disk was full, so that the next event starts a line of its
+// own. When the file cannot be cut back, no event is written to it any more.
+func (l *BillingLog) cutBack(err error) {
+	if terr := l.f.Truncate(l.size); terr != nil {
+		l.broken = errors.Join(err, terr)
+	}
 }
 
 // Close closes the file. Recording afterwards is an error.
