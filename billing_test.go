@@ -39,6 +39,17 @@ func (m *memRecorder) RecordBilling(_ context.Context, e BillingEvent) error {
 	return nil
 }
 
+// countingRecorder fails every event with err, and counts them.
+type countingRecorder struct {
+	err   error
+	calls int
+}
+
+func (r *countingRecorder) RecordBilling(context.Context, BillingEvent) error {
+	r.calls++
+	return r.err
+}
+
 func (m *memRecorder) all() []BillingEvent {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -96,7 +107,7 @@ func TestBillingAttemptNotRecordedSendsNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec := &memRecorder{fail: func(BillingEvent) error { return tt.err }}
+			rec := &countingRecorder{err: tt.err}
 			c, mt := newMockClient(t, WithBillingRecorder(rec))
 			r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
 
@@ -111,8 +122,34 @@ func TestBillingAttemptNotRecordedSendsNothing(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.err.Error())
 			assert.Zero(t, r.calls(), "nothing on the wire")
 			assert.Equal(t, tt.err == ErrBillingLimit, errors.Is(err, ErrBillingLimit))
+			assert.Equal(t, tt.err != ErrBillingLimit, rec.calls > 1, "a refusal recorded, unless the limit kept the attempt out")
 		})
 	}
+}
+
+func TestBillingAttemptStoredDespiteAnErrorIsRefused(t *testing.T) {
+	t.Parallel()
+	// The recorder keeps the attempt, then fails: a commit whose reply was lost.
+	rec := &memRecorder{}
+	lost := &memRecorder{fail: func(e BillingEvent) error {
+		_ = rec.RecordBilling(context.Background(), e)
+		if e.Kind == BillingAttempt {
+			return errors.New("connection reset after COMMIT")
+		}
+		return nil
+	}}
+	c, mt := newMockClient(t, WithBillingRecorder(lost))
+	r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
+
+	_, err := c.CreateTask(context.Background(), login())
+	var be *BillingError
+	require.ErrorAs(t, err, &be)
+	assert.Zero(t, r.calls(), "nothing on the wire")
+	events := rec.all()
+	require.Equal(t, []BillingKind{BillingAttempt, BillingRefused}, rec.kinds())
+	assert.Equal(t, be.Attempt, events[1].Attempt)
+	assert.Equal(t, events[0].AreaCode, events[1].AreaCode)
+	assert.Empty(t, events[1].TID)
 }
 
 func TestBillingOutcomeOfACreate(t *testing.T) {
