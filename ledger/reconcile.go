@@ -38,6 +38,9 @@ type Reconciliation struct {
 	// Uncharged lists the tids that the ledger holds as succeeded and that the
 	// statement does not charge.
 	Uncharged []string `json:"uncharged"`
+	// Duplicates lists, once each, the tids that the statement has on more than one
+	// row: a task billed twice. Only a tid's first row counts as matched or charged.
+	Duplicates []string `json:"duplicates"`
 }
 
 // Resolved is an unknown attempt and the task it created.
@@ -65,7 +68,7 @@ type ledgerTask struct {
 // left to the next statement rather than listed as missing from this one.
 func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, error) {
 	rec := &Reconciliation{ResolvedUnknown: []Resolved{}, UnresolvedUnknown: []string{}, MissingFromLedger: []string{},
-		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}}
+		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}, Duplicates: []string{}}
 	if len(st.Rows) == 0 {
 		return rec, nil
 	}
@@ -85,10 +88,15 @@ func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, 
 			unknown = append(unknown, t)
 		}
 	}
-	inStatement := map[string]bool{}
+	inStatement := map[string]int{} // rows by tid
 	var unexplained []StatementRow
 	for _, row := range st.Rows {
-		inStatement[row.TID] = true
+		if inStatement[row.TID]++; inStatement[row.TID] > 1 {
+			if inStatement[row.TID] == 2 {
+				rec.Duplicates = append(rec.Duplicates, row.TID)
+			}
+			continue
+		}
 		if row.Charged {
 			rec.Charged++
 		}
@@ -112,7 +120,7 @@ func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, 
 	}
 	for _, t := range tasks {
 		// A tid that came back after the last day may be the next statement's.
-		if t.inPeriod && t.tid != "" && t.outcome == "created" && !inStatement[t.tid] && t.created.Before(end) {
+		if t.inPeriod && t.tid != "" && t.outcome == "created" && inStatement[t.tid] == 0 && t.created.Before(end) {
 			rec.MissingFromStatement = append(rec.MissingFromStatement, t.tid)
 		}
 	}

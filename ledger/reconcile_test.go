@@ -63,3 +63,18 @@ func TestReconcileAcrossMidnight(t *testing.T) {
 		assert.Empty(t, rec.MissingFromStatement)
 	})
 }
+
+func TestReconcileListsATIDChargedTwice(t *testing.T) {
+	l := openLedger(t, newSchema(t))
+	at := time.Date(2026, 3, 15, 10, 0, 0, 0, ledger.ChinaTime)
+	record(t, l,
+		tcredit.BillingEvent{Attempt: "a0", Kind: tcredit.BillingAttempt, AppID: "app", AreaCode: "110100", Time: at},
+		tcredit.BillingEvent{Attempt: "a0", Kind: tcredit.BillingCreated, AppID: "app", AreaCode: "110100", TID: "T0", Time: at},
+	)
+	row := ledger.StatementRow{TID: "T0", AppID: "app", AreaCode: "110100", CreatedAt: at, Charged: true}
+	rec, err := l.Reconcile(context.Background(), ledger.Statement{Rows: []ledger.StatementRow{row, row, row}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"T0"}, rec.Duplicates)
+	assert.Equal(t, 1, rec.Matched)
+	assert.Equal(t, 1, rec.Charged)
+}

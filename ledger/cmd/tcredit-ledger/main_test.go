@@ -117,6 +117,20 @@ func TestImportSummarySettleReconcile(t *testing.T) {
 	assert.Contains(t, o.stdout, "Statement: 3 rows, 3 charged; 2 matched\n")
 	assert.Contains(t, o.stdout, "Refund due (failed, yet charged): 1\n  "+failedTID+"\n")
 	assert.Contains(t, o.stdout, "At ¥1.35 a task:\n  charged by the statement          ¥4.05  (3 tasks)\n  refund due                        ¥1.35  (1 tasks)\n")
+
+	lines := strings.SplitAfter(buf.String(), "\n")
+	twice := lines[1][:strings.IndexByte(lines[1], ',')]
+	require.NoError(t, os.WriteFile(statement, []byte(buf.String()+lines[1]), 0o600))
+	o = runCmd(vars, "reconcile", "--statement", statement, "--json")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	rec = nil
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &rec))
+	assert.Equal(t, []any{twice}, rec["duplicates"])
+	assert.Equal(t, float64(3), rec["matched"], "a row repeated is not matched again")
+	o = runCmd(vars, "reconcile", "--statement", statement)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "Statement: 4 rows, 2 charged; 3 matched\n")
+	assert.Contains(t, o.stdout, "On more than one row (charged twice?): 1\n  "+twice+"\n")
 }
 
 func TestReconcileWithColumnsOfAnotherFormat(t *testing.T) {

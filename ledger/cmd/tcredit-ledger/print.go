@@ -49,6 +49,7 @@ func printReconciliation(w io.Writer, rows int, r *ledger.Reconciliation, price 
 	list("Missing from the statement", r.MissingFromStatement)
 	list("Refund due (failed, yet charged)", r.RefundDue)
 	list("Succeeded, not charged", r.Uncharged)
+	list("On more than one row (charged twice?)", r.Duplicates)
 	if !priced {
 		return
 	}
