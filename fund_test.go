@@ -423,10 +423,11 @@ func TestGetFundNotSuccess(t *testing.T) {
 	}
 }
 
-// tidObserver keeps the tid of every report that carries one.
+// tidObserver keeps the tid of every report that carries one, and the wake-ups.
 type tidObserver struct {
-	mu   sync.Mutex
-	tids []string
+	mu    sync.Mutex
+	tids  []string
+	woken []WakeInfo
 }
 
 func (o *tidObserver) keep(event, tid string) {
@@ -441,7 +442,11 @@ func (o *tidObserver) Attempt(context.Context, AttemptInfo)                     
 func (o *tidObserver) EndCall(_ context.Context, c CallInfo)                       { o.keep("EndCall", c.TID) }
 func (o *tidObserver) TaskBilled(_ context.Context, t TaskInfo)                    { o.keep("TaskBilled", t.TID) }
 func (o *tidObserver) TaskEnded(_ context.Context, t TaskInfo)                     { o.keep("TaskEnded", t.TID) }
-func (o *tidObserver) Woken(context.Context, WakeInfo)                             {}
+func (o *tidObserver) Woken(_ context.Context, w WakeInfo) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.woken = append(o.woken, w)
+}
 
 func TestGetFundKeepsTheTIDAskedFor(t *testing.T) {
 	t.Parallel()
