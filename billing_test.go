@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -327,4 +328,40 @@ func TestWithBillingRecorderNil(t *testing.T) {
 // login is a request with the least a create needs.
 func login() CreateTaskRequest {
 	return CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: secretPassword}
+}
+
+func TestSeqNumKeptOnlyWhenItLooksLikeOne(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("9", maxSeqNum)
+	tests := []struct {
+		seqNum, want string
+	}{
+		{"0951507659489656", "0951507659489656"},
+		{"a-Z-09", "a-Z-09"},
+		{long, long},
+		{long + "9", ""},
+		{"110101 199001011234", ""},
+		{"<script>", ""},
+		{"09515\n07659", ""},
+		{"序列号", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.seqNum, func(t *testing.T) {
+			t.Parallel()
+			rec := &memRecorder{}
+			c, mt := newMockClient(t, WithBillingRecorder(rec))
+			recordBody(mt, "createFundSearchTaskB", http.StatusOK, envelopeJSON(0, "成功", tt.seqNum, `{"success":true,"tid":"T-1"}`))
+			recordBody(mt, "getFundB", http.StatusOK, envelopeJSON(10, "系统繁忙", tt.seqNum, `null`))
+
+			_, err := c.CreateTask(context.Background(), login())
+			require.NoError(t, err)
+			require.Equal(t, []BillingKind{BillingAttempt, BillingCreated}, rec.kinds())
+			assert.Equal(t, tt.want, rec.all()[1].SeqNum, "the billing record")
+
+			_, err = c.GetFund(context.Background(), "T-1")
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.want, apiErr.SeqNum, "the error")
+		})
+	}
 }
