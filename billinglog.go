@@ -22,13 +22,17 @@ import (
 //
 //	{"attempt":"3f2a…","kind":"created","app_id":"app","area_code":"110100","tid":"9c1e…","seq_num":"0951…","time":"2026-03-15T10:04:05.123+08:00"}
 //
-// An event already in the file is not written again, even across a reopening.
+// An event among the last 65,536 in the file is not written again, even across a
+// reopening; an older one written again is a repeated line, which readers of the log
+// (the ledger's import) take once.
 type BillingLog struct {
 	mu     sync.Mutex
 	f      logFile
 	size   int64           // the length of the whole lines in the file
-	seen   map[string]bool // the keys of the events in the file
-	broken error           // why the file can no longer be appended to, or nil
+	seen   map[string]bool // the keys of the last events in the file
+	order  []string        // the same keys, a ring in the order written, its oldest at head
+	head   int
+	broken error // why the file can no longer be appended to, or nil
 	closed bool
 }
 
@@ -71,9 +75,27 @@ func (l *BillingLog) load() error {
 	}
 	l.size = int64(len(whole))
 	return ReadBillingLog(bytes.NewReader(whole), func(e BillingEvent) error {
-		l.seen[e.key()] = true
+		l.note(e.key())
 		return nil
 	})
+}
+
+// maxSeen bounds the keys a BillingLog keeps of the events in its file.
+const maxSeen = 1 << 16
+
+// note keeps key as one of an event in the file, forgetting the oldest beyond maxSeen.
+func (l *BillingLog) note(key string) {
+	if l.seen[key] {
+		return
+	}
+	l.seen[key] = true
+	if len(l.order) < maxSeen {
+		l.order = append(l.order, key)
+		return
+	}
+	delete(l.seen, l.order[l.head])
+	l.order[l.head] = key
+	l.head = (l.head + 1) % maxSeen
 }
 
 // RecordBilling appends e to the file and syncs it, unless the file holds e already.
@@ -107,7 +129,7 @@ func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
-	l.seen[e.key()] = true
+	l.note(e.key())
 	return nil
 }
 

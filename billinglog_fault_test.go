@@ -3,6 +3,7 @@ package tcredit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,10 +14,18 @@ import (
 )
 
 // faultyFile is a billing log's file whose writes fail, after writing half of their
-// bytes, while full is set; its truncates fail while stuck is set.
+// bytes, while full is set; its truncates fail while stuck is set, and its syncs do
+// nothing while lax is set.
 type faultyFile struct {
 	*os.File
-	full, stuck bool
+	full, stuck, lax bool
+}
+
+func (f *faultyFile) Sync() error {
+	if f.lax {
+		return nil
+	}
+	return f.File.Sync()
 }
 
 var errDiskFull = errors.New("no space left on device")
@@ -86,4 +95,29 @@ func TestBillingLogStopsWhenItCannotCutBack(t *testing.T) {
 	err := l.RecordBilling(ctx, attemptEvent("a2"))
 	require.ErrorIs(t, err, errDiskFull, "nothing is appended to a fragment")
 	assert.Contains(t, err.Error(), "unusable")
+}
+
+func TestBillingLogKeepsTheKeysOfTheLastEventsOnly(t *testing.T) {
+	ctx := context.Background()
+	l, f, name := openFaultyLog(t)
+	f.lax = true // many events: only the keys kept matter here
+	for i := 0; i < maxSeen+10; i++ {
+		require.NoError(t, l.RecordBilling(ctx, attemptEvent(fmt.Sprint("a", i))))
+	}
+	assert.Len(t, l.seen, maxSeen)
+	assert.Len(t, l.order, maxSeen)
+	require.NoError(t, l.RecordBilling(ctx, attemptEvent(fmt.Sprint("a", maxSeen+9))), "a recent event")
+	require.NoError(t, l.RecordBilling(ctx, attemptEvent("a0")), "an event forgotten")
+	require.NoError(t, l.Close())
+
+	again, err := OpenBillingLog(name)
+	require.NoError(t, err)
+	defer again.Close()
+	assert.Len(t, again.seen, maxSeen, "a reopened log keeps as many")
+	lines := 0
+	r, err := os.Open(name)
+	require.NoError(t, err)
+	defer r.Close()
+	require.NoError(t, ReadBillingLog(r, func(BillingEvent) error { lines++; return nil }))
+	assert.Equal(t, maxSeen+11, lines, "the forgotten event is written again, the recent one is not")
 }
