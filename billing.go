@@ -179,6 +179,13 @@ func (c *Client) beginCreate(ctx context.Context, areaCode string) (context.Cont
 	b := &billed{attempt: newAttemptID(), areaCode: areaCode}
 	e := BillingEvent{Attempt: b.attempt, Kind: BillingAttempt, AppID: c.appID, AreaCode: areaCode, Time: time.Now()}
 	if err := c.billing.rec.RecordBilling(ctx, e); err != nil {
+		if !errors.Is(err, ErrBillingLimit) {
+			// The attempt may be stored all the same (a commit whose reply was lost, a
+			// line written but not synced): say that it was never sent, lest it stay
+			// an open, perhaps billed, attempt for ever.
+			e.Kind, e.Time = BillingRefused, time.Now()
+			c.recordAfterBill(ctx, e)
+		}
 		return ctx, nil, &BillingError{Attempt: b.attempt, Kind: BillingAttempt, Err: err}
 	}
 	return context.WithValue(ctx, billedKey{}, b), b, nil
@@ -245,8 +252,9 @@ func BillingEndOf(code TaskCode) (BillingKind, bool) {
 	return "", false
 }
 
-// recordAfterBill records an event of a create already sent. Its error cannot undo
-// the bill, so it is logged, not returned; it is recorded even when ctx has ended.
+// recordAfterBill records an event of a create already sent, or of one certainly not
+// sent. Its error cannot undo the bill (or help the caller), so it is logged, not
+// returned; it is recorded even when ctx has ended.
 func (c *Client) recordAfterBill(ctx context.Context, e BillingEvent) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()

@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/tcredit-go/tcredit"
@@ -99,4 +100,21 @@ func ExampleOpenBillingLog() {
 	// Output:
 	// attempt APP-0001 330100 tid=""
 	// created APP-0001 330100 tid="457e345272624ac294ff9dc675807dc9"
+}
+
+func ExampleReadBillingLog() {
+	// Two lines of a billing log, as BillingLog writes them.
+	const billingLog = `{"attempt":"3f2a","kind":"attempt","app_id":"APP-0001","area_code":"110100","time":"2026-03-15T10:04:05+08:00"}
+{"attempt":"3f2a","kind":"created","app_id":"APP-0001","area_code":"110100","tid":"9c1e","seq_num":"0951507659489656","time":"2026-03-15T10:04:06+08:00"}
+`
+	err := tcredit.ReadBillingLog(strings.NewReader(billingLog), func(e tcredit.BillingEvent) error {
+		fmt.Printf("%s %s tid=%q seqNum=%q at %s\n", e.Kind, e.Attempt, e.TID, e.SeqNum, e.Time.Format("15:04:05"))
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// attempt 3f2a tid="" seqNum="" at 10:04:05
+	// created 3f2a tid="9c1e" seqNum="0951507659489656" at 10:04:06
 }

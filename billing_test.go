@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -37,6 +38,17 @@ func (m *memRecorder) RecordBilling(_ context.Context, e BillingEvent) error {
 		m.sentAt = append(m.sentAt, m.sent.calls())
 	}
 	return nil
+}
+
+// countingRecorder fails every event with err, and counts them.
+type countingRecorder struct {
+	err   error
+	calls int
+}
+
+func (r *countingRecorder) RecordBilling(context.Context, BillingEvent) error {
+	r.calls++
+	return r.err
 }
 
 func (m *memRecorder) all() []BillingEvent {
@@ -96,7 +108,7 @@ func TestBillingAttemptNotRecordedSendsNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec := &memRecorder{fail: func(BillingEvent) error { return tt.err }}
+			rec := &countingRecorder{err: tt.err}
 			c, mt := newMockClient(t, WithBillingRecorder(rec))
 			r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
 
@@ -111,8 +123,34 @@ func TestBillingAttemptNotRecordedSendsNothing(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.err.Error())
 			assert.Zero(t, r.calls(), "nothing on the wire")
 			assert.Equal(t, tt.err == ErrBillingLimit, errors.Is(err, ErrBillingLimit))
+			assert.Equal(t, tt.err != ErrBillingLimit, rec.calls > 1, "a refusal recorded, unless the limit kept the attempt out")
 		})
 	}
+}
+
+func TestBillingAttemptStoredDespiteAnErrorIsRefused(t *testing.T) {
+	t.Parallel()
+	// The recorder keeps the attempt, then fails: a commit whose reply was lost.
+	rec := &memRecorder{}
+	lost := &memRecorder{fail: func(e BillingEvent) error {
+		_ = rec.RecordBilling(context.Background(), e)
+		if e.Kind == BillingAttempt {
+			return errors.New("connection reset after COMMIT")
+		}
+		return nil
+	}}
+	c, mt := newMockClient(t, WithBillingRecorder(lost))
+	r := recordBody(mt, "createFundSearchTaskB", http.StatusOK, fixture(t, "createFundSearchTaskB.json"))
+
+	_, err := c.CreateTask(context.Background(), login())
+	var be *BillingError
+	require.ErrorAs(t, err, &be)
+	assert.Zero(t, r.calls(), "nothing on the wire")
+	events := rec.all()
+	require.Equal(t, []BillingKind{BillingAttempt, BillingRefused}, rec.kinds())
+	assert.Equal(t, be.Attempt, events[1].Attempt)
+	assert.Equal(t, events[0].AreaCode, events[1].AreaCode)
+	assert.Empty(t, events[1].TID)
 }
 
 func TestBillingOutcomeOfACreate(t *testing.T) {
@@ -290,4 +328,40 @@ func TestWithBillingRecorderNil(t *testing.T) {
 // login is a request with the least a create needs.
 func login() CreateTaskRequest {
 	return CreateTaskRequest{AreaCode: "310000", LoginType: 1, Account: "zhangsan", Password: secretPassword}
+}
+
+func TestSeqNumKeptOnlyWhenItLooksLikeOne(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("9", maxSeqNum)
+	tests := []struct {
+		seqNum, want string
+	}{
+		{"0951507659489656", "0951507659489656"},
+		{"a-Z-09", "a-Z-09"},
+		{long, long},
+		{long + "9", ""},
+		{"110101 199001011234", ""},
+		{"<script>", ""},
+		{"09515\n07659", ""},
+		{"序列号", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.seqNum, func(t *testing.T) {
+			t.Parallel()
+			rec := &memRecorder{}
+			c, mt := newMockClient(t, WithBillingRecorder(rec))
+			recordBody(mt, "createFundSearchTaskB", http.StatusOK, envelopeJSON(0, "成功", tt.seqNum, `{"success":true,"tid":"T-1"}`))
+			recordBody(mt, "getFundB", http.StatusOK, envelopeJSON(10, "系统繁忙", tt.seqNum, `null`))
+
+			_, err := c.CreateTask(context.Background(), login())
+			require.NoError(t, err)
+			require.Equal(t, []BillingKind{BillingAttempt, BillingCreated}, rec.kinds())
+			assert.Equal(t, tt.want, rec.all()[1].SeqNum, "the billing record")
+
+			_, err = c.GetFund(context.Background(), "T-1")
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.want, apiErr.SeqNum, "the error")
+		})
+	}
 }

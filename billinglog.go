@@ -22,12 +22,25 @@ import (
 //
 //	{"attempt":"3f2a…","kind":"created","app_id":"app","area_code":"110100","tid":"9c1e…","seq_num":"0951…","time":"2026-03-15T10:04:05.123+08:00"}
 //
-// An event already in the file is not written again, even across a reopening.
+// An event among the last 65,536 in the file is not written again, even across a
+// reopening; an older one written again is a repeated line, which readers of the log
+// (the ledger's import) take once.
 type BillingLog struct {
 	mu     sync.Mutex
-	f      *os.File
-	seen   map[string]bool // the keys of the events in the file
+	f      logFile
+	size   int64           // the length of the whole lines in the file
+	seen   map[string]bool // the keys of the last events in the file
+	order  []string        // the same keys, a ring in the order written, its oldest at head
+	head   int
+	broken error // why the file can no longer be appended to, or nil
 	closed bool
+}
+
+// logFile is what a BillingLog needs of its file (an *os.File).
+type logFile interface {
+	io.ReadWriteCloser
+	Sync() error
+	Truncate(size int64) error
 }
 
 // OpenBillingLog opens the billing log name for appending, creating it (mode 0600)
@@ -60,10 +73,29 @@ func (l *BillingLog) load() error {
 			return err
 		}
 	}
+	l.size = int64(len(whole))
 	return ReadBillingLog(bytes.NewReader(whole), func(e BillingEvent) error {
-		l.seen[e.key()] = true
+		l.note(e.key())
 		return nil
 	})
+}
+
+// maxSeen bounds the keys a BillingLog keeps of the events in its file.
+const maxSeen = 1 << 16
+
+// note keeps key as one of an event in the file, forgetting the oldest beyond maxSeen.
+func (l *BillingLog) note(key string) {
+	if l.seen[key] {
+		return
+	}
+	l.seen[key] = true
+	if len(l.order) < maxSeen {
+		l.order = append(l.order, key)
+		return
+	}
+	delete(l.seen, l.order[l.head])
+	l.order[l.head] = key
+	l.head = (l.head + 1) % maxSeen
 }
 
 // RecordBilling appends e to the file and syncs it, unless the file holds e already.
@@ -81,6 +113,8 @@ func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
 	switch {
 	case l.closed:
 		return errors.New("tcredit: billing log: closed")
+	case l.broken != nil:
+		return fmt.Errorf("tcredit: billing log: unusable since a write failed: %w", l.broken)
 	case l.seen[e.key()]:
 		return nil
 	}
@@ -88,13 +122,24 @@ func (l *BillingLog) RecordBilling(ctx context.Context, e BillingEvent) error {
 		return err
 	}
 	if _, err := l.f.Write(line); err != nil {
+		l.cutBack(err)
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
+	l.size += int64(len(line))
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("tcredit: billing log: %w", err)
 	}
-	l.seen[e.key()] = true
+	l.note(e.key())
 	return nil
+}
+
+// cutBack removes what a failed write (err) may have left of a line, such as the
+// part written before the disk was full, so that the next event starts a line of its
+// own. When the file cannot be cut back, no event is written to it any more.
+func (l *BillingLog) cutBack(err error) {
+	if terr := l.f.Truncate(l.size); terr != nil {
+		l.broken = errors.Join(err, terr)
+	}
 }
 
 // Close closes the file. Recording afterwards is an error.

@@ -453,7 +453,7 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	if f.Status == nil {
 		return nil, respErr(errNoStatus)
 	}
-	env := &envelope[T]{Status: *f.Status, Message: scrub.message(f.Message), SeqNum: scrub.text(f.SeqNum)}
+	env := &envelope[T]{Status: *f.Status, Message: scrub.message(f.Message), SeqNum: seqNumOf(scrub.text(f.SeqNum))}
 	if env.Status != StatusOK {
 		return env, &APIError{Endpoint: ep.name, Status: env.Status, Message: env.Message, SeqNum: env.SeqNum, HTTPStatus: httpStatus}
 	}
@@ -465,6 +465,26 @@ func decodeResponse[T any](ep endpoint, httpStatus int, body []byte, readErr err
 	}
 	env.Data = f.Data
 	return env, nil
+}
+
+// maxSeqNum is the longest seqNum kept; the API's are 16 digits.
+const maxSeqNum = 64
+
+// seqNumOf returns the seqNum of an answer as the SDK passes it on (to errors, logs,
+// the observer and the billing record): s when it is 1 to 64 ASCII letters, digits and
+// hyphens, else "". A server's seqNum is otherwise any text of any length.
+func seqNumOf(s string) string {
+	if len(s) == 0 || len(s) > maxSeqNum {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '-':
+		default:
+			return ""
+		}
+	}
+	return s
 }
 
 // redirectHost is the host a redirect's Location names, or "" when it names none that

@@ -198,7 +198,7 @@ func (c *Client) wait(ctx context.Context, t *tracker) (*FundResult, error) {
 // step polls the task of a wait once and acts on the answer: it reports done with
 // what the wait returns, or sets the delay before the next poll.
 func (c *Client) step(ctx context.Context, t *tracker, woken bool) (res *FundResult, done bool, err error) {
-	res, err = c.waiters.poll(ctx, t.r, woken, func() (*FundResult, error) { return c.poll(ctx, t.tid, woken) })
+	res, err = c.waiters.poll(ctx, t.r, woken, func(wokeAt time.Time) (*FundResult, error) { return c.poll(ctx, t.tid, wokeAt) })
 	t.polls++
 	if err != nil {
 		var te *TaskError

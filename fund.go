@@ -33,9 +33,10 @@ func (c *Client) GetFund(ctx context.Context, tid string) (res *FundResult, err 
 		// Status 0 without data: never read that as code 0, success.
 		return nil, &ResponseError{Endpoint: epGetFund.name, HTTPStatus: http.StatusOK, Err: errNoResultData}
 	}
-	if res.TID == "" {
-		res.TID = tid
-	}
+	// The task is the one asked for: a tid the server sends back is its text, not
+	// ours, and never replaces the one asked for (in the result, the errors, the
+	// observer or the billing record).
+	res.TID = tid
 	c.endTask(ctx, tid, res)
 	if res.Code.NeedsCaptcha() && len(res.Image) == 0 {
 		// A captcha without its image cannot be answered: read the task again.

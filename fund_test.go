@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -415,6 +418,66 @@ func TestGetFundNotSuccess(t *testing.T) {
 			res, err := c.GetFund(context.Background(), "T")
 			if err == nil {
 				t.Errorf("read as success: code %d", res.Code)
+			}
+		})
+	}
+}
+
+// tidObserver keeps the tid of every report that carries one, and the wake-ups.
+type tidObserver struct {
+	mu    sync.Mutex
+	tids  []string
+	woken []WakeInfo
+}
+
+func (o *tidObserver) keep(event, tid string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.tids = append(o.tids, event+" "+tid)
+}
+func (o *tidObserver) StartQuery(ctx context.Context, q QueryInfo) context.Context { return ctx }
+func (o *tidObserver) EndQuery(_ context.Context, q QueryInfo)                     { o.keep("EndQuery", q.TID) }
+func (o *tidObserver) StartCall(ctx context.Context, c CallInfo) context.Context   { return ctx }
+func (o *tidObserver) Attempt(context.Context, AttemptInfo)                        {}
+func (o *tidObserver) EndCall(_ context.Context, c CallInfo)                       { o.keep("EndCall", c.TID) }
+func (o *tidObserver) TaskBilled(_ context.Context, t TaskInfo)                    { o.keep("TaskBilled", t.TID) }
+func (o *tidObserver) TaskEnded(_ context.Context, t TaskInfo)                     { o.keep("TaskEnded", t.TID) }
+func (o *tidObserver) Woken(_ context.Context, w WakeInfo) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.woken = append(o.woken, w)
+}
+
+func TestGetFundKeepsTheTIDAskedFor(t *testing.T) {
+	t.Parallel()
+	const asked, idCard = "1fd9700a4daa4d0298add243380a3c77", "110101199001011234"
+	tests := []struct {
+		name, data string
+	}{
+		{"call error", `{"code":-9,"tid":"` + idCard + `"}`},
+		{"task failed", `{"code":50001,"message":"x","tid":"` + idCard + `"}`},
+		{"report", `{"code":0,"tid":"` + idCard + `"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			obs, rec := &tidObserver{}, &memRecorder{}
+			c, mt := newMockClient(t, WithObserver(obs), WithBillingRecorder(rec))
+			recordBody(mt, "getFundB", http.StatusOK, envelopeJSON(0, "成功", "0951000000000009", tt.data))
+
+			res, err := c.Wait(context.Background(), asked, WithPollInterval(time.Millisecond, time.Millisecond))
+			require.NotNil(t, res)
+			assert.Equal(t, asked, res.TID)
+			var te *TaskError
+			if errors.As(err, &te) {
+				assert.Equal(t, asked, te.TID)
+			}
+			require.NotEmpty(t, obs.tids)
+			for _, e := range obs.tids {
+				assert.Equal(t, asked, e[strings.IndexByte(e, ' ')+1:], e)
+			}
+			for _, e := range rec.all() {
+				assert.Equal(t, asked, e.TID, e.Kind)
 			}
 		})
 	}

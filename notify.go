@@ -58,9 +58,10 @@ type waiters struct {
 // The first wait's waiter is also the task's record in the waiters' map, which holds
 // what the waits on the task share: the turn that lets one GetFund of the task through
 // at a time, the end of the last poll a wake-up asked for, and the other waits. A task
-// followed by one wait, the usual case, thus costs one allocation of 32 bytes.
+// followed by one wait, the usual case, thus costs one allocation of 48 bytes.
 type waiter struct {
-	timer *time.Timer // the timer of its pauses; nil until it first pauses
+	timer  *time.Timer // the timer of its pauses; nil until it first pauses
+	wokeAt sinceEpoch  // when the wake-up that woke it came, while woken
 
 	// Of the task, in its record only.
 	lastWake sinceEpoch // the end of the last poll a wake-up asked for; 0 for none
@@ -184,17 +185,24 @@ func (w *waiter) arm(d time.Duration) {
 // wake-up of a callback that came before it starts is answered by it, so that
 // callbacks cause at most one more poll, for those that come while it runs. woken says
 // that a wake-up asked for this poll: its end starts the gap of the next.
-func (ws *waiters) poll(ctx context.Context, r waitRef, woken bool, get func() (*FundResult, error)) (*FundResult, error) {
-	if err := ws.takeTurn(ctx, r); err != nil {
+// get is given the time that wake-up came, or the zero time.
+func (ws *waiters) poll(ctx context.Context, r waitRef, woken bool, get func(wokeAt time.Time) (*FundResult, error)) (*FundResult, error) {
+	at, err := ws.takeTurn(ctx, r)
+	if err != nil {
 		return nil, err
 	}
 	defer ws.passTurn(r.task, woken)
-	return get()
+	var wokeAt time.Time
+	if woken && at != 0 {
+		wokeAt = epoch.Add(time.Duration(at))
+	}
+	return get(wokeAt)
 }
 
 // takeTurn waits until no other GetFund of the task of r runs, or for ctx to end, and
-// then answers the wait's wake-ups so far.
-func (ws *waiters) takeTurn(ctx context.Context, r waitRef) error {
+// then answers the wait's wake-ups so far: it returns when the first of them came, or
+// 0 for none.
+func (ws *waiters) takeTurn(ctx context.Context, r waitRef) (sinceEpoch, error) {
 	ws.mu.Lock()
 	if r.task.busy {
 		turn := make(chan struct{})
@@ -213,14 +221,15 @@ func (ws *waiters) takeTurn(ctx context.Context, r waitRef) error {
 			if i < 0 { // the turn came all the same
 				ws.passTurn(r.task, false)
 			}
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 		ws.mu.Lock()
 	}
 	r.task.busy = true
-	r.w.woken = false
+	at := r.w.wokeAt
+	r.w.woken, r.w.wokeAt = false, 0
 	ws.mu.Unlock()
-	return nil
+	return at, nil
 }
 
 // passTurn ends the turn of a poll on task, which a wake-up asked for when woken, and
@@ -302,7 +311,9 @@ func (ws *waiters) add(tid string) waitRef {
 	w.used = true
 	if note, ok := ws.pending[tid]; ok {
 		delete(ws.pending, tid)
-		w.woken = ws.clock().Sub(note.at) < pendingTTL
+		if ws.clock().Sub(note.at) < pendingTTL {
+			w.wake(sinceEpoch(note.at.Sub(epoch)))
+		}
 	}
 	return waitRef{task: task, w: w}
 }
@@ -316,7 +327,7 @@ func (ws *waiters) remove(tid string, r waitRef) {
 	}
 	task := r.task
 	if r.w == task {
-		task.timer, task.used, task.woken, task.listening = nil, false, false, false
+		task.timer, task.used, task.woken, task.wokeAt, task.listening = nil, false, false, 0, false
 	}
 	if more := task.more; more != nil {
 		more.waits = slices.DeleteFunc(more.waits, func(w *waiter) bool { return w == r.w })
@@ -339,18 +350,26 @@ func (ws *waiters) wake(tid string) {
 		ws.remember(tid)
 		return
 	}
+	now := ws.since()
 	if task.used {
-		task.wake()
+		task.wake(now)
 	}
 	if task.more != nil {
 		for _, w := range task.more.waits {
-			w.wake()
+			w.wake(now)
 		}
 	}
 }
 
-// wake marks w woken and, while it is paused, fires its timer. ws.mu is held.
-func (w *waiter) wake() {
+// wake marks w woken by a wake-up that came at now and, while it is paused, fires its
+// timer. ws.mu is held.
+func (w *waiter) wake(now sinceEpoch) {
+	if !w.woken {
+		w.wokeAt = now
+		if now == 0 { // 0 is none
+			w.wokeAt = 1
+		}
+	}
 	w.woken = true
 	if w.listening {
 		w.listening = false

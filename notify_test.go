@@ -68,9 +68,15 @@ func (ws *waiters) woken(r waitRef) bool {
 	return r.w.woken
 }
 
+// turn takes the turn of r's task, as takeTurn, and returns only the error.
+func (ws *waiters) turn(ctx context.Context, r waitRef) error {
+	_, err := ws.takeTurn(ctx, r)
+	return err
+}
+
 // answered takes the wake-ups of r as a poll that starts does, and ends the poll.
 func (ws *waiters) answered(r waitRef) {
-	if ws.takeTurn(context.Background(), r) == nil {
+	if ws.turn(context.Background(), r) == nil {
 		ws.passTurn(r.task, false)
 	}
 }
@@ -379,13 +385,13 @@ func TestWaitsOnOneTaskTakeTurns(t *testing.T) {
 	ws, _ := newWaitersWithClock()
 	a, b, c := ws.add("t"), ws.add("t"), ws.add("t")
 	ctx := context.Background()
-	require.NoError(t, ws.takeTurn(ctx, a))
+	require.NoError(t, ws.turn(ctx, a))
 
 	bTurn := make(chan error, 1)
-	go func() { bTurn <- ws.takeTurn(ctx, b) }()
+	go func() { bTurn <- ws.turn(ctx, b) }()
 	cCtx, cancelC := context.WithCancel(ctx)
 	cTurn := make(chan error, 1)
-	go func() { cTurn <- ws.takeTurn(cCtx, c) }()
+	go func() { cTurn <- ws.turn(cCtx, c) }()
 	require.Eventually(t, func() bool {
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
@@ -411,4 +417,40 @@ func TestWaitsOnOneTaskTakeTurns(t *testing.T) {
 	ws.remove("t", b)
 	ws.remove("t", d)
 	assert.Empty(t, ws.m, "no entry left behind")
+}
+
+func TestWakeLatencyRunsFromTheWakeUp(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		pending bool // the callback came before the wait began
+	}{
+		{"a wait woken", false},
+		{"a callback before the wait", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := &tidObserver{}
+			c, mt := newMockClient(t, WithObserver(obs))
+			recordBody(mt, "getFundB", http.StatusOK, envelopeJSON(0, "成功", "0951000000000009", `{"code":1}`))
+			clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+			ws := &c.waiters
+			ws.now = clock.now
+			const tid = "t1"
+			var r waitRef
+			if tt.pending {
+				ws.wake(tid)
+				r = ws.add(tid)
+			} else {
+				r = ws.add(tid)
+				ws.wake(tid)
+			}
+			clock.advance(2 * time.Second) // the wait wakes up, takes its turn
+			_, err := ws.poll(context.Background(), r, true, func(wokeAt time.Time) (*FundResult, error) {
+				clock.advance(300 * time.Millisecond) // the getFundB call
+				return c.poll(context.Background(), tid, wokeAt)
+			})
+			require.NoError(t, err)
+			require.Len(t, obs.woken, 1)
+			assert.Equal(t, 2300*time.Millisecond, obs.woken[0].Latency)
+		})
+	}
 }

@@ -171,11 +171,12 @@ func (o *callObs) end(tid string, err error) {
 		return
 	}
 	info := &o.info
-	if tid == "" {
-		tid = errorTID(err)
-	}
-	if tid != "" {
+	if info.TID == "" {
+		// Only a call that asked for no tid (a create) learns one from its answer.
 		info.TID = tid
+		if info.TID == "" {
+			info.TID = errorTID(err)
+		}
 	}
 	info.Duration = time.Since(o.start)
 	info.OutcomeUnknown = errors.Is(err, ErrOutcomeUnknown)
@@ -228,12 +229,12 @@ func (q *queryObs) end(res *FundResult, err error) {
 	}
 	if res != nil {
 		q.info.Code = res.Code
-		if res.TID != "" {
+		if q.info.TID == "" {
 			q.info.TID = res.TID
 		}
 	}
-	if tid := errorTID(err); q.info.TID == "" && tid != "" {
-		q.info.TID = tid
+	if q.info.TID == "" {
+		q.info.TID = errorTID(err)
 	}
 	q.info.Duration = time.Since(q.start)
 	q.info.ErrorType = errorType(err)
@@ -247,14 +248,14 @@ func (c *Client) taskEnded(ctx context.Context, res *FundResult, polls int) {
 	}
 }
 
-// poll reads the state of the task tid for a wait; woken says that a callback's
-// wake-up caused it, which is reported with the time the read took.
-func (c *Client) poll(ctx context.Context, tid string, woken bool) (*FundResult, error) {
-	if !woken || c.observer == nil {
+// poll reads the state of the task tid for a wait. A poll that a callback's wake-up
+// caused (wokeAt, the time it came, is not zero) is reported with the time from the
+// wake-up to the end of the read.
+func (c *Client) poll(ctx context.Context, tid string, wokeAt time.Time) (*FundResult, error) {
+	if wokeAt.IsZero() || c.observer == nil {
 		return c.GetFund(ctx, tid)
 	}
-	start := time.Now()
 	res, err := c.GetFund(ctx, tid)
-	c.observer.Woken(ctx, WakeInfo{TID: tid, Latency: time.Since(start)})
+	c.observer.Woken(ctx, WakeInfo{TID: tid, Latency: c.waiters.clock().Sub(wokeAt)})
 	return res, err
 }

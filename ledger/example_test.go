@@ -6,14 +6,35 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/ledger"
 )
 
-// The examples need a PostgreSQL database, so they are compiled but not run; the
-// tests run the same calls on a real one.
+// The examples of a Ledger need a PostgreSQL database, so they are compiled but not
+// run; the tests run the same calls on a real one. ExampleReadStatement runs.
+
+func ExampleReadStatement() {
+	// A provider's own layout, read by naming its columns.
+	const invoice = `订单号,应用,城市,创建时间,是否计费
+3f2a9c,APP-0001,110100,2026-03-15 10:04:05,是
+9c1e07,APP-0001,330100,2026-03-15 23:59:59,否
+`
+	st, err := ledger.ReadStatement(strings.NewReader(invoice), ledger.Columns{
+		"tid": "订单号", "app_id": "应用", "area_code": "城市", "created_at": "创建时间", "charged": "是否计费",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, row := range st.Rows {
+		fmt.Println(row.TID, row.AppID, row.AreaCode, row.CreatedAt.Format(time.RFC3339), row.Charged)
+	}
+	// Output:
+	// 3f2a9c APP-0001 110100 2026-03-15T10:04:05+08:00 true
+	// 9c1e07 APP-0001 330100 2026-03-15T23:59:59+08:00 false
+}
 
 func ExampleOpen() {
 	ctx := context.Background()

@@ -38,6 +38,9 @@ type Reconciliation struct {
 	// Uncharged lists the tids that the ledger holds as succeeded and that the
 	// statement does not charge.
 	Uncharged []string `json:"uncharged"`
+	// Duplicates lists, once each, the tids that the statement has on more than one
+	// row: a task billed twice. Only a tid's first row counts as matched or charged.
+	Duplicates []string `json:"duplicates"`
 }
 
 // Resolved is an unknown attempt and the task it created.
@@ -50,21 +53,31 @@ type Resolved struct {
 type ledgerTask struct {
 	attempt, appID, areaCode, outcome, tid, end string
 	at                                          time.Time
+	// inPeriod says that the attempt is of the statement's days; created is when
+	// its tid came back (its attempt's time when none did).
+	inPeriod bool
+	created  time.Time
 }
 
 // Reconcile compares the statement with the ledger's attempts of the China-time days
 // that the statement's rows span, and of the appIds it names: a provider bills each
-// appId on its own, and the ledger may hold several.
+// appId on its own, and the ledger may hold several. A task the statement names is
+// found whatever the day of its attempt (a create attempted just before midnight is
+// created the next day), and an unknown attempt within PairWindow before the first
+// day may pair with a row of it. A task whose tid came back after the last day is
+// left to the next statement rather than listed as missing from this one.
 func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, error) {
 	rec := &Reconciliation{ResolvedUnknown: []Resolved{}, UnresolvedUnknown: []string{}, MissingFromLedger: []string{},
-		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}}
+		MissingFromStatement: []string{}, RefundDue: []string{}, Uncharged: []string{}, Duplicates: []string{}}
 	if len(st.Rows) == 0 {
 		return rec, nil
 	}
-	tasks, err := l.tasks(ctx, st.period(), st.appIDs())
+	p := st.period()
+	tasks, err := l.tasks(ctx, p, st.appIDs(), st.tids())
 	if err != nil {
 		return nil, err
 	}
+	_, end := p.bounds()
 	byTID := map[string]ledgerTask{}
 	var unknown []ledgerTask
 	for _, t := range tasks {
@@ -75,10 +88,15 @@ func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, 
 			unknown = append(unknown, t)
 		}
 	}
-	inStatement := map[string]bool{}
+	inStatement := map[string]int{} // rows by tid
 	var unexplained []StatementRow
 	for _, row := range st.Rows {
-		inStatement[row.TID] = true
+		if inStatement[row.TID]++; inStatement[row.TID] > 1 {
+			if inStatement[row.TID] == 2 {
+				rec.Duplicates = append(rec.Duplicates, row.TID)
+			}
+			continue
+		}
 		if row.Charged {
 			rec.Charged++
 		}
@@ -101,7 +119,8 @@ func (l *Ledger) Reconcile(ctx context.Context, st Statement) (*Reconciliation, 
 		}
 	}
 	for _, t := range tasks {
-		if t.tid != "" && t.outcome == "created" && !inStatement[t.tid] {
+		// A tid that came back after the last day may be the next statement's.
+		if t.inPeriod && t.tid != "" && t.outcome == "created" && inStatement[t.tid] == 0 && t.created.Before(end) {
 			rec.MissingFromStatement = append(rec.MissingFromStatement, t.tid)
 		}
 	}
@@ -127,7 +146,7 @@ func (rec *Reconciliation) pair(unknown []ledgerTask, rows []StatementRow) []Sta
 			rec.Matched++
 			break
 		}
-		if !found {
+		if !found && t.inPeriod {
 			rec.UnresolvedUnknown = append(rec.UnresolvedUnknown, t.attempt)
 		}
 	}
@@ -154,6 +173,15 @@ func (st Statement) period() Period {
 	return p
 }
 
+// tids returns the tids of the statement's rows.
+func (st Statement) tids() []string {
+	tids := make([]string, len(st.Rows))
+	for i, row := range st.Rows {
+		tids[i] = row.TID
+	}
+	return tids
+}
+
 // appIDs returns the appIds of the statement's rows.
 func (st Statement) appIDs() []string {
 	seen := map[string]bool{}
@@ -167,11 +195,19 @@ func (st Statement) appIDs() []string {
 	return ids
 }
 
-// tasks returns the ledger's attempts of the period and the appIds, oldest first.
-func (l *Ledger) tasks(ctx context.Context, p Period, appIDs []string) ([]ledgerTask, error) {
+// tasks returns, oldest first, the ledger's attempts of the period and the appIds,
+// its unknown attempts of the PairWindow before the period, and the attempts of the
+// tasks tids, whatever their day.
+func (l *Ledger) tasks(ctx context.Context, p Period, appIDs, tids []string) ([]ledgerTask, error) {
 	from, to := p.days()
-	rows, err := l.pool.Query(ctx, `SELECT attempt, app_id, area_code, outcome, tid, coalesce(end_kind, ''), at
-		FROM tcredit_billing_attempts WHERE day BETWEEN $1 AND $2 AND app_id = ANY($3) ORDER BY at, attempt`, from, to, appIDs)
+	start, _ := p.bounds()
+	rows, err := l.pool.Query(ctx, `SELECT a.attempt, a.app_id, a.area_code, a.outcome, a.tid, coalesce(a.end_kind, ''), a.at,
+			a.day BETWEEN $1 AND $2,
+			coalesce((SELECT max(c.at) FROM tcredit_billing_events c WHERE c.attempt = a.attempt AND c.kind = 'created'), a.at)
+		FROM tcredit_billing_attempts a
+		WHERE (a.app_id = ANY($3) AND (a.day BETWEEN $1 AND $2 OR (a.outcome = 'unknown' AND a.at >= $4 AND a.at < $5)))
+			OR a.attempt IN (SELECT e.attempt FROM tcredit_billing_events e WHERE e.tid = ANY($6) AND e.attempt <> '')
+		ORDER BY a.at, a.attempt`, from, to, appIDs, start.Add(-PairWindow), start, tids)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -179,7 +215,7 @@ func (l *Ledger) tasks(ctx context.Context, p Period, appIDs []string) ([]ledger
 	var tasks []ledgerTask
 	for rows.Next() {
 		var t ledgerTask
-		if err := rows.Scan(&t.attempt, &t.appID, &t.areaCode, &t.outcome, &t.tid, &t.end, &t.at); err != nil {
+		if err := rows.Scan(&t.attempt, &t.appID, &t.areaCode, &t.outcome, &t.tid, &t.end, &t.at, &t.inPeriod, &t.created); err != nil {
 			return nil, wrap(err)
 		}
 		tasks = append(tasks, t)

@@ -60,6 +60,14 @@ func (p Period) days() (from, to string) {
 	return from, to
 }
 
+// bounds returns the instants the period's days begin and end, in ChinaTime.
+func (p Period) bounds() (start, end time.Time) {
+	from, to := p.days()
+	first, _ := time.ParseInLocation(time.DateOnly, from, ChinaTime)
+	last, _ := time.ParseInLocation(time.DateOnly, to, ChinaTime)
+	return first, last.AddDate(0, 0, 1)
+}
+
 // Summary is the record of a period: its totals, and the counts by day, area code or
 // appId. The creates of a day are those attempted on it, and their tasks' ends count
 // on that day too.

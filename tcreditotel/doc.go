@@ -38,7 +38,7 @@
 //	tcredit.tasks.billed              counter of tasks created (billed), by tcredit.area_code
 //	tcredit.tasks.outcome_unknown     counter of creates whose outcome is unknown (perhaps billed)
 //	tcredit.tasks.succeeded           counter of tasks a wait saw done
-//	tcredit.tasks.rolled_back         counter of tasks a wait saw fail (their charge is rolled back), by tcredit.task.code
+//	tcredit.tasks.rolled_back         counter of tasks a wait saw fail with a 5xxxx code (their charge is rolled back: tcredit.BillingEndOf), by tcredit.task.code
 //	tcredit.task.polls                histogram of the getFundB calls of each wait that saw its task end
 //	tcredit.callback.wake.latency     histogram (s) from a callback's wake-up to the end of the getFundB it caused
 package tcreditotel

@@ -248,10 +248,12 @@ func (o *observer) TaskBilled(ctx context.Context, t tcredit.TaskInfo) {
 
 func (o *observer) TaskEnded(ctx context.Context, t tcredit.TaskInfo) {
 	o.polls.Record(ctx, int64(t.Polls))
-	switch {
-	case t.Code.Done():
+	// The ends the ledger counts: a call error (-1, -2, -9) ends a wait, not a task.
+	kind, _ := tcredit.BillingEndOf(t.Code)
+	switch kind {
+	case tcredit.BillingSucceeded:
 		o.succeeded.Add(ctx, 1)
-	case t.Code.Failed():
+	case tcredit.BillingFailed:
 		o.rolledBack.Add(ctx, 1, metric.WithAttributes(attrTaskCode.Int(int(t.Code))))
 	}
 }

@@ -391,3 +391,16 @@ func TestWaitIsOneSpanOverItsPolls(t *testing.T) {
 	assert.EqualValues(t, 1, sum(m["tcredit.tasks.rolled_back"]))
 	assert.Zero(t, sum(m["tcredit.tasks.succeeded"]))
 }
+
+func TestCallErrorOfGetFundIsNoRollback(t *testing.T) {
+	r := newRig(t)
+	// The sandbox answers getFundB for a tid it never gave with code -2: an error of
+	// the call, which ends the Wait but is no task's end, billed or rolled back.
+	_, err := r.client.Wait(context.Background(), "00000000000000000000000000000000", fastPolls)
+	var te *tcredit.TaskError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, tcredit.CodeInvalidParams, te.Code)
+	m := collect(t, r)
+	assert.Zero(t, sum(m["tcredit.tasks.rolled_back"]))
+	assert.Zero(t, sum(m["tcredit.tasks.succeeded"]))
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -136,8 +137,8 @@ func reconcileCommand(fs *flag.FlagSet) func(context.Context, *cli, string, []st
 		}
 		var each tcredit.Amount
 		if *price != "" {
-			if each, err = tcredit.ParseAmount(*price); err != nil || each < 0 {
-				return usagef("--price %q is not an amount in yuan, such as 1.50", *price)
+			if each, err = parsePrice(*price); err != nil {
+				return err
 			}
 		}
 		f, err := os.Open(*statement)
@@ -164,6 +165,18 @@ func reconcileCommand(fs *flag.FlagSet) func(context.Context, *cli, string, []st
 		printReconciliation(c.stdout, len(st.Rows), rec, each, *price != "")
 		return nil
 	}
+}
+
+// priceText is a price in yuan as --price takes it: exact to the fen, never rounded.
+var priceText = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
+
+// parsePrice reads --price: yuan with at most two decimals, such as 1.50.
+func parsePrice(s string) (tcredit.Amount, error) {
+	each, err := tcredit.ParseAmount(s)
+	if err != nil || !priceText.MatchString(s) {
+		return 0, usagef("--price %q is not an amount in yuan with at most two decimals, such as 1.50", s)
+	}
+	return each, nil
 }
 
 // parseColumns reads --columns: ours=theirs pairs, separated by commas.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -116,6 +117,20 @@ func TestImportSummarySettleReconcile(t *testing.T) {
 	assert.Contains(t, o.stdout, "Statement: 3 rows, 3 charged; 2 matched\n")
 	assert.Contains(t, o.stdout, "Refund due (failed, yet charged): 1\n  "+failedTID+"\n")
 	assert.Contains(t, o.stdout, "At ¥1.35 a task:\n  charged by the statement          ¥4.05  (3 tasks)\n  refund due                        ¥1.35  (1 tasks)\n")
+
+	lines := strings.SplitAfter(buf.String(), "\n")
+	twice := lines[1][:strings.IndexByte(lines[1], ',')]
+	require.NoError(t, os.WriteFile(statement, []byte(buf.String()+lines[1]), 0o600))
+	o = runCmd(vars, "reconcile", "--statement", statement, "--json")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	rec = nil
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &rec))
+	assert.Equal(t, []any{twice}, rec["duplicates"])
+	assert.Equal(t, float64(3), rec["matched"], "a row repeated is not matched again")
+	o = runCmd(vars, "reconcile", "--statement", statement)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "Statement: 4 rows, 2 charged; 3 matched\n")
+	assert.Contains(t, o.stdout, "On more than one row (charged twice?): 1\n  "+twice+"\n")
 }
 
 func TestReconcileWithColumnsOfAnotherFormat(t *testing.T) {
@@ -147,6 +162,25 @@ func TestReconcileWithColumnsOfAnotherFormat(t *testing.T) {
 	assert.Equal(t, float64(3), rec["matched"])
 }
 
+func TestTimesRefusesAnOverflow(t *testing.T) {
+	for _, tt := range []struct {
+		n     int
+		price tcredit.Amount
+		want  tcredit.Amount
+		ok    bool
+	}{
+		{0, 135, 0, true},
+		{3, 135, 405, true},
+		{2, math.MaxInt64 / 2, math.MaxInt64 - 1, true},
+		{3, math.MaxInt64 / 2, 0, false},
+		{math.MaxInt32, math.MaxInt64 / 1000, 0, false},
+	} {
+		got, ok := times(tt.n, tt.price)
+		assert.Equal(t, tt.ok, ok, "%d × %d", tt.n, tt.price)
+		assert.Equal(t, tt.want, got, "%d × %d", tt.n, tt.price)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
@@ -159,7 +193,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"summary", "--by", "week", "--dsn", "postgres://x"}, nil, "tcredit-ledger: --by \"week\" is not day, area or app (run 'tcredit-ledger --help')\n"},
 		{[]string{"summary", "--from", "15/03/2026", "--dsn", "postgres://x"}, nil, "tcredit-ledger: --from \"15/03/2026\" is not a date like 2026-03-15 (run 'tcredit-ledger --help')\n"},
 		{[]string{"reconcile", "--dsn", "postgres://x"}, nil, "tcredit-ledger: reconcile needs --statement FILE (run 'tcredit-ledger --help')\n"},
-		{[]string{"reconcile", "--statement", "s.csv", "--price", "1.5x"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \"1.5x\" is not an amount in yuan, such as 1.50 (run 'tcredit-ledger --help')\n"},
+		{[]string{"reconcile", "--statement", "s.csv", "--price", "1.5x"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \"1.5x\" is not an amount in yuan with at most two decimals, such as 1.50 (run 'tcredit-ledger --help')\n"},
+		{[]string{"reconcile", "--statement", "s.csv", "--price", "1.505"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \"1.505\" is not an amount in yuan with at most two decimals, such as 1.50 (run 'tcredit-ledger --help')\n"},
+		{[]string{"reconcile", "--statement", "s.csv", "--price", "-1"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \"-1\" is not an amount in yuan with at most two decimals, such as 1.50 (run 'tcredit-ledger --help')\n"},
+		{[]string{"reconcile", "--statement", "s.csv", "--price", "1e2"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \"1e2\" is not an amount in yuan with at most two decimals, such as 1.50 (run 'tcredit-ledger --help')\n"},
+		{[]string{"reconcile", "--statement", "s.csv", "--price", " 1.50"}, map[string]string{"TCREDIT_LEDGER_DSN": "postgres://x"}, "tcredit-ledger: --price \" 1.50\" is not an amount in yuan with at most two decimals, such as 1.50 (run 'tcredit-ledger --help')\n"},
 		{[]string{"settle", "--dsn", "postgres://x"}, nil, "tcredit-ledger: no credentials: set TCREDIT_APP_ID and TCREDIT_TOKEN_ID (run 'tcredit-ledger --help')\n"},
 		{[]string{"import", "--dsn", "postgres://x"}, nil, "tcredit-ledger: import takes one FILE (run 'tcredit-ledger --help')\n"},
 	} {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"text/tabwriter"
 
@@ -48,10 +49,17 @@ func printReconciliation(w io.Writer, rows int, r *ledger.Reconciliation, price 
 	list("Missing from the statement", r.MissingFromStatement)
 	list("Refund due (failed, yet charged)", r.RefundDue)
 	list("Succeeded, not charged", r.Uncharged)
+	list("On more than one row (charged twice?)", r.Duplicates)
 	if !priced {
 		return
 	}
-	amount := func(n int) string { return "¥" + (tcredit.Amount(n) * price).Grouped() }
+	amount := func(n int) string {
+		total, ok := times(n, price)
+		if !ok {
+			return "(too large)"
+		}
+		return "¥" + total.Grouped()
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nAt ¥%s a task:\n", price.Grouped())
 	for _, a := range []struct {
@@ -65,4 +73,15 @@ func printReconciliation(w io.Writer, rows int, r *ledger.Reconciliation, price 
 		fmt.Fprintf(tw, "  %s\t%s\t(%s tasks)\n", a.what, amount(a.n), strconv.Itoa(a.n))
 	}
 	tw.Flush()
+}
+
+// times returns n tasks at price each, and false when the product does not fit.
+func times(n int, price tcredit.Amount) (tcredit.Amount, bool) {
+	if n < 0 || price < 0 {
+		return 0, false
+	}
+	if n != 0 && price > math.MaxInt64/tcredit.Amount(n) {
+		return 0, false
+	}
+	return tcredit.Amount(n) * price, true
 }
