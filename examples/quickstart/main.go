@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/tcredit-go/tcredit"
-	"github.com/tcredit-go/tcredit/examples/internal/apienv"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
 
@@ -48,14 +47,14 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 		asOf   = time.Now()
 		err    error
 	)
-	api, err := apienv.Lookup(getenv)
+	baseURL, appID, tokenID, real, err := realAPI(getenv)
 	switch {
 	case err != nil:
 		return err
-	case api != nil:
-		client, err = tcredit.NewClient(api.AppID, api.TokenID, tcredit.WithBaseURL(api.BaseURL))
+	case real:
+		client, err = tcredit.NewClient(appID, tokenID, tcredit.WithBaseURL(baseURL))
 		user = &terminal{in: bufio.NewReader(in), out: out}
-		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): the task is billed.\n\n", api.BaseURL, api.AppID)
+		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): the task is billed.\n\n", baseURL, appID)
 	default:
 		srv := tcredittest.NewServer(tcredittest.WithStep(step))
 		defer srv.Close()
@@ -67,6 +66,33 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 		return err
 	}
 	return query(ctx, client, user, asOf, out)
+}
+
+// apiVars name the API to call instead of the sandbox, in every example. The rule is
+// examples/internal/apienv's, written out here because this program is the one a user
+// copies into a module of their own, which cannot import an internal package; a test
+// holds the two to the same answers.
+var apiVars = [...]string{"TCREDIT_BASE_URL", "TCREDIT_APP_ID", "TCREDIT_TOKEN_ID"}
+
+// realAPI returns the API that the environment names, and real true, when all of
+// apiVars are set; real false when none is; an error naming the missing ones when
+// only some are, rather than a query on the sandbox that was meant for the API.
+func realAPI(getenv func(string) string) (baseURL, appID, tokenID string, real bool, err error) {
+	var vals, missing []string
+	for _, v := range apiVars {
+		val := strings.TrimSpace(getenv(v))
+		vals = append(vals, val)
+		if val == "" {
+			missing = append(missing, v)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return vals[0], vals[1], vals[2], true, nil
+	case len(apiVars):
+		return "", "", "", false, nil
+	}
+	return "", "", "", false, fmt.Errorf("set %s too, or none of %s for the sandbox", strings.Join(missing, " and "), strings.Join(apiVars[:], ", "))
 }
 
 // query is the whole flow: pick a city, fill its login form, run the task.
