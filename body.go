@@ -13,6 +13,7 @@ import (
 const (
 	unknownLengthBody = 32 << 10 // a body without Content-Length
 	maxInitialBody    = 64 << 10 // the most a Content-Length may reserve ahead of its bytes
+	maxPooledBody     = 1 << 20  // the largest buffer handed back to the pool
 )
 
 // readBody reads at most maxBodySize bytes of the body, then drains a little more and
@@ -74,11 +75,13 @@ func growBody(body []byte, contentLength int64) []byte {
 	return grown
 }
 
-// releaseBody puts a body's buffer back in the pool. Nothing decoded from a body refers
-// to it: the decoder copies every string out, and no response type has a wire.Raw field,
-// the one kind of value that would alias it.
+// releaseBody puts a body's buffer back in the pool, unless it is larger than
+// maxPooledBody: a rare large report (up to maxBodySize) would otherwise stay in the
+// pool, held for every small body after it. Nothing decoded from a body refers to it:
+// the decoder copies every string out, and no response type has a wire.Raw field, the
+// one kind of value that would alias it.
 func releaseBody(body []byte) {
-	if cap(body) > 0 {
+	if cap(body) > 0 && cap(body) <= maxPooledBody {
 		bodies.Put(&body)
 	}
 }

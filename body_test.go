@@ -103,6 +103,34 @@ func TestBodyReadIntoPooledBuffers(t *testing.T) {
 	}
 }
 
+// A buffer up to maxPooledBody goes back to the pool; a larger one is dropped, so
+// that a rare large report is not held for the small bodies after it.
+func TestReleaseBodyPoolsOnlySmallBuffers(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		size   int
+		pooled bool
+	}{
+		{"1 MiB", maxPooledBody, true},
+		{"past 1 MiB", maxPooledBody + 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reused := false
+			// sync.Pool may drop what it is given (the race detector drops some on
+			// purpose): a pooled size must come back at least once in twenty tries.
+			for range 20 {
+				releaseBody(make([]byte, 0, tc.size))
+				b := bodyBuffer(-1)
+				if cap(b) == tc.size {
+					reused = true
+				}
+				assert.LessOrEqual(t, cap(b), maxPooledBody, "no buffer past maxPooledBody comes out of the pool")
+			}
+			assert.Equal(t, tc.pooled, reused, "a buffer of %d bytes is reused", tc.size)
+		})
+	}
+}
+
 // lyingServer answers every request on a loopback listener with a 200 that declares a
 // Content-Length of claim bytes, sends body and closes the connection.
 func lyingServer(t *testing.T, claim int, body string) string {

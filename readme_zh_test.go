@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit"
 )
 
 // TestReadmeTranslationInStep fails when README.zh-CN.md drifts from README.md:
@@ -102,3 +104,23 @@ func hasLetters(s string) bool { return englishWords.MatchString(s) }
 
 // englishWords matches two words of Latin letters in a row.
 var englishWords = regexp.MustCompile(`\b[a-z]{2,}\s+[a-z]{2,}\b`)
+
+// TestReadmeInstallsTheRelease checks that every go get and go install of a module of
+// this repository in the READMEs names the release, the version in version.go, and not
+// @latest or another version.
+func TestReadmeInstallsTheRelease(t *testing.T) {
+	at := regexp.MustCompile(`github\.com/tcredit-go/tcredit[A-Za-z0-9/_.-]*@(\S+)`)
+	for _, name := range []string{"README.md", "README.zh-CN.md"} {
+		t.Run(name, func(t *testing.T) {
+			md := readMarkdown(t, name)
+			n := 0
+			for _, block := range md.code {
+				for _, m := range at.FindAllStringSubmatch(block, -1) {
+					n++
+					assert.Equal(t, "v"+tcredit.Version, m[1], "%s", m[0])
+				}
+			}
+			assert.NotZero(t, n, "the README says how to install the release")
+		})
+	}
+}

@@ -333,7 +333,7 @@ func TestQueryInterrupted(t *testing.T) {
 	o := runCLIContext(ctx, t, testEnv(t), in, "--sandbox", "query", "120100", "--login-type", "3")
 	assert.Equal(t, exitInterrupted, o.code)
 	tid := tidLine.FindStringSubmatch(o.stderr)[1]
-	assert.Equal(t, "tcredit: task "+tid+": interrupted; the task may still be running: follow it with 'tcredit get "+tid+"'", o.lastLine())
+	assert.Equal(t, "tcredit: task "+tid+": context canceled — interrupted; the task may still be running: follow it with 'tcredit get "+tid+"'", o.lastLine())
 }
 
 // startTask creates a task on srv with the login of account and waits until it is at
@@ -411,13 +411,13 @@ func TestUnknownTask(t *testing.T) {
 			srv := newServer(t)
 			o := runCLI(t, withCredentials(testEnv(t), srv), nil, args...)
 			assert.Equal(t, exitUsage, o.code, "a task that never existed is no failed task")
-			assert.Equal(t, "tcredit: no task no-such-task for this appId (-2 参数错误): check the tid\n", o.stderr)
+			assert.Equal(t, "tcredit: task no-such-task failed: -2 参数错误 — no task no-such-task for this appId: check the tid\n", o.stderr)
 			assert.Empty(t, o.stdout)
 		})
 		t.Run("--sandbox "+strings.Join(args, " "), func(t *testing.T) {
 			o := runCLI(t, testEnv(t), nil, append([]string{"--sandbox"}, args...)...)
 			assert.Equal(t, exitUsage, o.code)
-			assert.Equal(t, "tcredit: no task no-such-task in this run's sandbox (-2 参数错误): --sandbox starts a new sandbox on each run; "+
+			assert.Equal(t, "tcredit: task no-such-task failed: -2 参数错误 — no task no-such-task in this run's sandbox: --sandbox starts a new sandbox on each run; "+
 				"to follow a task across runs, serve one with tcredit-sandbox (see 'tcredit help')\n", o.stderr)
 			assert.Empty(t, o.stdout)
 		})

@@ -29,7 +29,7 @@
 //
 // With --billing-log FILE (or TCREDIT_BILLING_LOG), query, get and code append the
 // billing record to FILE as JSON lines (tcredit.BillingLog): each create before it is
-// sent, its outcome, and the end of each task they see. The file holds identifiers
+// sent and its outcome (query), and the end of each task they see. The file holds identifiers
 // only, never a login or a code; tcredit-ledger import loads it into the ledger.
 //
 // With --sandbox the command runs against an in-process sandbox of the API (package

@@ -30,9 +30,7 @@ func (c *cli) describe(err error) (string, int) {
 	switch {
 	case errors.As(err, &usage):
 		return "tcredit: " + usage.msg, exitUsage
-	case errors.As(err, &query) && interrupted(query.Err):
-		return "tcredit: task " + query.TID + ": interrupted; the task may still be running: follow it with 'tcredit get " + query.TID + "'", exitInterrupted
-	case interrupted(err):
+	case interrupted(err) && !errors.As(err, &query): // before any task: nothing to follow
 		return "tcredit: interrupted", exitInterrupted
 	}
 	msg := err.Error()
@@ -54,18 +52,27 @@ func interrupted(err error) bool {
 // advice returns what to do about err, or "", and the exit code it calls for.
 func (c *cli) advice(err error) (string, int) {
 	var (
-		query   *tcredit.QueryError
-		unknown *tcredit.UnknownOutcomeError
-		task    *tcredit.TaskError
-		api     *tcredit.APIError
-		network *url.Error
+		query       *tcredit.QueryError
+		unknown     *tcredit.UnknownOutcomeError
+		unknownTask *unknownTaskError
+		task        *tcredit.TaskError
+		api         *tcredit.APIError
+		network     *url.Error
 	)
 	switch {
+	case errors.As(err, &query) && interrupted(query.Err):
+		return "interrupted; the task may still be running: follow it with 'tcredit get " + query.TID + "'", exitInterrupted
 	case errors.As(err, &unknown):
 		if unknown.TID != "" {
 			return "check task " + unknown.TID + " with 'tcredit get " + unknown.TID + "' before trying again", exitUnknown
 		}
 		return "a task may have been created and billed; ask the provider before trying again", exitUnknown
+	case errors.As(err, &unknownTask):
+		if c.opts.sandbox {
+			return "no task " + unknownTask.tid + " in this run's sandbox: --sandbox starts a new sandbox on each run; " +
+				"to follow a task across runs, serve one with tcredit-sandbox (see 'tcredit help')", exitUsage
+		}
+		return "no task " + unknownTask.tid + " for this appId: check the tid", exitUsage
 	case errors.As(err, &task):
 		return taskHints[task.Code], exitTaskFailed
 	case errors.As(err, &api):

@@ -72,6 +72,18 @@ func TestDescribe(t *testing.T) {
 			exitError,
 		},
 		{
+			"interrupted after the task exists",
+			&tcredit.QueryError{TID: "t4", Err: fmt.Errorf("waiting: %w", context.Canceled)},
+			"task t4: waiting: context canceled — interrupted; the task may still be running: follow it with 'tcredit get t4'",
+			exitInterrupted,
+		},
+		{
+			"a tid of no task",
+			&unknownTaskError{tid: "t5", err: &tcredit.TaskError{TID: "t5", Code: tcredit.CodeAuthFailed, Message: "no such tid for this appId"}},
+			"task t5 failed: -9 权限认证失败: no such tid for this appId — no task t5 for this appId: check the tid",
+			exitUsage,
+		},
+		{
 			"interrupted before the task",
 			fmt.Errorf("asking: %w", context.Canceled),
 			"interrupted",

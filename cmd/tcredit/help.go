@@ -84,10 +84,10 @@ func queryFlags(fs *flag.FlagSet, o *options) {
 }
 
 // billingFlags registers --billing-log, for the commands that create a task or see
-// one end, on o.
+// one end, on o. Its usage is one text for all of them: the global help shows it once.
 func billingFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.billingLog, "billing-log", o.billingLog,
-		"append the billing record (each create before it is sent, its outcome, the task's end) to `FILE` as JSON lines, synced to disk; no login or code is written (default $TCREDIT_BILLING_LOG)")
+		"append the billing record to `FILE` as JSON lines, synced to disk: the end of each task seen, and for query each create before it is sent and its outcome; no login or code is written (default $TCREDIT_BILLING_LOG)")
 }
 
 // printUsage writes the help page of cmd, or of the program when cmd is nil.
@@ -111,11 +111,45 @@ func globalHelp() string {
 	writeEntry(&b, "  help [COMMAND]", "show this help, or a command's")
 	b.WriteString("\nFlags (before or after the command):\n")
 	visitFlags(nil, func(f *flag.Flag) { writeEntry(&b, "  "+flagHead(f), f.Usage) })
-	for _, cmd := range commands {
-		visitFlags(&cmd, func(f *flag.Flag) { writeEntry(&b, "  "+flagHead(f), cmd.name+": "+f.Usage) })
+	for _, e := range commandFlags() {
+		writeEntry(&b, "  "+flagHead(e.flag), joinNames(e.commands)+": "+e.flag.Usage)
 	}
 	b.WriteString(helpEnd)
 	return b.String()
+}
+
+// commandFlag is a flag of one or more commands, for the global help page.
+type commandFlag struct {
+	flag     *flag.Flag
+	commands []string // the commands that take it, in the order of commands
+}
+
+// commandFlags returns the flags of the commands, each once, in the order they first
+// appear, with the names of the commands that take it.
+func commandFlags() []commandFlag {
+	var flags []commandFlag
+	at := make(map[string]int)
+	for _, cmd := range commands {
+		visitFlags(&cmd, func(f *flag.Flag) {
+			i, ok := at[f.Name]
+			if !ok {
+				i = len(flags)
+				at[f.Name] = i
+				flags = append(flags, commandFlag{flag: f})
+			}
+			flags[i].commands = append(flags[i].commands, cmd.name)
+		})
+	}
+	return flags
+}
+
+// joinNames joins names as a sentence does: "query", "query and get",
+// "query, get and code".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // helpPage returns the command's help page: its usage line, what it does, its own

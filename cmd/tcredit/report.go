@@ -93,25 +93,34 @@ func (c *cli) printState(res *tcredit.FundResult) error {
 }
 
 // knownTask turns the answer of getFundB for a tid that the appId has no task of (-2
-// 参数错误, -9 权限认证失败: its only parameter is the tid) into a usage error. Under
-// --sandbox it says why: the sandbox is new, and a tid of an earlier run is unknown
-// to it.
+// 参数错误, -9 权限认证失败: its only parameter is the tid) into an unknownTaskError.
 func (c *cli) knownTask(tid string, err error) error {
 	var te *tcredit.TaskError
 	if !errors.As(err, &te) || (te.Code != tcredit.CodeInvalidParams && te.Code != tcredit.CodeAuthFailed) {
 		return err
 	}
-	if c.opts.sandbox {
-		return usagef("no task %s in this run's sandbox (%d %s): --sandbox starts a new sandbox on each run; "+
-			"to follow a task across runs, serve one with tcredit-sandbox (see 'tcredit help')", tid, int(te.Code), te.Code)
-	}
-	return usagef("no task %s for this appId (%d %s): check the tid", tid, int(te.Code), te.Code)
+	return &unknownTaskError{tid: tid, err: te}
 }
+
+// unknownTaskError is getFundB's answer for a tid that the appId has no task of: a
+// mistake in the command line (exit 2), not a failed task. Its text is the
+// TaskError's; advice says what it means.
+type unknownTaskError struct {
+	tid string
+	err *tcredit.TaskError
+}
+
+func (e *unknownTaskError) Error() string { return e.err.Error() }
+
+func (e *unknownTaskError) Unwrap() error { return e.err }
 
 // isUsage reports whether err is a mistake in the command line.
 func isUsage(err error) bool {
-	var usage *usageError
-	return errors.As(err, &usage)
+	var (
+		usage   *usageError
+		unknown *unknownTaskError
+	)
+	return errors.As(err, &usage) || errors.As(err, &unknown)
 }
 
 // printSummary prints the underwriting summary of a finished task as a table, with

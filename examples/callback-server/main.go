@@ -34,12 +34,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/apienv"
 	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
@@ -76,7 +75,7 @@ func run(ctx context.Context, addr, public string, getenv func(string) string, s
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
-	api, err := apiOf(getenv)
+	api, err := apienv.Lookup(getenv)
 	if err != nil {
 		return err
 	}
@@ -114,38 +113,14 @@ func run(ctx context.Context, addr, public string, getenv func(string) string, s
 // callbackPath is where the provider posts its callbacks.
 const callbackPath = "/fund/callback"
 
-// apiEnv is the API to call instead of the embedded sandbox.
-type apiEnv struct{ baseURL, appID, tokenID string }
-
-// apiOf returns the API that TCREDIT_BASE_URL, TCREDIT_APP_ID and TCREDIT_TOKEN_ID
-// name when all three are set, nil for the sandbox when none is, and an error that
-// names the missing ones when only some are.
-func apiOf(getenv func(string) string) (*apiEnv, error) {
-	api := apiEnv{getenv("TCREDIT_BASE_URL"), getenv("TCREDIT_APP_ID"), getenv("TCREDIT_TOKEN_ID")}
-	if api == (apiEnv{}) {
-		return nil, nil
-	}
-	var missing []string
-	for name, v := range map[string]string{"TCREDIT_BASE_URL": api.baseURL, "TCREDIT_APP_ID": api.appID, "TCREDIT_TOKEN_ID": api.tokenID} {
-		if v == "" {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return nil, fmt.Errorf("set %s too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox", strings.Join(missing, " and "))
-	}
-	return &api, nil
-}
-
 // newClient returns a client for api, or for an embedded sandbox that calls back to
 // callbackURL when api is nil, and says on out which it is; opts come after the base
 // URL.
-func newClient(api *apiEnv, callbackURL string, out io.Writer, opts []tcredit.Option) (*tcredit.Client, func(), error) {
+func newClient(api *apienv.API, callbackURL string, out io.Writer, opts []tcredit.Option) (*tcredit.Client, func(), error) {
 	if api != nil {
-		c, err := tcredit.NewClient(api.appID, api.tokenID, append([]tcredit.Option{tcredit.WithBaseURL(api.baseURL)}, opts...)...)
+		c, err := tcredit.NewClient(api.AppID, api.TokenID, append([]tcredit.Option{tcredit.WithBaseURL(api.BaseURL)}, opts...)...)
 		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID): queries are billed.\n"+
-			"Register this callback URL with the provider: %s\n", api.baseURL, api.appID, callbackURL)
+			"Register this callback URL with the provider: %s\n", api.BaseURL, api.AppID, callbackURL)
 		return c, func() {}, err
 	}
 	sb := tcredittest.NewServer(tcredittest.WithStep(300*time.Millisecond), tcredittest.WithCallbackURL(callbackURL))

@@ -184,18 +184,3 @@ func TestCodeForAFinishedQuery(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
-
-func TestAPIOfTheEnvironment(t *testing.T) {
-	all := map[string]string{"TCREDIT_BASE_URL": "http://127.0.0.1:1", "TCREDIT_APP_ID": "app", "TCREDIT_TOKEN_ID": "token"}
-	api, err := apiOf(func(k string) string { return all[k] })
-	require.NoError(t, err)
-	assert.Equal(t, &apiEnv{"http://127.0.0.1:1", "app", "token"}, api)
-
-	api, err = apiOf(func(string) string { return "" })
-	require.NoError(t, err)
-	assert.Nil(t, api, "none set: the sandbox")
-
-	some := map[string]string{"TCREDIT_APP_ID": "app", "TCREDIT_TOKEN_ID": "token"}
-	_, err = apiOf(func(k string) string { return some[k] })
-	assert.EqualError(t, err, "set TCREDIT_BASE_URL too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox")
-}

@@ -52,6 +52,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tcredit-go/tcredit"
+	"github.com/tcredit-go/tcredit/examples/internal/apienv"
 	"github.com/tcredit-go/tcredit/examples/internal/metrics"
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/redisstore"
@@ -66,16 +67,13 @@ type config struct {
 	// redisCluster is the comma-separated addresses of nodes of a Redis Cluster to
 	// use instead of redisURL's server.
 	redisCluster string
-	secure       bool   // h5.Options.SecureCookies
-	metrics      string // the address to serve metrics at, if any
-	api          apiEnv
+	secure       bool        // h5.Options.SecureCookies
+	metrics      string      // the address to serve metrics at, if any
+	api          *apienv.API // nil: the embedded sandbox
 	// callbackSecret is the secret callbacks must carry (tcredit.WithCallbackSecret),
 	// or "" for none.
 	callbackSecret string
 }
-
-// apiEnv names the API to use instead of the embedded sandbox.
-type apiEnv struct{ baseURL, appID, tokenID string }
 
 // redis returns a client of the Redis that -redis or -redis-cluster names, or nil
 // for none.
@@ -95,21 +93,6 @@ func (c config) redis() (redis.UniversalClient, error) {
 	return nil, nil
 }
 
-// missing returns the names of the variables of the API that are not set.
-func (a apiEnv) missing() []string {
-	var names []string
-	if a.baseURL == "" {
-		names = append(names, "TCREDIT_BASE_URL")
-	}
-	if a.appID == "" {
-		names = append(names, "TCREDIT_APP_ID")
-	}
-	if a.tokenID == "" {
-		names = append(names, "TCREDIT_TOKEN_ID")
-	}
-	return names
-}
-
 // callbackPath is where the provider posts its callbacks.
 const callbackPath = "/fund/callback"
 
@@ -123,7 +106,12 @@ func main() {
 	flag.BoolVar(&cfg.secure, "secure-cookies", false, "mark the cookies Secure, behind a proxy that terminates TLS")
 	flag.StringVar(&cfg.metrics, "metrics", "", "the address to serve Prometheus metrics at (/metrics), such as 127.0.0.1:9464")
 	flag.Parse()
-	cfg.api = apiEnv{os.Getenv("TCREDIT_BASE_URL"), os.Getenv("TCREDIT_APP_ID"), os.Getenv("TCREDIT_TOKEN_ID")}
+	api, err := apienv.Lookup(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "h5:", err)
+		os.Exit(1)
+	}
+	cfg.api = api
 	cfg.callbackSecret = os.Getenv("TCREDIT_CALLBACK_SECRET")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -144,17 +132,15 @@ func main() {
 func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) error {
 	defer ln.Close()
 	var opts []tcredit.Option
-	appID, tokenID, baseURL := cfg.api.appID, cfg.api.tokenID, cfg.api.baseURL
-	switch missing := cfg.api.missing(); len(missing) {
-	case 0:
+	var appID, tokenID, baseURL string
+	if api := cfg.api; api != nil {
+		appID, tokenID, baseURL = api.AppID, api.TokenID, api.BaseURL
 		fmt.Fprintf(out, "Using the API at %s as appId %s (TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID).\n", baseURL, appID)
-	case 3:
+	} else {
 		sandbox := tcredittest.NewServer(tcredittest.WithStep(cfg.step))
 		defer sandbox.Close()
 		appID, tokenID, baseURL = sandbox.AppID(), sandbox.TokenID(), sandbox.URL
 		fmt.Fprintf(out, "No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at %s.\n", baseURL)
-	default:
-		return fmt.Errorf("set %s too, or none of TCREDIT_BASE_URL, TCREDIT_APP_ID, TCREDIT_TOKEN_ID for the sandbox", strings.Join(missing, " and "))
 	}
 	opts = append(opts, tcredit.WithBaseURL(baseURL))
 	if cfg.metrics != "" {

@@ -68,7 +68,10 @@ func run(ctx context.Context, getenv func(string) string, in io.Reader, out io.W
 	return query(ctx, client, user, asOf, out)
 }
 
-// apiVars name the API to call instead of the sandbox, in every example.
+// apiVars name the API to call instead of the sandbox, in every example. The rule is
+// examples/internal/apienv's, written out here because this program is the one a user
+// copies into a module of their own, which cannot import an internal package; a test
+// holds the two to the same answers.
 var apiVars = [...]string{"TCREDIT_BASE_URL", "TCREDIT_APP_ID", "TCREDIT_TOKEN_ID"}
 
 // realAPI returns the API that the environment names, and real true, when all of

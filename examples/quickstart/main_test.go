@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcredit-go/tcredit/examples/internal/apienv"
 )
 
 func TestQuickstartOnTheSandbox(t *testing.T) {
@@ -81,4 +84,33 @@ func TestQuickstartNeedsAllThreeVariablesOrNone(t *testing.T) {
 func lastMonth() string {
 	now := time.Now().In(time.FixedZone("CST", 8*3600))
 	return time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+}
+
+// TestRealAPIIsApienvsRule checks that the quickstart's own copy of the rule answers
+// as apienv.Lookup, which the other examples use, for every environment made of the
+// three variables unset, set, set with spaces around, or spaces only.
+func TestRealAPIIsApienvsRule(t *testing.T) {
+	forms := []string{"", "VALUE", " VALUE\t", "  "} // unset, set, spaces around, spaces only
+	for i := range len(forms) * len(forms) * len(forms) {
+		env := map[string]string{}
+		for j, name := range apienv.Vars {
+			if form := forms[i>>(2*j)&3]; form != "" {
+				env[name] = strings.ReplaceAll(form, "VALUE", strings.ToLower(name))
+			}
+		}
+		getenv := func(k string) string { return env[k] }
+		t.Run(fmt.Sprintf("%q", env), func(t *testing.T) {
+			api, wantErr := apienv.Lookup(getenv)
+			baseURL, appID, tokenID, real, err := realAPI(getenv)
+			if wantErr != nil {
+				assert.EqualError(t, err, wantErr.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, api != nil, real)
+			if api != nil {
+				assert.Equal(t, *api, apienv.API{BaseURL: baseURL, AppID: appID, TokenID: tokenID})
+			}
+		})
+	}
 }

@@ -8,6 +8,9 @@
 //	releasetool check                  check every require of a module of the repository
 //	releasetool set VERSION            write VERSION into version.go and every require
 //	releasetool proxy [-time T] DIR    lay the published modules out as a proxy in DIR
+//	releasetool breaking               check that CHANGELOG.md's Unreleased "Breaking"
+//	                                   section names every incompatible change read
+//	                                   from standard input (for scripts/check-api)
 //
 // Every command runs from the repository's root directory, found from the current one.
 package main
@@ -17,20 +20,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "releasetool:", err)
 		os.Exit(1)
 	}
 }
 
-const usage = "usage: releasetool version | modules | check | set VERSION | proxy [-time RFC3339] DIR"
+const usage = "usage: releasetool version | modules | check | set VERSION | proxy [-time RFC3339] DIR | breaking"
 
 // run runs the command of args with the repository found from the current directory.
-func run(args []string, stdout io.Writer) error {
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("no command (%s)", usage)
 	}
@@ -57,6 +61,16 @@ func run(args []string, stdout io.Writer) error {
 		return repo.check()
 	case cmd == "set" && len(rest) == 1:
 		return repo.setVersion(rest[0])
+	case cmd == "breaking" && len(rest) == 0:
+		changes, err := parseChanges(stdin)
+		if err != nil {
+			return err
+		}
+		changelog, err := os.ReadFile(filepath.Join(root, "CHANGELOG.md"))
+		if err != nil {
+			return err
+		}
+		return checkBreaking(changes, string(changelog), stdout)
 	case cmd == "proxy":
 		fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
 		at := fs.String("time", "", "the versions' time in .info, RFC 3339 (default now)")
