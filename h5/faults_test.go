@@ -162,23 +162,50 @@ func TestStoreLossBillsAFormOnce(t *testing.T) {
 	a := newEnvStep(t, 20*time.Millisecond, onStore(store))
 	b := newEnvOn(t, a.sandbox, onStore(store))
 	b.browser().get("login?city=110100&type=1") // b reads the key
+	phone, v := postBilledForm(t, a)
 
-	phone := a.browser()
+	store.lose()
+	again := (&browser{t: t, e: b, client: phone.client}).post("login", v) // Back, and the form again
+	assertRepostRefused(t, a, store, v, again)
+}
+
+// postBilledForm posts a login form to e, waits for its task to ask for a code, and
+// returns the browser and the form posted.
+func postBilledForm(t *testing.T, e *env) (*browser, url.Values) {
+	t.Helper()
+	phone := e.browser()
 	form := phone.get("login?city=110100&type=1")
 	v := url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
 		"f_account": {"demo-sms-challenge"}, "f_password": {"pw"}}
 	phone.post("login", v)
 	require.Equal(t, "sms", phone.waitStep())
-	require.Equal(t, 1, creates(a.sandbox))
+	require.Equal(t, 1, creates(e.sandbox))
+	return phone, v
+}
 
-	store.lose()
-	again := (&browser{t: t, e: b, client: phone.client}).post("login", v) // Back, and the form again
+// assertRepostRefused checks the answer to the form v posted again: a fresh form with
+// a plain message, and neither a second task nor a second session.
+func assertRepostRefused(t *testing.T, e *env, store *faultStore, v url.Values, again page) {
+	t.Helper()
 	assert.Equal(t, http.StatusForbidden, again.StatusCode)
 	assert.Contains(t, again.body, "页面已过期，请重新填写并提交。", "a plain message")
 	assert.NotEqual(t, v.Get("csrf"), csrf(t, again), "and a fresh form")
 	assert.NotContains(t, again.body, "pw", "the password is not shown again")
-	assert.Equal(t, 1, creates(a.sandbox), "the form is billed once")
+	assert.Equal(t, 1, creates(e.sandbox), "the form is billed once")
 	assert.Len(t, store.creations(), 1, "no session created again")
+}
+
+// The store loses the session only (an eviction, or a failover that drops its
+// creation) and keeps the signing key; the same form, whose form cookie the first
+// post spent, is posted again: it is refused with a fresh form and a plain message,
+// and no second task is created.
+func TestSessionLossBillsARepostedFormOnce(t *testing.T) {
+	store := newFaultStore()
+	a := newEnvStep(t, 20*time.Millisecond, onStore(store))
+	phone, v := postBilledForm(t, a)
+
+	require.NoError(t, store.Delete(context.Background(), store.creations()[0].ID)) // evicted
+	assertRepostRefused(t, a, store, v, phone.post("login", v))
 }
 
 // A follower writes its task's news only into its own session: not into one created

@@ -34,14 +34,23 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	cookie := sessionCookieOf(key, nonce)
 	id := storeID(cookie)
-	if nonce != h.cookie(r, formCookie) {
-		if !hmac.Equal([]byte(h.cookie(r, sessionCookie)), []byte(cookie)) {
-			h.message(w, http.StatusForbidden, msgExpired)
-			return
-		}
+	create := mayCreate(nonce, h.cookie(r, formCookie))
+	if !create && !hmac.Equal([]byte(h.cookie(r, sessionCookie)), []byte(cookie)) {
+		h.message(w, http.StatusForbidden, msgExpired)
+		return
 	}
-	if s, err := h.store.Get(ctx, id); err == nil { // the same form posted again
+	switch s, err := h.store.Get(ctx, id); {
+	case err == nil: // the same form posted again
 		h.enter(w, r, s, cookie)
+		return
+	case create:
+	case errors.Is(err, ErrNoSession):
+		// The form was posted before and its session is gone: the store lost it,
+		// and with it whether a task was created. Fail closed: a fresh form.
+		h.refreshForm(w, r)
+		return
+	default:
+		h.noSession(w, r, err)
 		return
 	}
 	old, err := h.session(r)
@@ -103,6 +112,14 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 		go h.create(context.WithoutCancel(ctx), s, req)
 	}
 	h.enter(w, r, s, cookie)
+}
+
+// mayCreate reports whether a login form posted with the form token's nonce may
+// create a session, and with it a billed task: only on its first post, which comes
+// with the form cookie the form was served with. A form posted again (its form
+// cookie spent by the first post) may only enter the session that post created.
+func mayCreate(nonce, formCookie string) bool {
+	return formCookie != "" && hmac.Equal([]byte(nonce), []byte(formCookie))
 }
 
 // refreshForm answers a login form whose token the store's keys do not sign (it
