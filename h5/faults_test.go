@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
@@ -209,37 +210,50 @@ func TestSessionLossBillsARepostedFormOnce(t *testing.T) {
 }
 
 // A follower writes its task's news only into its own session: not into one created
-// under the same id for another query after the store lost the first.
+// under the same id for another query after the store lost the first. It follows its
+// task to the end all the same, and reports it, whether the task ends before the
+// follower renews its lease or the renewal meets the other query.
 func TestFollowerWritesOnlyIntoItsTask(t *testing.T) {
-	store := newFaultStore()
-	e := newEnvStep(t, 60*time.Millisecond, onStore(store))
-	phone := e.browser()
-	phone.login("110100", "1", map[string]string{"account": "demo-crawl-failure", "password": "pw"})
-	var first h5.Session
-	require.Eventually(t, func() bool {
-		var err error
-		first, err = store.Get(context.Background(), store.creations()[0].ID)
-		return err == nil && first.TID != ""
-	}, 5*time.Second, time.Millisecond)
+	for _, tc := range []struct {
+		name string
+		step time.Duration
+	}{
+		{"ended before a renewal", 60 * time.Millisecond},
+		{"renewal refused", 700 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newFaultStore()
+			e := newEnvStep(t, tc.step, onStore(store))
+			phone := e.browser()
+			phone.login("110100", "1", map[string]string{"account": "demo-crawl-failure", "password": "pw"})
+			var first h5.Session
+			require.Eventually(t, func() bool {
+				var err error
+				first, err = store.Get(context.Background(), store.creations()[0].ID)
+				return err == nil && first.TID != ""
+			}, 5*time.Second, time.Millisecond)
 
-	// The store loses the session, and one with the same id runs another task.
-	store.lose()
-	now := time.Now()
-	other := h5.Session{ID: first.ID, CSRF: first.CSRF, Run: "another query", Created: now, Expires: now.Add(time.Hour),
-		AreaCode: "110100", LoginType: 1, TID: "another-task", Step: h5.StepRunning,
-		Lease: first.Lease, LeaseUntil: now.Add(time.Hour)}
-	require.NoError(t, store.Create(context.Background(), other))
+			// The store loses the session, and one with the same id runs another task.
+			store.lose()
+			now := time.Now()
+			other := h5.Session{ID: first.ID, CSRF: first.CSRF, Run: "another query", Created: now, Expires: now.Add(time.Hour),
+				AreaCode: "110100", LoginType: 1, TID: "another-task", Step: h5.StepRunning,
+				Lease: first.Lease, LeaseUntil: now.Add(time.Hour)}
+			require.NoError(t, store.Create(context.Background(), other))
 
-	out := e.waitOutcomes(1)
-	require.Len(t, out, 1)
-	assert.Equal(t, first.TID, out[0].session.TID, "the first task's end is reported, as its own")
-	assert.Error(t, out[0].err)
-	got, err := store.Get(context.Background(), first.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "another-task", got.TID)
-	assert.Equal(t, h5.StepRunning, got.Step, "the other query's session is not ended by the first task")
-	assert.Zero(t, got.Code, "nor given its news")
-	assert.Zero(t, got.Failure)
+			out := e.waitOutcomes(1)
+			require.Len(t, out, 1)
+			assert.Equal(t, first.TID, out[0].session.TID, "the first task's end is reported, as its own")
+			var te *tcredit.TaskError
+			assert.ErrorAs(t, out[0].err, &te, "with the task's own failure")
+			got, err := store.Get(context.Background(), first.ID)
+			require.NoError(t, err)
+			assert.Equal(t, "another-task", got.TID)
+			assert.Equal(t, h5.StepRunning, got.Step, "the other query's session is not ended by the first task")
+			assert.Zero(t, got.Code, "nor given its news")
+			assert.Zero(t, got.Failure)
+		})
+	}
 }
 
 // The reply of the Update that claims a typed code is lost. The code reaches the

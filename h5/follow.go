@@ -137,7 +137,8 @@ func (h *Handler) follow(rctx context.Context, s Session) {
 }
 
 // renew renews the lease of the query of s until ctx ends, and calls lose when
-// another replica holds it, the query ended, or the session runs another query.
+// another replica holds it or the query ended. It stops renewing, and leaves the task
+// to be followed to its end, when the session runs another query.
 func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Session) {
 	tick := time.NewTicker(h.lease / leaseIntervals)
 	defer tick.Stop()
@@ -152,6 +153,12 @@ func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Ses
 		case err == nil:
 		case errors.Is(err, ErrNoSession):
 			return // the session expired, or the store lost it: its deadline ends the query
+		case errors.Is(err, errOtherQuery):
+			// The store lost the session, and one made again under its id runs
+			// another query: nobody else follows this task, which is billed. It is
+			// followed to its end, which end reports without writing into that
+			// session, as every event of this task is refused there.
+			return
 		case settled(err):
 			lose(errLeaseLost)
 			return
