@@ -191,7 +191,7 @@ func assertRepostRefused(t *testing.T, e *env, store *faultStore, v url.Values, 
 	assert.Equal(t, http.StatusForbidden, again.StatusCode)
 	assert.Contains(t, again.body, "页面已过期，请重新填写并提交。", "a plain message")
 	assert.NotEqual(t, v.Get("csrf"), csrf(t, again), "and a fresh form")
-	assert.NotContains(t, again.body, "pw", "the password is not shown again")
+	assert.NotContains(t, again.body, `value="pw"`, "the password is not shown again")
 	assert.Equal(t, 1, creates(e.sandbox), "the form is billed once")
 	assert.Len(t, store.creations(), 1, "no session created again")
 }
@@ -293,6 +293,7 @@ func TestLostReplyOnCodeClaim(t *testing.T) {
 func TestCodeClaimNeverTold(t *testing.T) {
 	store := newFaultStore()
 	e := newEnv(t, onStore(store))
+	e.handler.SetResolveTimeout(100 * time.Millisecond)
 	phone := e.browser()
 	phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	require.Equal(t, "sms", phone.waitStep())
@@ -456,4 +457,63 @@ func cookieOf(t *testing.T, b *browser, name string) string {
 	}
 	t.Fatalf("no cookie %s", name)
 	return ""
+}
+
+// The store is unreachable for a moment when the tid of a created task is written:
+// the billed task is not given up. Its tid reaches the session once the store is back,
+// its real end is reported once, and no replica taking the query over later reports it
+// as cut off.
+func TestStoreBlipOnCreatedKeepsTask(t *testing.T) {
+	store := newFaultStore()
+	e := newEnvStep(t, 50*time.Millisecond, onStore(store))
+	var mu sync.Mutex
+	var shift time.Duration
+	e.handler.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) })
+	phone := e.browser()
+	store.fail(true)
+	phone.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	time.Sleep(300 * time.Millisecond) // longer than a few rounds of reading again
+	store.fail(false)
+
+	out := e.waitOutcomes(1)
+	require.NoError(t, out[0].err, "the task's real end")
+	assert.NotEmpty(t, out[0].session.TID)
+	s, err := store.Get(context.Background(), store.creations()[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, out[0].session.TID, s.TID, "the tid reached the session")
+	assert.Equal(t, h5.StepDone, s.Step)
+
+	mu.Lock()
+	shift = 2 * time.Minute // past any lease
+	mu.Unlock()
+	phone.get("progress")
+	time.Sleep(100 * time.Millisecond)
+	assert.Len(t, e.outcomes(), 1, "OnResult once per query")
+	assert.Equal(t, 1, creates(e.sandbox))
+}
+
+// The store is away for longer than a change is resolved when the tid of a created
+// task is written: the task is followed in memory, its tid written when the store is
+// back, and its real end reported once.
+func TestStoreAwayOnCreatedFollowsTask(t *testing.T) {
+	store := newFaultStore()
+	e := newEnvStep(t, 400*time.Millisecond, onStore(store))
+	e.handler.SetResolveTimeout(50 * time.Millisecond)
+	phone := e.browser()
+	store.fail(true)
+	phone.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), `level=ERROR msg="h5: session store"`) },
+		5*time.Second, time.Millisecond, "the write of the tid is given up")
+	time.Sleep(200 * time.Millisecond) // and the store stays away a while longer
+	store.fail(false)
+
+	out := e.waitOutcomes(1)
+	require.NoError(t, out[0].err, "the task's real end")
+	s, err := store.Get(context.Background(), store.creations()[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, out[0].session.TID, s.TID, "the tid reached the session")
+	assert.Equal(t, h5.StepDone, s.Step)
+	time.Sleep(100 * time.Millisecond)
+	assert.Len(t, e.outcomes(), 1, "OnResult once")
+	assert.Equal(t, 1, creates(e.sandbox))
 }

@@ -132,6 +132,8 @@ type Handler struct {
 	owner  string        // names this handler in the leases of the queries it follows
 	lease  time.Duration // how long a lease lasts unless renewed
 
+	resolveTimeout time.Duration // how long transit resolves an unknown outcome
+
 	ctx    context.Context // ends at Close, and with it the following of every query
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -180,6 +182,8 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 		now:    time.Now,
 		owner:  owner,
 		lease:  max(leaseIntervals*opts.PollInterval, minLease),
+
+		resolveTimeout: storeTimeout,
 	}
 	if h.store == nil {
 		h.store = NewMemoryStore(0)

@@ -161,9 +161,9 @@ var lifecycle = [...]rule{
 	},
 	evEnd: {
 		from:   anyActive,
-		guards: []guard{sameQuery},
+		guards: []guard{sameQueryOrUntold},
 		apply: func(s *Session, in *input) {
-			s.Claim = in.claim
+			s.TID, s.Claim = in.tid, in.claim
 			finish(s, in.res, in.err, in.now)
 		},
 		applied: claimed,
@@ -212,6 +212,16 @@ func sameQuery(s *Session, in *input) error {
 		return errOtherQuery
 	}
 	return nil
+}
+
+// sameQueryOrUntold passes the events of the session's query and task, and of its
+// query when the session was not told its task's tid: a store away when the task was
+// created.
+func sameQueryOrUntold(s *Session, in *input) error {
+	if s.Run == in.run && s.TID == "" {
+		return nil
+	}
+	return sameQuery(s, in)
 }
 
 func noTaskYet(s *Session, in *input) error {
@@ -298,26 +308,33 @@ func mark(ch tcredit.Challenge) tcredit.Challenge {
 	return m
 }
 
-// maxResolve bounds the rounds of an event whose Update keeps ending with an unknown
-// outcome.
-const maxResolve = 4
-
-// resolveBackoff is the pause before the second round, doubled for each next one.
-const resolveBackoff = 25 * time.Millisecond
+// resolveBackoff is the pause before the second round of an event whose Update
+// ended with an unknown outcome, doubled for each next one up to maxResolveBackoff.
+const (
+	resolveBackoff    = 25 * time.Millisecond
+	maxResolveBackoff = time.Second
+)
 
 // transit applies the event ev to the session id in the store. An Update whose
 // outcome is unknown (a timeout, a cut connection) is resolved by reading the session
 // again, never by assuming: when the session shows the event applied, it was;
 // otherwise the event is tried again. An event that can be applied twice without harm
-// is simply tried again.
+// is simply tried again. It tries until ctx ends, and for h.resolveTimeout at most
+// (storeTimeout), so that a store away for a moment does not lose an event.
 func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.resolveTimeout)
+	defer cancel()
 	r := &lifecycle[ev]
 	change := func(s *Session) error { return advance(s, ev, &in) }
 	var s Session
 	var err error
-	for round := 0; round < maxResolve; round++ {
-		if round > 0 && !sleep(ctx, resolveBackoff<<(round-1)) {
-			break
+	pause := resolveBackoff
+	for round := 0; ; round++ {
+		if round > 0 {
+			if !sleep(ctx, pause) {
+				return s, err
+			}
+			pause = min(2*pause, maxResolveBackoff)
 		}
 		s, err = h.store.Update(ctx, id, change)
 		if settled(err) {
@@ -326,7 +343,9 @@ func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (S
 			}
 			return s, err
 		}
-		h.log.WarnContext(ctx, "h5: session store: outcome unknown, reading again", "tid", in.tid, "error", err)
+		if round == 0 {
+			h.log.WarnContext(ctx, "h5: session store: outcome unknown, reading again", "tid", in.tid, "error", err)
+		}
 		if r.applied == nil {
 			continue
 		}
@@ -338,7 +357,6 @@ func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (S
 			return got, gerr
 		}
 	}
-	return s, err
 }
 
 // sleep waits for d, or until ctx ends; it reports whether ctx is still alive.
