@@ -517,3 +517,62 @@ func TestStoreAwayOnCreatedFollowsTask(t *testing.T) {
 	assert.Len(t, e.outcomes(), 1, "OnResult once")
 	assert.Equal(t, 1, creates(e.sandbox))
 }
+
+// A code's claim applies, its reply is lost, and the store stays away for the reads
+// and the reopening that follow: the code is not sent, and the claim is left in the
+// session. Once the claim is older than any request that could send its code, it is
+// taken back (by the next post of a code, or by the follower that sees the task still
+// waiting), and the next post sends its code once.
+func TestUnconfirmedClaimIsAskedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		follower bool // the follower reopens the challenge before the next post
+	}{
+		{"by the next post", false},
+		{"by the follower", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newFaultStore()
+			e := newEnv(t, onStore(store))
+			e.handler.SetResolveTimeout(100 * time.Millisecond)
+			var mu sync.Mutex
+			var shift time.Duration
+			e.handler.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) })
+			phone := e.browser()
+			phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
+			require.Equal(t, "sms", phone.waitStep())
+			token := csrf(t, phone.get("code"))
+			store.dropReply(true, func(before, after h5.Session) bool {
+				if after.Attempts > before.Attempts {
+					store.down, store.cutOff = true, true // away from the claim's reply on
+					return true
+				}
+				return false
+			})
+			p := phone.post("code", url.Values{"csrf": {token}, "code": {tcredittest.SMSCode}})
+			store.fail(false)
+			assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
+			s, err := store.Get(context.Background(), store.creations()[0].ID)
+			require.NoError(t, err)
+			require.Equal(t, h5.StepRunning, s.Step, "the claim stayed")
+			require.Zero(t, submissions(e.sandbox, s.TID))
+
+			mu.Lock()
+			shift = time.Minute // past the time a request has to send a claimed code
+			mu.Unlock()
+			if tc.follower {
+				assert.Equal(t, "sms", phone.waitStep(), "asked again")
+				p = phone.get("code")
+			}
+			p = phone.post("code", url.Values{"csrf": {csrf(t, p)}, "code": {tcredittest.SMSCode}})
+			require.Equal(t, http.StatusOK, p.StatusCode, p.body)
+			assert.Contains(t, p.Request.URL.Path, "progress")
+			out := e.waitOutcomes(1)
+			require.NoError(t, out[0].err, "the task ends with its report")
+			assert.Equal(t, 1, submissions(e.sandbox, s.TID), "the code was sent once")
+			s, err = store.Get(context.Background(), s.ID)
+			require.NoError(t, err)
+			assert.Zero(t, s.ClaimedAt, "its sending confirmed")
+		})
+	}
+}

@@ -28,6 +28,11 @@ const createTimeout = time.Minute
 // storeTimeout bounds a change to the store made after the request that caused it.
 const storeTimeout = 10 * time.Second
 
+// claimTimeout is how long a claimed code may go unconfirmed before its challenge is
+// asked again: past it, the request that claimed it is over (it submits the code
+// within storeTimeout), and so is the write of its confirmation.
+const claimTimeout = 2 * storeTimeout
+
 // challengeCheckFactor times the checks of a waiting challenge, in poll intervals.
 const challengeCheckFactor = 5
 
@@ -220,6 +225,12 @@ func (h *Handler) awaitAnswer(ctx context.Context, s Session, ch tcredit.Challen
 	in := h.in(s)
 	in.challenge, in.image = mark(ch), ch.Image
 	answered := errors.Is(h.save(ctx, s.ID, evAsk, in), errAnswered)
+	if answered {
+		got, err := h.store.Get(ctx, s.ID)
+		if err == nil && got.Run == s.Run && got.TID == s.TID && h.unclaim(ctx, got).Step != StepRunning {
+			answered = false // the code claimed was never sent: the challenge is asked again
+		}
+	}
 	tick := time.NewTicker(h.opts.PollInterval)
 	defer tick.Stop()
 	for i := 1; ; i++ {

@@ -79,10 +79,13 @@ type Session struct {
 	// SHA-256 digests of its image and message, compared with
 	// tcredit.Challenge.Repeats. Claim is the random token of the last request that
 	// claimed the query: a code's submission or the query's end, so that a request
-	// whose write had an unknown outcome reads whether it was its own.
+	// whose write had an unknown outcome reads whether it was its own. ClaimedAt is
+	// when a code was claimed, until its submission is confirmed: zero after, and
+	// when no code is claimed.
 	Challenge tcredit.Challenge
 	Answered  tcredit.Challenge
 	Claim     string
+	ClaimedAt time.Time
 
 	// Lease names the handler that follows the running query, and LeaseUntil when
 	// another may take it over: the owner renews it while it lives.

@@ -26,7 +26,9 @@ const (
 	evStatus                // the task's status changed: in.code
 	evAsk                   // the task waits on a challenge: in.challenge, in.image
 	evAnswer                // a code was posted for the open challenge, under in.claim
+	evSent                  // the code claimed under in.claim was submitted to the task
 	evReopen                // the code claimed under in.claim did not reach the task
+	evUnclaim               // a code claimed claimTimeout ago was never confirmed sent
 	evEnd                   // the query ended: in.res, in.err, under in.claim
 )
 
@@ -149,15 +151,26 @@ var lifecycle = [...]rule{
 				return
 			}
 			s.Attempts++
-			s.Answered = s.Challenge
+			s.Answered, s.ClaimedAt = s.Challenge, in.now
 		},
 		applied: claimed,
+	},
+	evSent: {
+		from:   anyActive,
+		guards: []guard{sameQuery, holdsClaim},
+		apply:  func(s *Session, in *input) { s.ClaimedAt = time.Time{} },
 	},
 	evReopen: {
 		from:   stepsOf(StepRunning),
 		guards: []guard{sameQuery, holdsClaim, challengeOpen},
 		next:   func(s *Session, in *input) Step { return askStep(s.Challenge.Code) },
-		apply:  func(s *Session, in *input) { s.Answered, s.Claim = tcredit.Challenge{}, "" },
+		apply:  unclaim,
+	},
+	evUnclaim: {
+		from:   stepsOf(StepRunning),
+		guards: []guard{sameQuery, claimUnconfirmed, challengeOpen},
+		next:   func(s *Session, in *input) Step { return askStep(s.Challenge.Code) },
+		apply:  unclaim,
 	},
 	evEnd: {
 		from:   anyActive,
@@ -266,6 +279,21 @@ func challengeOpen(s *Session, in *input) error {
 		return errStale
 	}
 	return nil
+}
+
+// claimUnconfirmed passes a claim made claimTimeout ago or more whose code was
+// never confirmed sent: the request that claimed it is over, and its code did not
+// reach the task, or its confirmation did not reach the store.
+func claimUnconfirmed(s *Session, in *input) error {
+	if s.ClaimedAt.IsZero() || in.now.Sub(s.ClaimedAt) < claimTimeout {
+		return errStale
+	}
+	return nil
+}
+
+// unclaim takes back the claim of a code that did not reach the task.
+func unclaim(s *Session, in *input) {
+	s.Answered, s.Claim, s.ClaimedAt = tcredit.Challenge{}, "", time.Time{}
 }
 
 func claimed(s *Session, in *input) bool { return in.claim != "" && s.Claim == in.claim }
