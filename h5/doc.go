@@ -99,8 +99,8 @@
 //
 // Handler.RotateSigningKey makes a new key on the store that every replica shares. The
 // key it replaces still checks forms for Options.KeyOverlap (DefaultKeyOverlap, 5
-// minutes: the time to fill in a form), and every form signed with it is refused
-// after. To rotate with no overlap, after a leak, delete the store's signing keys
+// minutes: the time to fill in a form; 5 seconds at least, the longest a replica
+// signs with a key it read), and every form signed with it is refused after. To rotate with no overlap, after a leak, delete the store's signing keys
 // (with package redisstore, the keys its documentation names): every open form is
 // refused at once.
 //

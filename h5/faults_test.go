@@ -363,15 +363,23 @@ func assertFormsCross(t *testing.T, reps []*env) {
 	}
 }
 
+// newReplicas starts n replicas on store, that read the keys again after ttl and
+// rotate them with overlap.
+func newReplicas(t *testing.T, n int, store h5.SessionStore, ttl, overlap time.Duration) []*env {
+	t.Helper()
+	var reps []*env
+	for i := 0; i < n; i++ {
+		reps = append(reps, newReplica(t, reps, store, ttl, func(o *h5.Options) { o.KeyOverlap = overlap }))
+	}
+	return reps
+}
+
 // A rotated key checks forms for the overlap on every replica, and no longer after
 // it; forms signed after the rotation cross every pair.
 func TestRotationRefusesOlderForms(t *testing.T) {
 	store := newFaultStore()
 	const ttl, overlap = 50 * time.Millisecond, 300 * time.Millisecond
-	var reps []*env
-	for i := 0; i < 3; i++ {
-		reps = append(reps, newReplica(t, reps, store, ttl, func(o *h5.Options) { o.KeyOverlap = overlap }))
-	}
+	reps := newReplicas(t, 3, store, ttl, overlap)
 	type oldForm struct {
 		phone *browser
 		token string
@@ -575,4 +583,23 @@ func TestUnconfirmedClaimIsAskedAgain(t *testing.T) {
 			assert.Zero(t, s.ClaimedAt, "its sending confirmed")
 		})
 	}
+}
+
+// A KeyOverlap shorter than the time a replica signs with a key it read is raised to
+// it: a form that a replica signs with the replaced key after the rotation, before it
+// reads the keys again, is taken by every replica.
+func TestKeyOverlapCoversKeyCache(t *testing.T) {
+	store := newFaultStore()
+	const ttl, overlap = 300 * time.Millisecond, 10 * time.Millisecond
+	reps := newReplicas(t, 2, store, ttl, overlap)
+	reps[1].browser().get("login?city=110100&type=1") // reads the key
+	require.NoError(t, reps[0].handler.RotateSigningKey(context.Background()))
+	phone := reps[1].browser()
+	form := phone.get("login?city=110100&type=1") // signed with the key replaced
+	time.Sleep(5 * overlap)
+	p := (&browser{t: t, e: reps[0], client: phone.client}).post("login", url.Values{"csrf": {csrf(t, form)},
+		"city": {"110100"}, "type": {"1"}, "f_account": {"demo-success"}, "f_password": {"pw"}})
+	assert.Equal(t, http.StatusOK, p.StatusCode)
+	assert.NotContains(t, p.body, "页面已过期")
+	reps[0].waitOutcomes(1)
 }
