@@ -474,9 +474,7 @@ func cookieOf(t *testing.T, b *browser, name string) string {
 func TestStoreBlipOnCreatedKeepsTask(t *testing.T) {
 	store := newFaultStore()
 	e := newEnvStep(t, 50*time.Millisecond, onStore(store))
-	var mu sync.Mutex
-	var shift time.Duration
-	e.handler.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) })
+	shift := e.shiftClock()
 	phone := e.browser()
 	store.fail(true)
 	phone.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
@@ -491,9 +489,7 @@ func TestStoreBlipOnCreatedKeepsTask(t *testing.T) {
 	assert.Equal(t, out[0].session.TID, s.TID, "the tid reached the session")
 	assert.Equal(t, h5.StepDone, s.Step)
 
-	mu.Lock()
-	shift = 2 * time.Minute // past any lease
-	mu.Unlock()
+	shift(2 * time.Minute) // past any lease
 	phone.get("progress")
 	time.Sleep(100 * time.Millisecond)
 	assert.Len(t, e.outcomes(), 1, "OnResult once per query")
@@ -543,9 +539,7 @@ func TestUnconfirmedClaimIsAskedAgain(t *testing.T) {
 			store := newFaultStore()
 			e := newEnv(t, onStore(store))
 			e.handler.SetResolveTimeout(100 * time.Millisecond)
-			var mu sync.Mutex
-			var shift time.Duration
-			e.handler.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) })
+			shift := e.shiftClock()
 			phone := e.browser()
 			phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 			require.Equal(t, "sms", phone.waitStep())
@@ -565,9 +559,7 @@ func TestUnconfirmedClaimIsAskedAgain(t *testing.T) {
 			require.Equal(t, h5.StepRunning, s.Step, "the claim stayed")
 			require.Zero(t, submissions(e.sandbox, s.TID))
 
-			mu.Lock()
-			shift = time.Minute // past the time a request has to send a claimed code
-			mu.Unlock()
+			shift(time.Minute) // past the time a request has to send a claimed code
 			if tc.follower {
 				assert.Equal(t, "sms", phone.waitStep(), "asked again")
 				p = phone.get("code")

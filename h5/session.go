@@ -70,6 +70,7 @@ type Session struct {
 	Step      Step             // where the session is in the flow
 	Code      tcredit.TaskCode // the last status of the task
 	Captcha   []byte           // the captcha image, at StepCaptcha
+	CaptchaAt time.Time        // when a new captcha image was last asked of the API
 	Attempts  int              // the codes submitted in the whole session
 	Summary   *Summary         // at StepDone: what the result page shows
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause

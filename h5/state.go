@@ -30,6 +30,7 @@ const (
 	evReopen                // the code claimed under in.claim did not reach the task
 	evUnclaim               // a code claimed claimTimeout ago was never confirmed sent
 	evEnd                   // the query ended: in.res, in.err, under in.claim
+	evRefresh               // a new captcha image is asked of the API
 )
 
 // input is what an event brings: who acts, when, and the event's own data.
@@ -181,6 +182,11 @@ var lifecycle = [...]rule{
 		},
 		applied: claimed,
 	},
+	evRefresh: {
+		from:   stepsOf(StepCaptcha),
+		guards: []guard{sameQuery, refreshDue},
+		apply:  func(s *Session, in *input) { s.CaptchaAt = in.now },
+	},
 }
 
 // advance applies the event ev to s, or refuses it and leaves s as it was.
@@ -286,6 +292,15 @@ func challengeOpen(s *Session, in *input) error {
 // reach the task, or its confirmation did not reach the store.
 func claimUnconfirmed(s *Session, in *input) error {
 	if s.ClaimedAt.IsZero() || in.now.Sub(s.ClaimedAt) < claimTimeout {
+		return errStale
+	}
+	return nil
+}
+
+// refreshDue passes the first request for a new captcha image in
+// captchaRefreshInterval.
+func refreshDue(s *Session, in *input) error {
+	if in.now.Sub(s.CaptchaAt) < captchaRefreshInterval {
 		return errStale
 	}
 	return nil
