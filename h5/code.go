@@ -24,6 +24,9 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.Step == StepRunning {
+		s = h.unclaim(r.Context(), s)
+	}
 	if s.Step != StepSMS && s.Step != StepCaptcha {
 		seeOther(w, pageOf(s))
 		return
@@ -74,8 +77,40 @@ func (h *Handler) submitCode(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, r, http.StatusBadGateway, s, "验证码提交失败，请重试")
 		return
 	}
+	h.confirm(claimed, claim)
 	h.client.Notify(tcredit.Callback{TID: s.TID}) // the replica that follows the task looks at once
 	seeOther(w, "progress")
+}
+
+// confirm records in the session of s that the code claimed under claim was
+// submitted, so that its claim is never taken back. It has a time of its own: the
+// request's may be spent.
+func (h *Handler) confirm(s Session, claim string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.ctx), storeTimeout)
+	defer cancel()
+	in := h.in(s)
+	in.claim = claim
+	if _, err := h.transit(ctx, s.ID, evSent, in); !settled(err) {
+		h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
+	}
+}
+
+// unclaim opens the challenge of s again when a code was claimed for it claimTimeout
+// ago and never confirmed sent: its request ended without submitting it, or could not
+// say so. It returns the session as it is then.
+func (h *Handler) unclaim(ctx context.Context, s Session) Session {
+	if s.ClaimedAt.IsZero() || h.now().Sub(s.ClaimedAt) < claimTimeout {
+		return s
+	}
+	reopened, err := h.transit(ctx, s.ID, evUnclaim, h.in(s))
+	if err != nil {
+		if !settled(err) {
+			h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
+		}
+		return s
+	}
+	h.log.WarnContext(ctx, "h5: a claimed code was never confirmed sent: asking for it again", "tid", s.TID)
+	return reopened
 }
 
 // reopen opens the challenge of s again after the code claimed under claim was not

@@ -99,8 +99,8 @@
 //
 // Handler.RotateSigningKey makes a new key on the store that every replica shares. The
 // key it replaces still checks forms for Options.KeyOverlap (DefaultKeyOverlap, 5
-// minutes: the time to fill in a form), and every form signed with it is refused
-// after. To rotate with no overlap, after a leak, delete the store's signing keys
+// minutes: the time to fill in a form; 5 seconds at least, the longest a replica
+// signs with a key it read), and every form signed with it is refused after. To rotate with no overlap, after a leak, delete the store's signing keys
 // (with package redisstore, the keys its documentation names): every open form is
 // refused at once.
 //
@@ -121,18 +121,28 @@
 // store lost the first.
 //
 // An Update whose outcome is unknown (a timeout, a cut connection, a failover) is
-// resolved by reading the session again, never by assuming. A posted code claims its
-// challenge under a random token kept in the session; once the claim is known to have
-// applied, the code is submitted, and when that cannot be told, it is not, and the
-// person is asked for it again. A typed code reaches the provider once, or the person
-// types it again; never twice, and never lost. The code itself is never stored.
+// resolved by reading the session again, never by assuming, for up to 10 seconds. A
+// posted code claims its challenge under a random token kept in the session; once the
+// claim is known to have applied, the code is submitted and its sending confirmed in
+// the session, and when that cannot be told, it is not, and the person is asked for it
+// again. A claim left unconfirmed for 20 seconds is taken back (by the next post of a
+// code, or by the replica that follows the task), so that the person is asked again;
+// a confirmed one never is. A typed code reaches the provider once, or the person
+// types it again; never twice, and never lost. The code itself is never stored. A task
+// whose tid cannot be written after its creation is followed to its end all the same
+// by the replica that created it, which writes the tid once the store takes it. A
+// login form posted again may only enter the session its first post made: when the
+// store lost that session, the form is refused as one whose key was lost is.
+// A new captcha image (the code page's "换一张") is asked of the API once every 3
+// seconds per session at most.
 // One replica follows each running task, under a lease kept in the session and
 // renewed every PollInterval; two replicas never poll one task. When that replica
 // stops (Handler.Close, a deploy) it hands the lease back; when it dies (SIGKILL, a
 // lost node) the lease runs out after a few poll intervals, and the next request of
 // the session, on any replica, takes the query over and follows it from its tid.
 // Nothing is lost but a creation cut off between the provider's answer and the
-// store (the session then fails, and OnResult gets an error matching
+// store by the death of its replica (the session then fails, and OnResult gets an
+// error matching
 // tcredit.ErrOutcomeUnknown), or a code cut off between the store and the provider
 // (the task then times out waiting for it, and the person may start again).
 //

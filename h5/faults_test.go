@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcredit-go/tcredit"
 	"github.com/tcredit-go/tcredit/h5"
 	"github.com/tcredit-go/tcredit/tcredittest"
 )
@@ -162,57 +163,97 @@ func TestStoreLossBillsAFormOnce(t *testing.T) {
 	a := newEnvStep(t, 20*time.Millisecond, onStore(store))
 	b := newEnvOn(t, a.sandbox, onStore(store))
 	b.browser().get("login?city=110100&type=1") // b reads the key
+	phone, v := postBilledForm(t, a)
 
-	phone := a.browser()
+	store.lose()
+	again := (&browser{t: t, e: b, client: phone.client}).post("login", v) // Back, and the form again
+	assertRepostRefused(t, a, store, v, again)
+}
+
+// postBilledForm posts a login form to e, waits for its task to ask for a code, and
+// returns the browser and the form posted.
+func postBilledForm(t *testing.T, e *env) (*browser, url.Values) {
+	t.Helper()
+	phone := e.browser()
 	form := phone.get("login?city=110100&type=1")
 	v := url.Values{"csrf": {csrf(t, form)}, "city": {"110100"}, "type": {"1"},
 		"f_account": {"demo-sms-challenge"}, "f_password": {"pw"}}
 	phone.post("login", v)
 	require.Equal(t, "sms", phone.waitStep())
-	require.Equal(t, 1, creates(a.sandbox))
+	require.Equal(t, 1, creates(e.sandbox))
+	return phone, v
+}
 
-	store.lose()
-	again := (&browser{t: t, e: b, client: phone.client}).post("login", v) // Back, and the form again
+// assertRepostRefused checks the answer to the form v posted again: a fresh form with
+// a plain message, and neither a second task nor a second session.
+func assertRepostRefused(t *testing.T, e *env, store *faultStore, v url.Values, again page) {
+	t.Helper()
 	assert.Equal(t, http.StatusForbidden, again.StatusCode)
 	assert.Contains(t, again.body, "页面已过期，请重新填写并提交。", "a plain message")
 	assert.NotEqual(t, v.Get("csrf"), csrf(t, again), "and a fresh form")
-	assert.NotContains(t, again.body, "pw", "the password is not shown again")
-	assert.Equal(t, 1, creates(a.sandbox), "the form is billed once")
+	assert.NotContains(t, again.body, `value="pw"`, "the password is not shown again")
+	assert.Equal(t, 1, creates(e.sandbox), "the form is billed once")
 	assert.Len(t, store.creations(), 1, "no session created again")
 }
 
-// A follower writes its task's news only into its own session: not into one created
-// under the same id for another query after the store lost the first.
-func TestFollowerWritesOnlyIntoItsTask(t *testing.T) {
+// The store loses the session only (an eviction, or a failover that drops its
+// creation) and keeps the signing key; the same form, whose form cookie the first
+// post spent, is posted again: it is refused with a fresh form and a plain message,
+// and no second task is created.
+func TestSessionLossBillsARepostedFormOnce(t *testing.T) {
 	store := newFaultStore()
-	e := newEnvStep(t, 60*time.Millisecond, onStore(store))
-	phone := e.browser()
-	phone.login("110100", "1", map[string]string{"account": "demo-crawl-failure", "password": "pw"})
-	var first h5.Session
-	require.Eventually(t, func() bool {
-		var err error
-		first, err = store.Get(context.Background(), store.creations()[0].ID)
-		return err == nil && first.TID != ""
-	}, 5*time.Second, time.Millisecond)
+	a := newEnvStep(t, 20*time.Millisecond, onStore(store))
+	phone, v := postBilledForm(t, a)
 
-	// The store loses the session, and one with the same id runs another task.
-	store.lose()
-	now := time.Now()
-	other := h5.Session{ID: first.ID, CSRF: first.CSRF, Run: "another query", Created: now, Expires: now.Add(time.Hour),
-		AreaCode: "110100", LoginType: 1, TID: "another-task", Step: h5.StepRunning,
-		Lease: first.Lease, LeaseUntil: now.Add(time.Hour)}
-	require.NoError(t, store.Create(context.Background(), other))
+	require.NoError(t, store.Delete(context.Background(), store.creations()[0].ID)) // evicted
+	assertRepostRefused(t, a, store, v, phone.post("login", v))
+}
 
-	out := e.waitOutcomes(1)
-	require.Len(t, out, 1)
-	assert.Equal(t, first.TID, out[0].session.TID, "the first task's end is reported, as its own")
-	assert.Error(t, out[0].err)
-	got, err := store.Get(context.Background(), first.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "another-task", got.TID)
-	assert.Equal(t, h5.StepRunning, got.Step, "the other query's session is not ended by the first task")
-	assert.Zero(t, got.Code, "nor given its news")
-	assert.Zero(t, got.Failure)
+// A follower writes its task's news only into its own session: not into one created
+// under the same id for another query after the store lost the first. It follows its
+// task to the end all the same, and reports it, whether the task ends before the
+// follower renews its lease or the renewal meets the other query.
+func TestFollowerWritesOnlyIntoItsTask(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		step time.Duration
+	}{
+		{"ended before a renewal", 60 * time.Millisecond},
+		{"renewal refused", 700 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newFaultStore()
+			e := newEnvStep(t, tc.step, onStore(store))
+			phone := e.browser()
+			phone.login("110100", "1", map[string]string{"account": "demo-crawl-failure", "password": "pw"})
+			var first h5.Session
+			require.Eventually(t, func() bool {
+				var err error
+				first, err = store.Get(context.Background(), store.creations()[0].ID)
+				return err == nil && first.TID != ""
+			}, 5*time.Second, time.Millisecond)
+
+			// The store loses the session, and one with the same id runs another task.
+			store.lose()
+			now := time.Now()
+			other := h5.Session{ID: first.ID, CSRF: first.CSRF, Run: "another query", Created: now, Expires: now.Add(time.Hour),
+				AreaCode: "110100", LoginType: 1, TID: "another-task", Step: h5.StepRunning,
+				Lease: first.Lease, LeaseUntil: now.Add(time.Hour)}
+			require.NoError(t, store.Create(context.Background(), other))
+
+			out := e.waitOutcomes(1)
+			require.Len(t, out, 1)
+			assert.Equal(t, first.TID, out[0].session.TID, "the first task's end is reported, as its own")
+			var te *tcredit.TaskError
+			assert.ErrorAs(t, out[0].err, &te, "with the task's own failure")
+			got, err := store.Get(context.Background(), first.ID)
+			require.NoError(t, err)
+			assert.Equal(t, "another-task", got.TID)
+			assert.Equal(t, h5.StepRunning, got.Step, "the other query's session is not ended by the first task")
+			assert.Zero(t, got.Code, "nor given its news")
+			assert.Zero(t, got.Failure)
+		})
+	}
 }
 
 // The reply of the Update that claims a typed code is lost. The code reaches the
@@ -252,6 +293,7 @@ func TestLostReplyOnCodeClaim(t *testing.T) {
 func TestCodeClaimNeverTold(t *testing.T) {
 	store := newFaultStore()
 	e := newEnv(t, onStore(store))
+	e.handler.SetResolveTimeout(100 * time.Millisecond)
 	phone := e.browser()
 	phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
 	require.Equal(t, "sms", phone.waitStep())
@@ -321,15 +363,23 @@ func assertFormsCross(t *testing.T, reps []*env) {
 	}
 }
 
+// newReplicas starts n replicas on store, that read the keys again after ttl and
+// rotate them with overlap.
+func newReplicas(t *testing.T, n int, store h5.SessionStore, ttl, overlap time.Duration) []*env {
+	t.Helper()
+	var reps []*env
+	for i := 0; i < n; i++ {
+		reps = append(reps, newReplica(t, reps, store, ttl, func(o *h5.Options) { o.KeyOverlap = overlap }))
+	}
+	return reps
+}
+
 // A rotated key checks forms for the overlap on every replica, and no longer after
 // it; forms signed after the rotation cross every pair.
 func TestRotationRefusesOlderForms(t *testing.T) {
 	store := newFaultStore()
 	const ttl, overlap = 50 * time.Millisecond, 300 * time.Millisecond
-	var reps []*env
-	for i := 0; i < 3; i++ {
-		reps = append(reps, newReplica(t, reps, store, ttl, func(o *h5.Options) { o.KeyOverlap = overlap }))
-	}
+	reps := newReplicas(t, 3, store, ttl, overlap)
 	type oldForm struct {
 		phone *browser
 		token string
@@ -415,4 +465,133 @@ func cookieOf(t *testing.T, b *browser, name string) string {
 	}
 	t.Fatalf("no cookie %s", name)
 	return ""
+}
+
+// The store is unreachable for a moment when the tid of a created task is written:
+// the billed task is not given up. Its tid reaches the session once the store is back,
+// its real end is reported once, and no replica taking the query over later reports it
+// as cut off.
+func TestStoreBlipOnCreatedKeepsTask(t *testing.T) {
+	store := newFaultStore()
+	e := newEnvStep(t, 50*time.Millisecond, onStore(store))
+	shift := e.shiftClock()
+	phone := e.browser()
+	store.fail(true)
+	phone.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	time.Sleep(300 * time.Millisecond) // longer than a few rounds of reading again
+	store.fail(false)
+
+	out := e.waitOutcomes(1)
+	require.NoError(t, out[0].err, "the task's real end")
+	assert.NotEmpty(t, out[0].session.TID)
+	s, err := store.Get(context.Background(), store.creations()[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, out[0].session.TID, s.TID, "the tid reached the session")
+	assert.Equal(t, h5.StepDone, s.Step)
+
+	shift(2 * time.Minute) // past any lease
+	phone.get("progress")
+	time.Sleep(100 * time.Millisecond)
+	assert.Len(t, e.outcomes(), 1, "OnResult once per query")
+	assert.Equal(t, 1, creates(e.sandbox))
+}
+
+// The store is away for longer than a change is resolved when the tid of a created
+// task is written: the task is followed in memory, its tid written when the store is
+// back, and its real end reported once.
+func TestStoreAwayOnCreatedFollowsTask(t *testing.T) {
+	store := newFaultStore()
+	e := newEnvStep(t, 400*time.Millisecond, onStore(store))
+	e.handler.SetResolveTimeout(50 * time.Millisecond)
+	phone := e.browser()
+	store.fail(true)
+	phone.login("110100", "1", map[string]string{"account": "demo-success", "password": "pw"})
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), `level=ERROR msg="h5: session store"`) },
+		5*time.Second, time.Millisecond, "the write of the tid is given up")
+	time.Sleep(200 * time.Millisecond) // and the store stays away a while longer
+	store.fail(false)
+
+	out := e.waitOutcomes(1)
+	require.NoError(t, out[0].err, "the task's real end")
+	s, err := store.Get(context.Background(), store.creations()[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, out[0].session.TID, s.TID, "the tid reached the session")
+	assert.Equal(t, h5.StepDone, s.Step)
+	time.Sleep(100 * time.Millisecond)
+	assert.Len(t, e.outcomes(), 1, "OnResult once")
+	assert.Equal(t, 1, creates(e.sandbox))
+}
+
+// A code's claim applies, its reply is lost, and the store stays away for the reads
+// and the reopening that follow: the code is not sent, and the claim is left in the
+// session. Once the claim is older than any request that could send its code, it is
+// taken back (by the next post of a code, or by the follower that sees the task still
+// waiting), and the next post sends its code once.
+func TestUnconfirmedClaimIsAskedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		follower bool // the follower reopens the challenge before the next post
+	}{
+		{"by the next post", false},
+		{"by the follower", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newFaultStore()
+			e := newEnv(t, onStore(store))
+			e.handler.SetResolveTimeout(100 * time.Millisecond)
+			shift := e.shiftClock()
+			phone := e.browser()
+			phone.login("110100", "1", map[string]string{"account": "demo-sms-challenge", "password": "pw"})
+			require.Equal(t, "sms", phone.waitStep())
+			token := csrf(t, phone.get("code"))
+			store.dropReply(true, func(before, after h5.Session) bool {
+				if after.Attempts > before.Attempts {
+					store.down, store.cutOff = true, true // away from the claim's reply on
+					return true
+				}
+				return false
+			})
+			p := phone.post("code", url.Values{"csrf": {token}, "code": {tcredittest.SMSCode}})
+			store.fail(false)
+			assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode)
+			s, err := store.Get(context.Background(), store.creations()[0].ID)
+			require.NoError(t, err)
+			require.Equal(t, h5.StepRunning, s.Step, "the claim stayed")
+			require.Zero(t, submissions(e.sandbox, s.TID))
+
+			shift(time.Minute) // past the time a request has to send a claimed code
+			if tc.follower {
+				assert.Equal(t, "sms", phone.waitStep(), "asked again")
+				p = phone.get("code")
+			}
+			p = phone.post("code", url.Values{"csrf": {csrf(t, p)}, "code": {tcredittest.SMSCode}})
+			require.Equal(t, http.StatusOK, p.StatusCode, p.body)
+			assert.Contains(t, p.Request.URL.Path, "progress")
+			out := e.waitOutcomes(1)
+			require.NoError(t, out[0].err, "the task ends with its report")
+			assert.Equal(t, 1, submissions(e.sandbox, s.TID), "the code was sent once")
+			s, err = store.Get(context.Background(), s.ID)
+			require.NoError(t, err)
+			assert.Zero(t, s.ClaimedAt, "its sending confirmed")
+		})
+	}
+}
+
+// A KeyOverlap shorter than the time a replica signs with a key it read is raised to
+// it: a form that a replica signs with the replaced key after the rotation, before it
+// reads the keys again, is taken by every replica.
+func TestKeyOverlapCoversKeyCache(t *testing.T) {
+	store := newFaultStore()
+	const ttl, overlap = 300 * time.Millisecond, 10 * time.Millisecond
+	reps := newReplicas(t, 2, store, ttl, overlap)
+	reps[1].browser().get("login?city=110100&type=1") // reads the key
+	require.NoError(t, reps[0].handler.RotateSigningKey(context.Background()))
+	phone := reps[1].browser()
+	form := phone.get("login?city=110100&type=1") // signed with the key replaced
+	time.Sleep(5 * overlap)
+	p := (&browser{t: t, e: reps[0], client: phone.client}).post("login", url.Values{"csrf": {csrf(t, form)},
+		"city": {"110100"}, "type": {"1"}, "f_account": {"demo-success"}, "f_password": {"pw"}})
+	assert.Equal(t, http.StatusOK, p.StatusCode)
+	assert.NotContains(t, p.body, "页面已过期")
+	reps[0].waitOutcomes(1)
 }

@@ -28,6 +28,11 @@ const createTimeout = time.Minute
 // storeTimeout bounds a change to the store made after the request that caused it.
 const storeTimeout = 10 * time.Second
 
+// claimTimeout is how long a claimed code may go unconfirmed before its challenge is
+// asked again: past it, the request that claimed it is over (it submits the code
+// within storeTimeout), and so is the write of its confirmation.
+const claimTimeout = 2 * storeTimeout
+
 // challengeCheckFactor times the checks of a waiting challenge, in poll intervals.
 const challengeCheckFactor = 5
 
@@ -54,14 +59,15 @@ func (h *Handler) create(rctx context.Context, s Session, req tcredit.CreateTask
 	in.tid = tid
 	stored, err := h.transit(ctx, s.ID, evCreated, in)
 	if err != nil {
-		// The session is gone, or runs another query: the task is nobody's. Its end
-		// is reported with what is known.
+		// The store is away, or lost the session, or the session runs another
+		// query. The task is live and billed all the same: it is followed to its
+		// end in memory, and its tid written when the store takes it.
 		h.log.ErrorContext(ctx, "h5: session store", "tid", tid, "error", err)
 		s.TID = tid
-		h.end(s, &tcredit.FundResult{TID: tid}, &tcredit.QueryError{TID: tid, Err: err})
+		h.follow(rctx, s, false)
 		return
 	}
-	h.follow(rctx, stored)
+	h.follow(rctx, stored, true)
 }
 
 // attend takes over the running query of s when no replica follows it any more: its
@@ -88,7 +94,7 @@ func (h *Handler) attend(ctx context.Context, s Session) Session {
 	h.log.InfoContext(ctx, "h5: query taken over", "tid", claimed.TID, "area_code", claimed.AreaCode)
 	go func() {
 		defer h.wg.Done()
-		h.follow(context.WithoutCancel(ctx), claimed)
+		h.follow(context.WithoutCancel(ctx), claimed, true)
 	}()
 	return claimed
 }
@@ -96,8 +102,10 @@ func (h *Handler) attend(ctx context.Context, s Session) Session {
 // follow follows the task of session s to its end, as long as this handler holds
 // the session's lease, keeping the session up to date and asking the person for the
 // codes the task waits on; its calls carry the values of rctx (the trace of the request
-// that started or took over the query). At Close it hands the lease back.
-func (h *Handler) follow(rctx context.Context, s Session) {
+// that started or took over the query). At Close it hands the lease back. When its
+// tid is not written in the session yet (written is false), the follower writes it
+// first, and renews after.
+func (h *Handler) follow(rctx context.Context, s Session, written bool) {
 	lctx, lose := context.WithCancelCause(rctx)
 	defer lose(nil)
 	defer context.AfterFunc(h.ctx, func() { lose(h.ctx.Err()) })()
@@ -106,7 +114,7 @@ func (h *Handler) follow(rctx context.Context, s Session) {
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		h.renew(ctx, lose, s)
+		h.renew(ctx, lose, s, written)
 	}()
 	defer func() { <-renewed }()
 	defer cancel()
@@ -137,8 +145,9 @@ func (h *Handler) follow(rctx context.Context, s Session) {
 }
 
 // renew renews the lease of the query of s until ctx ends, and calls lose when
-// another replica holds it, the query ended, or the session runs another query.
-func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Session) {
+// another replica holds it or the query ended. It stops renewing, and leaves the task
+// to be followed to its end, when the session runs another query.
+func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Session, written bool) {
 	tick := time.NewTicker(h.lease / leaseIntervals)
 	defer tick.Stop()
 	for {
@@ -147,11 +156,22 @@ func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Ses
 			return
 		case <-tick.C:
 		}
-		_, err := h.transit(ctx, s.ID, evRenew, h.in(s))
+		var err error
+		if written {
+			_, err = h.transit(ctx, s.ID, evRenew, h.in(s))
+		} else {
+			written, err = h.writeTID(ctx, s)
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, ErrNoSession):
 			return // the session expired, or the store lost it: its deadline ends the query
+		case errors.Is(err, errOtherQuery):
+			// The store lost the session, and one made again under its id runs
+			// another query: nobody else follows this task, which is billed. It is
+			// followed to its end, which end reports without writing into that
+			// session, as every event of this task is refused there.
+			return
 		case settled(err):
 			lose(errLeaseLost)
 			return
@@ -159,6 +179,22 @@ func (h *Handler) renew(ctx context.Context, lose context.CancelCauseFunc, s Ses
 			h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
 		}
 	}
+}
+
+// writeTID writes the tid of s, a created task, into its session, which holds none
+// yet, and reports whether the session holds it now: written by this call, or by an
+// earlier one whose outcome was unknown.
+func (h *Handler) writeTID(ctx context.Context, s Session) (bool, error) {
+	in := h.in(s)
+	_, err := h.transit(ctx, s.ID, evCreated, in)
+	if !errors.Is(err, errStale) {
+		return err == nil, err
+	}
+	got, gerr := h.store.Get(ctx, s.ID)
+	if gerr == nil && lifecycle[evCreated].applied(&got, &in) {
+		return true, nil
+	}
+	return false, errOtherQuery // the session holds the tid of another task
 }
 
 // release hands the lease of the query of s back, so that another replica takes the
@@ -189,6 +225,12 @@ func (h *Handler) awaitAnswer(ctx context.Context, s Session, ch tcredit.Challen
 	in := h.in(s)
 	in.challenge, in.image = mark(ch), ch.Image
 	answered := errors.Is(h.save(ctx, s.ID, evAsk, in), errAnswered)
+	if answered {
+		got, err := h.store.Get(ctx, s.ID)
+		if err == nil && got.Run == s.Run && got.TID == s.TID && h.unclaim(ctx, got).Step != StepRunning {
+			answered = false // the code claimed was never sent: the challenge is asked again
+		}
+	}
 	tick := time.NewTicker(h.opts.PollInterval)
 	defer tick.Stop()
 	for i := 1; ; i++ {

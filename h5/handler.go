@@ -73,7 +73,9 @@ type Options struct {
 	// KeyOverlap is how long a signing key replaced by Handler.RotateSigningKey still
 	// checks the login forms signed with it (DefaultKeyOverlap when zero): a form
 	// being filled in when the key changes is taken within it, and refused after.
-	// Keep it above 5 seconds, the longest a replica signs with a key it read.
+	// It is at least 5 seconds, the longest a replica signs with a key it read: a
+	// shorter one is raised to that, so that every form signed with the key replaced
+	// is taken within its overlap.
 	KeyOverlap time.Duration
 
 	// PollInterval is how often the progress page looks for news: by meta refresh
@@ -132,6 +134,8 @@ type Handler struct {
 	owner  string        // names this handler in the leases of the queries it follows
 	lease  time.Duration // how long a lease lasts unless renewed
 
+	resolveTimeout time.Duration // how long transit resolves an unknown outcome
+
 	ctx    context.Context // ends at Close, and with it the following of every query
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -180,6 +184,8 @@ func NewHandler(client *tcredit.Client, opts Options) *Handler {
 		now:    time.Now,
 		owner:  owner,
 		lease:  max(leaseIntervals*opts.PollInterval, minLease),
+
+		resolveTimeout: storeTimeout,
 	}
 	if h.store == nil {
 		h.store = NewMemoryStore(0)
@@ -249,10 +255,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // RotateSigningKey makes the store sign login forms with a new key. Forms signed
-// with the key it replaces are still taken for Options.KeyOverlap, and refused after;
+// with the key it replaces are still taken for Options.KeyOverlap (5 seconds at
+// least: the longest a replica signs with a key it read), and refused after;
 // every replica that shares the store signs with the new key within a few seconds.
 func (h *Handler) RotateSigningKey(ctx context.Context) error {
-	if err := h.store.RotateSigningKey(ctx, h.opts.KeyOverlap); err != nil {
+	if err := h.store.RotateSigningKey(ctx, max(h.opts.KeyOverlap, h.keys.ttl)); err != nil {
 		return err
 	}
 	h.keys.forget()

@@ -232,6 +232,31 @@ func TestCaptchaFlow(t *testing.T) {
 	require.Len(t, e.waitOutcomes(1), 1)
 }
 
+// A new captcha image is asked of the API at most once per captchaRefreshInterval
+// per session, however often the image is asked for anew; the others get the image
+// the session holds.
+func TestCaptchaRefreshThrottled(t *testing.T) {
+	// The follower looks at the task again after 10 s, and holds a lease of 6 s.
+	e := newEnv(t, func(o *h5.Options) { o.PollInterval = 2 * time.Second })
+	shift := e.shiftClock()
+	b := e.browser()
+	b.login("110100", "1", map[string]string{"account": "demo-image-challenge", "password": "pw"})
+	require.Equal(t, "captcha", b.waitStep())
+
+	refresh := func(n int) int {
+		polls := countEndpoint(e.sandbox, "getFundB")
+		for i := 0; i < n; i++ {
+			img := b.get(fmt.Sprintf("captcha.png?new=%d", i))
+			require.Equal(t, http.StatusOK, img.StatusCode)
+			assert.True(t, strings.HasPrefix(img.body, "\x89PNG"))
+		}
+		return countEndpoint(e.sandbox, "getFundB") - polls
+	}
+	assert.Equal(t, 1, refresh(10), "ten new images in a row ask the API once")
+	shift(3 * time.Second)
+	assert.Equal(t, 1, refresh(3), "and once more a few seconds later")
+}
+
 func TestFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name     string

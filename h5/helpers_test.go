@@ -91,6 +91,15 @@ func newEnvOn(t *testing.T, sandbox *tcredittest.Server, opts ...func(*h5.Option
 	return e
 }
 
+// shiftClock sets the handler's clock to the real one moved ahead by what the
+// function returned sets last.
+func (e *env) shiftClock() func(time.Duration) {
+	var mu sync.Mutex
+	var shift time.Duration
+	e.handler.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) })
+	return func(d time.Duration) { mu.Lock(); defer mu.Unlock(); shift = d }
+}
+
 // outcomes returns the calls of OnResult so far.
 func (e *env) outcomes() []outcome {
 	e.mu.Lock()

@@ -34,18 +34,27 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	cookie := sessionCookieOf(key, nonce)
 	id := storeID(cookie)
-	if nonce != h.cookie(r, formCookie) {
-		if !hmac.Equal([]byte(h.cookie(r, sessionCookie)), []byte(cookie)) {
-			h.message(w, http.StatusForbidden, msgExpired)
-			return
-		}
+	create := mayCreate(nonce, h.cookie(r, formCookie))
+	if !create && !hmac.Equal([]byte(h.cookie(r, sessionCookie)), []byte(cookie)) {
+		h.message(w, http.StatusForbidden, msgExpired)
+		return
 	}
-	// The same form posted again enters the session its first post began. A post
-	// without a session cookie finds that session by Create's ErrSessionExists
-	// below instead: a first login reads nothing from the store.
-	if h.cookie(r, sessionCookie) != "" {
-		if s, err := h.store.Get(ctx, id); err == nil {
+	// The same form posted again enters the session its first post began; when that
+	// session is gone, the store lost it, and with it whether a task was created, so
+	// a post that may not create gets a fresh form (fail closed). A first post
+	// without a session cookie reads nothing: Create's ErrSessionExists below finds
+	// the session of the same form posted twice at once.
+	if h.cookie(r, sessionCookie) != "" { // always so when !create: checked above
+		switch s, err := h.store.Get(ctx, id); {
+		case err == nil:
 			h.enter(w, r, s, cookie)
+			return
+		case create:
+		case errors.Is(err, ErrNoSession):
+			h.refreshForm(w, r)
+			return
+		default:
+			h.noSession(w, r, err)
 			return
 		}
 	}
@@ -108,6 +117,14 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) {
 		go h.create(context.WithoutCancel(ctx), s, req)
 	}
 	h.enter(w, r, s, cookie)
+}
+
+// mayCreate reports whether a login form posted with the form token's nonce may
+// create a session, and with it a billed task: only on its first post, which comes
+// with the form cookie the form was served with. A form posted again (its form
+// cookie spent by the first post) may only enter the session that post created.
+func mayCreate(nonce, formCookie string) bool {
+	return formCookie != "" && hmac.Equal([]byte(nonce), []byte(formCookie))
 }
 
 // refreshForm answers a login form whose token the store's keys do not sign (it

@@ -2,6 +2,7 @@ package h5
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tcredit-go/tcredit"
 )
@@ -424,7 +426,9 @@ func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int,
 // has a URL of its own, bound to the session's cookie, because the pages' CSP allows
 // images from the handler only, not data: URIs. With a "new" parameter it asks the
 // API for the task's image again (getFundB, not billed) and serves that one when the
-// task still waits for a captcha: the fund website may have given a new one.
+// task still waits for a captcha: the fund website may have given a new one. It asks
+// once per captchaRefreshInterval per session at most, on every replica together:
+// other requests get the image the session holds.
 func (h *Handler) serveCaptcha(w http.ResponseWriter, r *http.Request) {
 	s, err := h.session(r)
 	if err != nil {
@@ -432,7 +436,7 @@ func (h *Handler) serveCaptcha(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	image := s.Captcha
-	if r.URL.Query().Has("new") && s.Step == StepCaptcha {
+	if r.URL.Query().Has("new") && s.Step == StepCaptcha && h.mayRefresh(r.Context(), s) {
 		if res, err := h.client.GetFund(r.Context(), s.TID); err == nil && res.Code.NeedsCaptcha() && len(res.Image) > 0 {
 			image = res.Image
 		} else if err != nil {
@@ -447,6 +451,22 @@ func (h *Handler) serveCaptcha(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", typ)
 	w.Write(image)
+}
+
+// captchaRefreshInterval is the least time between two new captcha images asked of
+// the API for one session.
+const captchaRefreshInterval = 3 * time.Second
+
+// mayRefresh reports whether a new captcha image may be asked of the API for the
+// session s now, and records it in the session when it may: a store whose answer is
+// lost or refused grants none.
+func (h *Handler) mayRefresh(ctx context.Context, s Session) bool {
+	in := h.in(s)
+	_, err := h.store.Update(ctx, s.ID, func(s *Session) error { return advance(s, evRefresh, &in) })
+	if err != nil && !settled(err) {
+		h.log.ErrorContext(ctx, "h5: session store", "tid", s.TID, "error", err)
+	}
+	return err == nil
 }
 
 // serveResult shows how the query ended.

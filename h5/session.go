@@ -70,6 +70,7 @@ type Session struct {
 	Step      Step             // where the session is in the flow
 	Code      tcredit.TaskCode // the last status of the task
 	Captcha   []byte           // the captcha image, at StepCaptcha
+	CaptchaAt time.Time        // when a new captcha image was last asked of the API
 	Attempts  int              // the codes submitted in the whole session
 	Summary   *Summary         // at StepDone: what the result page shows
 	Failure   tcredit.TaskCode // at StepFailed: the task's failure code, or 0 for another cause
@@ -79,10 +80,13 @@ type Session struct {
 	// SHA-256 digests of its image and message, compared with
 	// tcredit.Challenge.Repeats. Claim is the random token of the last request that
 	// claimed the query: a code's submission or the query's end, so that a request
-	// whose write had an unknown outcome reads whether it was its own.
+	// whose write had an unknown outcome reads whether it was its own. ClaimedAt is
+	// when a code was claimed, until its submission is confirmed: zero after, and
+	// when no code is claimed.
 	Challenge tcredit.Challenge
 	Answered  tcredit.Challenge
 	Claim     string
+	ClaimedAt time.Time
 
 	// Lease names the handler that follows the running query, and LeaseUntil when
 	// another may take it over: the owner renews it while it lives.

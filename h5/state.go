@@ -26,8 +26,11 @@ const (
 	evStatus                // the task's status changed: in.code
 	evAsk                   // the task waits on a challenge: in.challenge, in.image
 	evAnswer                // a code was posted for the open challenge, under in.claim
+	evSent                  // the code claimed under in.claim was submitted to the task
 	evReopen                // the code claimed under in.claim did not reach the task
+	evUnclaim               // a code claimed claimTimeout ago was never confirmed sent
 	evEnd                   // the query ended: in.res, in.err, under in.claim
+	evRefresh               // a new captcha image is asked of the API
 )
 
 // input is what an event brings: who acts, when, and the event's own data.
@@ -149,24 +152,40 @@ var lifecycle = [...]rule{
 				return
 			}
 			s.Attempts++
-			s.Answered = s.Challenge
+			s.Answered, s.ClaimedAt = s.Challenge, in.now
 		},
 		applied: claimed,
+	},
+	evSent: {
+		from:   anyActive,
+		guards: []guard{sameQuery, holdsClaim},
+		apply:  func(s *Session, in *input) { s.ClaimedAt = time.Time{} },
 	},
 	evReopen: {
 		from:   stepsOf(StepRunning),
 		guards: []guard{sameQuery, holdsClaim, challengeOpen},
 		next:   func(s *Session, in *input) Step { return askStep(s.Challenge.Code) },
-		apply:  func(s *Session, in *input) { s.Answered, s.Claim = tcredit.Challenge{}, "" },
+		apply:  unclaim,
+	},
+	evUnclaim: {
+		from:   stepsOf(StepRunning),
+		guards: []guard{sameQuery, claimUnconfirmed, challengeOpen},
+		next:   func(s *Session, in *input) Step { return askStep(s.Challenge.Code) },
+		apply:  unclaim,
 	},
 	evEnd: {
 		from:   anyActive,
-		guards: []guard{sameQuery},
+		guards: []guard{sameQueryOrUntold},
 		apply: func(s *Session, in *input) {
-			s.Claim = in.claim
+			s.TID, s.Claim = in.tid, in.claim
 			finish(s, in.res, in.err, in.now)
 		},
 		applied: claimed,
+	},
+	evRefresh: {
+		from:   stepsOf(StepCaptcha),
+		guards: []guard{sameQuery, refreshDue},
+		apply:  func(s *Session, in *input) { s.CaptchaAt = in.now },
 	},
 }
 
@@ -214,6 +233,16 @@ func sameQuery(s *Session, in *input) error {
 	return nil
 }
 
+// sameQueryOrUntold passes the events of the session's query and task, and of its
+// query when the session was not told its task's tid: a store away when the task was
+// created.
+func sameQueryOrUntold(s *Session, in *input) error {
+	if s.Run == in.run && s.TID == "" {
+		return nil
+	}
+	return sameQuery(s, in)
+}
+
 func noTaskYet(s *Session, in *input) error {
 	if s.TID != "" {
 		return errStale
@@ -258,6 +287,30 @@ func challengeOpen(s *Session, in *input) error {
 	return nil
 }
 
+// claimUnconfirmed passes a claim made claimTimeout ago or more whose code was
+// never confirmed sent: the request that claimed it is over, and its code did not
+// reach the task, or its confirmation did not reach the store.
+func claimUnconfirmed(s *Session, in *input) error {
+	if s.ClaimedAt.IsZero() || in.now.Sub(s.ClaimedAt) < claimTimeout {
+		return errStale
+	}
+	return nil
+}
+
+// refreshDue passes the first request for a new captcha image in
+// captchaRefreshInterval.
+func refreshDue(s *Session, in *input) error {
+	if in.now.Sub(s.CaptchaAt) < captchaRefreshInterval {
+		return errStale
+	}
+	return nil
+}
+
+// unclaim takes back the claim of a code that did not reach the task.
+func unclaim(s *Session, in *input) {
+	s.Answered, s.Claim, s.ClaimedAt = tcredit.Challenge{}, "", time.Time{}
+}
+
 func claimed(s *Session, in *input) bool { return in.claim != "" && s.Claim == in.claim }
 
 // askStep is the step that asks for the code of a challenge.
@@ -298,26 +351,33 @@ func mark(ch tcredit.Challenge) tcredit.Challenge {
 	return m
 }
 
-// maxResolve bounds the rounds of an event whose Update keeps ending with an unknown
-// outcome.
-const maxResolve = 4
-
-// resolveBackoff is the pause before the second round, doubled for each next one.
-const resolveBackoff = 25 * time.Millisecond
+// resolveBackoff is the pause before the second round of an event whose Update
+// ended with an unknown outcome, doubled for each next one up to maxResolveBackoff.
+const (
+	resolveBackoff    = 25 * time.Millisecond
+	maxResolveBackoff = time.Second
+)
 
 // transit applies the event ev to the session id in the store. An Update whose
 // outcome is unknown (a timeout, a cut connection) is resolved by reading the session
 // again, never by assuming: when the session shows the event applied, it was;
 // otherwise the event is tried again. An event that can be applied twice without harm
-// is simply tried again.
+// is simply tried again. It tries until ctx ends, and for h.resolveTimeout at most
+// (storeTimeout), so that a store away for a moment does not lose an event.
 func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.resolveTimeout)
+	defer cancel()
 	r := &lifecycle[ev]
 	change := func(s *Session) error { return advance(s, ev, &in) }
 	var s Session
 	var err error
-	for round := 0; round < maxResolve; round++ {
-		if round > 0 && !sleep(ctx, resolveBackoff<<(round-1)) {
-			break
+	pause := resolveBackoff
+	for round := 0; ; round++ {
+		if round > 0 {
+			if !sleep(ctx, pause) {
+				return s, err
+			}
+			pause = min(2*pause, maxResolveBackoff)
 		}
 		s, err = h.store.Update(ctx, id, change)
 		if settled(err) {
@@ -326,7 +386,9 @@ func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (S
 			}
 			return s, err
 		}
-		h.log.WarnContext(ctx, "h5: session store: outcome unknown, reading again", "tid", in.tid, "error", err)
+		if round == 0 {
+			h.log.WarnContext(ctx, "h5: session store: outcome unknown, reading again", "tid", in.tid, "error", err)
+		}
 		if r.applied == nil {
 			continue
 		}
@@ -338,7 +400,6 @@ func (h *Handler) transit(ctx context.Context, id string, ev event, in input) (S
 			return got, gerr
 		}
 	}
-	return s, err
 }
 
 // sleep waits for d, or until ctx ends; it reports whether ctx is still alive.

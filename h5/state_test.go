@@ -19,6 +19,8 @@ func TestLifecycle(t *testing.T) {
 	asking.Step, asking.Code, asking.Challenge = StepSMS, tcredit.CodeWaitingSMS, sms
 	answered := asking
 	answered.Step, answered.Answered, answered.Claim, answered.Attempts = StepRunning, sms, "c1", 1
+	unsent := answered
+	unsent.ClaimedAt = now.Add(-claimTimeout)
 	in := input{now: now, owner: "me", lease: time.Second, run: "q1", tid: "t1", maxAttempts: 2}
 	with := func(f func(*input)) input {
 		c := in
@@ -58,6 +60,16 @@ func TestLifecycle(t *testing.T) {
 		{"reopened by its claim", answered, evReopen, with(func(i *input) { i.claim = "c1" }), StepSMS, nil},
 		{"reopened by another claim", answered, evReopen, with(func(i *input) { i.claim = "c2" }), 0, errStale},
 		{"reopened after the status moved on", change(answered, func(s *Session) { s.Challenge = tcredit.Challenge{} }), evReopen, with(func(i *input) { i.claim = "c1" }), 0, errStale},
+		{"sent", unsent, evSent, with(func(i *input) { i.claim = "c1" }), StepRunning, nil},
+		{"sent under another claim", unsent, evSent, with(func(i *input) { i.claim = "c2" }), 0, errStale},
+		{"unclaimed, unconfirmed too long", unsent, evUnclaim, in, StepSMS, nil},
+		{"unclaimed, unconfirmed for a while", change(unsent, func(s *Session) { s.ClaimedAt = now.Add(time.Second - claimTimeout) }), evUnclaim, in, 0, errStale},
+		{"unclaimed once sent", answered, evUnclaim, in, 0, errStale},
+		{"unclaimed by another task", unsent, evUnclaim, with(func(i *input) { i.tid = "t2" }), 0, errOtherQuery},
+		{"ended before the tid was written", change(running, func(s *Session) { s.TID = "" }), evEnd, with(func(i *input) { i.claim, i.err = "e1", errors.New("x") }), StepFailed, nil},
+		{"captcha refreshed", change(asking, func(s *Session) { s.Step = StepCaptcha }), evRefresh, in, StepCaptcha, nil},
+		{"captcha refreshed too soon", change(asking, func(s *Session) { s.Step, s.CaptchaAt = StepCaptcha, now.Add(-time.Second) }), evRefresh, in, 0, errStale},
+		{"captcha refreshed at an SMS", asking, evRefresh, in, 0, errStale},
 		{"ended", asking, evEnd, with(func(i *input) { i.claim, i.res = "e1", &tcredit.FundResult{Code: tcredit.CodeDone} }), StepDone, nil},
 		{"ended with an error", running, evEnd, with(func(i *input) { i.claim, i.err = "e1", errors.New("x") }), StepFailed, nil},
 		{"ended twice", change(running, func(s *Session) { s.Step = StepFailed }), evEnd, in, 0, errStale},

@@ -51,10 +51,14 @@
 //
 // # Rotating the signing key
 //
-// Call Store.RotateSigningKey with an overlap: every replica signs with the new key
-// at once, and still takes the forms signed with the key it replaced until the
-// overlap ends (to keep every open form good, make it as long as a form lasts: a
-// login form's token lasts h5.Options.SessionTTL). A second rotation within the
+// Call Store.RotateSigningKey with an overlap (h5.Handler.RotateSigningKey passes
+// h5.Options.KeyOverlap): every replica signs with the new key once the keys it read
+// expire from its cache, within 5 seconds, and every replica takes the forms signed
+// with the key replaced until the overlap ends. Give an overlap of 5 seconds at least,
+// or forms a replica signs with the old key in those seconds are refused
+// (h5.Handler.RotateSigningKey raises a shorter one to that); to keep every open form
+// good, make it as long as a form lasts: a login form's token lasts
+// h5.Options.SessionTTL. A second rotation within the
 // overlap drops the first retired key at once. For a rotation without overlap,
 // which refuses every open form at once, call RotateSigningKey with 0, or delete
 // both keys:

@@ -281,7 +281,7 @@ func TestRotationRefusesOlderFormsOnEveryReplica(t *testing.T) {
 func testRotationRefusesOlderFormsOnEveryReplica(t *testing.T, rdb redis.UniversalClient) {
 	ctx := context.Background()
 	sandbox := newSandbox(t, time.Millisecond)
-	const overlap = time.Second
+	const overlap = 5 * time.Second // the least h5 gives: the time a replica signs with a key it read
 	var reps []*replica
 	for i := 0; i < 3; i++ {
 		reps = append(reps, startReplica(t, rdb, sandbox, func(o *h5.Options) { o.KeyOverlap = overlap }))
