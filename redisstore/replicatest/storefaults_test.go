@@ -2,6 +2,7 @@ package replicatest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -338,156 +338,59 @@ func testRotationRefusesOlderFormsOnEveryReplica(t *testing.T, rdb redis.Univers
 		len(within), refusals, len(deleted)*len(reps))
 }
 
-// cutProxy forwards TCP connections to Redis. Armed, it cuts the connection that
-// carries a request whose bytes match: it forwards the request, waits for Redis's
-// reply, and closes the connection instead of passing the reply on.
-type cutProxy struct {
-	ln     net.Listener
-	target string
-	match  atomic.Pointer[regexp.Regexp]
-	cuts   atomic.Int32
-	wg     sync.WaitGroup
-}
+// nodeProxies are a redistest.Proxy for each master of a Redis deployment, through
+// which a client dials the node.
+type nodeProxies map[string]*redistest.Proxy
 
-// newCutProxy starts a proxy to target; close stops it once its clients have left.
-func newCutProxy(target string) (*cutProxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
+// newNodeProxies starts a proxy to each address a client of rdb's deployment dials:
+// the server's, or a cluster's seeds and the addresses it names its masters by.
+func newNodeProxies(t *testing.T, rdb redis.UniversalClient) nodeProxies {
+	t.Helper()
+	ps := nodeProxies{}
+	cluster, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		addr := rdb.(*redis.Client).Options().Addr
+		ps[addr] = redistest.NewProxy(t, addr)
+		return ps
 	}
-	p := &cutProxy{ln: ln, target: target}
-	p.wg.Add(1)
-	go p.accept()
-	return p, nil
-}
-
-func (p *cutProxy) close() {
-	p.ln.Close()
-	p.wg.Wait()
-}
-
-// arm cuts the next connection that carries a request matching re.
-func (p *cutProxy) arm(re *regexp.Regexp) { p.match.Store(re) }
-
-func (p *cutProxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.wg.Add(1)
-		go p.serve(c)
-	}
-}
-
-func (p *cutProxy) serve(client net.Conn) {
-	defer p.wg.Done()
-	defer client.Close()
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		return
-	}
-	defer server.Close()
-	var cut atomic.Bool
-	done := make(chan struct{})
-	go func() { // replies, passed on unless the connection is cut
-		defer close(done)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := server.Read(buf)
-			if n > 0 && !cut.Load() {
-				if _, werr := client.Write(buf[:n]); werr != nil {
-					return
-				}
-			}
-			if cut.Load() {
-				client.Close() // the reply is read from Redis, and lost
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := client.Read(buf)
-		if n > 0 {
-			if re := p.match.Load(); re != nil && re.Match(buf[:n]) && p.match.CompareAndSwap(re, nil) {
-				cut.Store(true)
-				p.cuts.Add(1)
-			}
-			if _, werr := server.Write(buf[:n]); werr != nil {
-				break
-			}
-		}
-		if err != nil || cut.Load() {
-			break
+	var mu sync.Mutex
+	addrs := append([]string(nil), cluster.Options().Addrs...)
+	require.NoError(t, cluster.ForEachMaster(context.Background(), func(_ context.Context, c *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		addrs = append(addrs, c.Options().Addr)
+		return nil
+	}))
+	for _, addr := range addrs {
+		if ps[addr] == nil {
+			ps[addr] = redistest.NewProxy(t, addr)
 		}
 	}
-	if !cut.Load() {
-		server.Close() // the client left: so does the proxy
-	}
-	<-done
-}
-
-// cutProxies are a cutProxy for each Redis node a client dials, started as it dials.
-type cutProxies struct {
-	mu    sync.Mutex
-	match *regexp.Regexp // the request to cut, armed in every proxy, now and later
-	nodes map[string]*cutProxy
-}
-
-// newCutProxies returns proxies stopped at the test's end, after the clients that
-// dial through them and were made later have closed.
-func newCutProxies(t *testing.T) *cutProxies {
-	ps := &cutProxies{nodes: map[string]*cutProxy{}}
-	t.Cleanup(func() {
-		for _, p := range ps.nodes {
-			p.close()
-		}
-	})
 	return ps
 }
 
 // dial is a redistest.Dialer: it connects to the node at addr through its proxy.
-func (ps *cutProxies) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	ps.mu.Lock()
-	p, ok := ps.nodes[addr]
+func (ps nodeProxies) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	p, ok := ps[addr]
 	if !ok {
-		var err error
-		if p, err = newCutProxy(addr); err != nil {
-			ps.mu.Unlock()
-			return nil, err
-		}
-		if ps.match != nil {
-			p.arm(ps.match)
-		}
-		ps.nodes[addr] = p
+		return nil, fmt.Errorf("no proxy to the Redis node at %s", addr)
 	}
-	ps.mu.Unlock()
 	var d net.Dialer
-	return d.DialContext(ctx, network, p.ln.Addr().String())
+	return d.DialContext(ctx, network, p.Addr())
 }
 
-// arm cuts the next connection to each node that carries a request matching re.
-func (ps *cutProxies) arm(re *regexp.Regexp) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	ps.match = re
-	for _, p := range ps.nodes {
-		p.arm(re)
+// arm arms every proxy with cut.
+func (ps nodeProxies) arm(cut redistest.Cut) {
+	for _, p := range ps {
+		p.Arm(cut)
 	}
 }
 
 // cuts returns the number of connections cut, on every node.
-func (ps *cutProxies) cuts() int {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
+func (ps nodeProxies) cuts() int {
 	n := 0
-	for _, p := range ps.nodes {
-		n += int(p.cuts.Load())
+	for _, p := range ps {
+		n += p.Cuts()
 	}
 	return n
 }
@@ -501,11 +404,11 @@ func TestLostReplyOnCodeClaimOnRedis(t *testing.T) {
 }
 
 func testLostReplyOnCodeClaimOnRedis(t *testing.T, rdb redis.UniversalClient) {
-	proxies := newCutProxies(t)
+	proxies := newNodeProxies(t, rdb)
 	sandbox := newSandbox(t, 5*time.Millisecond)
 	a := startReplica(t, rdb, sandbox)
 	// The replica the code is posted to reaches every node through a proxy: a cluster
-	// names its nodes' own addresses, so its client dials each through one of its own.
+	// names its nodes' own addresses, so its client dials each through the node's own.
 	b := startReplicaOn(t, redistest.NewClient(t, rdb, proxies.dial), sandbox)
 
 	person := newPhone(t)
@@ -516,8 +419,10 @@ func testLostReplyOnCodeClaimOnRedis(t *testing.T, rdb redis.UniversalClient) {
 	m := tokenRE.FindStringSubmatch(code)
 	require.NotNil(t, m, code)
 
-	// The first write of the session that carries a claim is the code's.
-	proxies.arm(regexp.MustCompile(`\\?"Claim\\?":\\?"[A-Za-z0-9_-]{22}`))
+	// The first write of the session that carries a claim is the code's: its reply is
+	// lost.
+	claim := regexp.MustCompile(`\\?"Claim\\?":\\?"[A-Za-z0-9_-]{22}`)
+	proxies.arm(redistest.Cut{N: 1, Match: claim.Match})
 	status, body = person.post(b, "code", url.Values{"csrf": {m[1]}, "code": {tcredittest.SMSCode}})
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Equal(t, 1, proxies.cuts(), "the claim's connection was cut")

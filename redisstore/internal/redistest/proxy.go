@@ -26,6 +26,10 @@ type Cut struct {
 	Before bool // cut before the command reaches Redis, which never applies it; else after, before its reply
 	Down   bool // refuse every connection after the cut, as a Redis gone for good
 
+	// Match, if not nil, is given the bytes of each write command, as sent in RESP:
+	// only the commands it returns true for are counted towards N.
+	Match func(cmd []byte) bool
+
 	// Then, if not nil, is called once the cut command has reached Redis (or, with
 	// Before, been dropped) and before the connection closes: to change Redis behind
 	// the client's back while its reply is lost.
@@ -67,7 +71,8 @@ func NewProxy(t testing.TB, target string) *Proxy {
 // Addr returns the proxy's address, host:port.
 func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
-// Arm makes the proxy cut the connection of the cut.N-th write command from now on.
+// Arm makes the proxy cut the connection of the cut.N-th write command from now on
+// (the cut.N-th that cut.Match matches, with Match).
 func (p *Proxy) Arm(cut Cut) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -175,7 +180,7 @@ func (p *Proxy) carry(client, server net.Conn) {
 			closeBoth()
 			break
 		}
-		before, after, f := p.decide(name, client, server)
+		before, after, f := p.decide(name, cmd, client, server)
 		if before {
 			if f != nil {
 				f()
@@ -196,13 +201,13 @@ func (p *Proxy) carry(client, server net.Conn) {
 	<-replies
 }
 
-// decide counts a command named name, carried by the connections own, and says
-// whether to cut them before forwarding it or after, and what to call then. A cut
-// that takes the proxy down closes every other connection.
-func (p *Proxy) decide(name string, own ...net.Conn) (before, after bool, then func()) {
+// decide counts a command named name, of bytes cmd, carried by the connections own,
+// and says whether to cut them before forwarding it or after, and what to call then.
+// A cut that takes the proxy down closes every other connection.
+func (p *Proxy) decide(name string, cmd []byte, own ...net.Conn) (before, after bool, then func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.armed || !writeCommands[name] {
+	if !p.armed || !writeCommands[name] || p.cut.Match != nil && !p.cut.Match(cmd) {
 		return false, false, nil
 	}
 	p.writes++
