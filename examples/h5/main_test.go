@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -19,35 +20,19 @@ import (
 
 func TestServe(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, config{step: time.Millisecond, poll: time.Second}, pw)
-		pw.Close()
-	}()
-	out := make(chan string, 1)
-	go func() {
-		b, _ := io.ReadAll(pr)
-		out <- string(b)
-	}()
+	addr, _, stop := serveInBackground(t, config{step: time.Millisecond, poll: time.Second})
 
-	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	resp, err := http.Get("http://" + addr + "/")
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), "北京")
-	http.DefaultClient.CloseIdleConnections()
 
-	cancel()
-	require.NoError(t, <-done)
-	printed := <-out
+	printed := stop()
 	assert.Regexp(t, `^No TCREDIT_BASE_URL, TCREDIT_APP_ID or TCREDIT_TOKEN_ID set: running on the embedded sandbox at http://127\.0\.0\.1:\d+\.\n`, printed)
-	assert.Contains(t, printed, "open http://"+ln.Addr().String()+"/")
+	assert.Contains(t, printed, "open http://"+addr+"/")
 	assert.Contains(t, printed, "InsecureDevHTTP is set", "plain HTTP on loopback, and it says so")
 	assert.True(t, strings.HasSuffix(printed, "stopped\n"))
 }
@@ -56,7 +41,7 @@ func TestServeUsesTheAPIOfTheEnvironment(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	api := tcredittest.NewServer()
 	defer api.Close()
-	addr, stop := serveInBackground(t, config{poll: time.Second, api: &apienv.API{BaseURL: api.URL, AppID: api.AppID(), TokenID: api.TokenID()}})
+	addr, _, stop := serveInBackground(t, config{poll: time.Second, api: &apienv.API{BaseURL: api.URL, AppID: api.AppID(), TokenID: api.TokenID()}})
 	resp, err := http.Get("http://" + addr + "/")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -99,7 +84,7 @@ func TestServeCallbacks(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer goleak.VerifyNone(t)
-			addr, stop := serveInBackground(t, config{step: time.Millisecond, poll: time.Second, callbackSecret: tt.secret})
+			addr, _, stop := serveInBackground(t, config{step: time.Millisecond, poll: time.Second, callbackSecret: tt.secret})
 			resp, err := http.Post("http://"+addr+"/fund/callback"+tt.query, "application/x-www-form-urlencoded", strings.NewReader("tid=abc&status=40001"))
 			require.NoError(t, err)
 			resp.Body.Close()
@@ -110,17 +95,36 @@ func TestServeCallbacks(t *testing.T) {
 }
 
 // serveInBackground runs serve with cfg on a new loopback port until stop is called,
-// which checks that it ended cleanly.
-func serveInBackground(t *testing.T, cfg config) (addr string, stop func()) {
+// which checks that it ended cleanly and returns what it printed. Meanwhile each line
+// it prints is also sent on lines, for a test that waits for one.
+func serveInBackground(t *testing.T, cfg config) (addr string, lines <-chan string, stop func() (printed string)) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, cfg, io.Discard) }()
-	return ln.Addr().String(), func() {
+	go func() {
+		done <- serve(ctx, ln, cfg, pw)
+		pw.Close()
+	}()
+	each, all := make(chan string, 64), make(chan string, 1)
+	go func() { // reads the output to its end, so that serve never blocks on it
+		var out strings.Builder
+		for sc := bufio.NewScanner(pr); sc.Scan(); {
+			out.WriteString(sc.Text() + "\n")
+			select {
+			case each <- sc.Text():
+			default: // nobody waits for lines
+			}
+		}
+		close(each)
+		all <- out.String()
+	}()
+	return ln.Addr().String(), each, func() string {
 		http.DefaultClient.CloseIdleConnections()
 		cancel()
 		require.NoError(t, <-done)
+		return <-all
 	}
 }

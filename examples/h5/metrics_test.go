@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"testing"
@@ -17,30 +14,18 @@ import (
 
 func TestServeMetrics(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, config{step: time.Millisecond, poll: time.Second, metrics: "127.0.0.1:0"}, pw)
-		pw.Close()
-	}()
+	addr, lines, stop := serveInBackground(t, config{step: time.Millisecond, poll: time.Second, metrics: "127.0.0.1:0"})
 	printed := regexp.MustCompile(`metrics at (http://\S+/metrics)`)
-	found := make(chan string, 1)
-	go func() { // finds the address printed, and reads the rest of the output
-		lines := bufio.NewScanner(pr)
-		for lines.Scan() {
-			if m := printed.FindStringSubmatch(lines.Text()); m != nil {
-				found <- m[1]
-			}
+	var metricsURL string
+	for line := range lines {
+		if m := printed.FindStringSubmatch(line); m != nil {
+			metricsURL = m[1]
+			break
 		}
-		close(found)
-	}()
-	metricsURL := <-found
+	}
 	require.NotEmpty(t, metricsURL)
 
-	resp, err := http.Get("http://" + ln.Addr().String() + "/") // the city list
+	resp, err := http.Get("http://" + addr + "/") // the city list
 	require.NoError(t, err)
 	resp.Body.Close()
 	resp, err = http.Get(metricsURL)
@@ -50,8 +35,5 @@ func TestServeMetrics(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(body), `tcredit_client_call_duration_seconds_count{`)
 	assert.Contains(t, string(body), `tcredit_endpoint="getFundCitysB"`)
-	http.DefaultClient.CloseIdleConnections()
-
-	cancel()
-	require.NoError(t, <-done)
+	stop()
 }
