@@ -199,14 +199,13 @@ func (c *Client) endCreate(ctx context.Context, b *billed, tid string, err error
 	e := BillingEvent{Attempt: b.attempt, Kind: BillingCreated, AppID: c.appID, AreaCode: b.areaCode,
 		TID: tid, SeqNum: b.seqNum, Time: time.Now()}
 	var (
-		unknown *UnknownOutcomeError
 		refusal *TaskError
 		apiErr  *APIError
 	)
 	switch {
 	case err == nil:
-	case errors.As(err, &unknown):
-		e.Kind, e.TID = BillingUnknown, unknown.TID
+	case errors.Is(err, ErrOutcomeUnknown): // the same test as the observer's, so both count it billed
+		e.Kind, e.TID = BillingUnknown, errorTID(err)
 	case errors.As(err, &refusal):
 		e.Kind, e.TID, e.Code = BillingRefused, refusal.TID, refusal.Code
 	case errors.As(err, &apiErr):
