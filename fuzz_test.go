@@ -176,7 +176,7 @@ func referenceDecodeResponse[T any](ep endpoint, body []byte) (*envelope[T], err
 		return nil, respErr(errNoStatus)
 	}
 	var scrub *scrubber // none: decodeResponse is given none either
-	env := &envelope[T]{Status: *f.Status, Message: scrub.message(f.Message), SeqNum: scrub.text(f.SeqNum)}
+	env := &envelope[T]{Status: *f.Status, Message: scrub.message(f.Message), SeqNum: seqNumOf(scrub.text(f.SeqNum))}
 	if env.Status != StatusOK {
 		return env, &APIError{Endpoint: ep.name, Status: env.Status}
 	}
