@@ -314,17 +314,36 @@ func TestCancelledContext(t *testing.T) {
 // A context that ends while the client waits to retry ends the call at once.
 func TestCancelledWhileWaitingToRetry(t *testing.T) {
 	t.Parallel()
-	c, mt := newMockClient(t, WithRetry(RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour}))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// The context ends when the client logs that it waits to retry: after the answer
+	// was read, before the wait.
+	waiting := slog.New(cancelOnRecord{msg: "tcredit retry", cancel: cancel})
+	c, mt := newMockClient(t, WithRetry(RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour}), WithLogger(waiting))
 	r := record(mt, "getFundB", func(*http.Request) (*http.Response, error) {
-		cancel()
 		return httpmock.NewStringResponse(http.StatusServiceUnavailable, ""), nil
 	})
 	_, err := c.GetFund(ctx, createdTID)
-	require.Error(t, err)
+	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, r.calls())
 	r.assertClosed(t)
+}
+
+// cancelOnRecord is a slog.Handler that calls cancel when a record with message msg is
+// logged.
+type cancelOnRecord struct {
+	msg    string
+	cancel context.CancelFunc
+}
+
+func (h cancelOnRecord) Enabled(context.Context, slog.Level) bool { return true }
+func (h cancelOnRecord) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h cancelOnRecord) WithGroup(string) slog.Handler            { return h }
+func (h cancelOnRecord) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.cancel()
+	}
+	return nil
 }
 
 func TestGatewayPage(t *testing.T) {
