@@ -37,8 +37,14 @@ type sandbox struct {
 // client.Notify through NewCallbackHandler. Everything stops at the test's end.
 func newSandbox(t *testing.T, callbacks bool, clientOpts ...tcredit.Option) *sandbox {
 	t.Helper()
+	return newSandboxWith(t, callbacks, nil, clientOpts...)
+}
+
+// newSandboxWith is newSandbox with more options for the sandbox.
+func newSandboxWith(t *testing.T, callbacks bool, sandboxOpts []tcredittest.Option, clientOpts ...tcredit.Option) *sandbox {
+	t.Helper()
 	sb := &sandbox{hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
-	opts := []tcredittest.Option{tcredittest.WithStep(3 * time.Millisecond)}
+	opts := append([]tcredittest.Option{tcredittest.WithStep(3 * time.Millisecond)}, sandboxOpts...)
 	if callbacks {
 		const secret = "callback-secret-0123456789"
 		receiver := httptest.NewServer(tcredit.NewCallbackHandler(func(_ context.Context, cb tcredit.Callback) error {

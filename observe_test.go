@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +25,8 @@ type recordingObserver struct {
 	billed []tcredit.TaskInfo
 	woken  []tcredit.WakeInfo
 	all    []any
+
+	onEndCall func(tcredit.CallInfo) // called, when set, as a call ends
 }
 
 func (o *recordingObserver) add(event string, info any) {
@@ -59,6 +62,9 @@ func (o *recordingObserver) StartCall(ctx context.Context, c tcredit.CallInfo) c
 func (o *recordingObserver) Attempt(_ context.Context, a tcredit.AttemptInfo) { o.add("attempt", a) }
 func (o *recordingObserver) EndCall(_ context.Context, c tcredit.CallInfo) {
 	o.add("end "+c.Endpoint, c)
+	if o.onEndCall != nil {
+		o.onEndCall(c)
+	}
 }
 func (o *recordingObserver) TaskBilled(_ context.Context, t tcredit.TaskInfo) {
 	o.add("task billed", t)
@@ -131,8 +137,22 @@ func slicesWithout(s []string, drop ...string) []string {
 }
 
 func TestObserverSeesAFailureAndAWakeUp(t *testing.T) {
-	obs := &recordingObserver{}
-	sb := newSandbox(t, true, tcredit.WithObserver(obs))
+	// The sandbox's clock stands still until the wait's first poll has read the task,
+	// still logging in: only the callback can then end the wait before its minute.
+	var polled atomic.Bool
+	start := time.Now()
+	clock := func() time.Time {
+		if polled.Load() {
+			return time.Now()
+		}
+		return start
+	}
+	obs := &recordingObserver{onEndCall: func(c tcredit.CallInfo) {
+		if c.Endpoint == "getFundB" {
+			polled.Store(true)
+		}
+	}}
+	sb := newSandboxWith(t, true, []tcredittest.Option{tcredittest.WithClock(clock)}, tcredit.WithObserver(obs))
 	tid, err := sb.client.CreateTask(context.Background(), login("demo-wrong-password"))
 	require.NoError(t, err)
 
