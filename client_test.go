@@ -316,9 +316,8 @@ func TestCancelledWhileWaitingToRetry(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// The context ends when the client logs that it waits to retry: after the answer
-	// was read, before the wait.
-	waiting := slog.New(cancelOnRecord{msg: "tcredit retry", cancel: cancel})
+	// The context ends as the client announces its wait to retry.
+	waiting := slog.New(&retryLog{onWait: cancel})
 	c, mt := newMockClient(t, WithRetry(RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour}), WithLogger(waiting))
 	r := record(mt, "getFundB", func(*http.Request) (*http.Response, error) {
 		return httpmock.NewStringResponse(http.StatusServiceUnavailable, ""), nil
@@ -327,23 +326,6 @@ func TestCancelledWhileWaitingToRetry(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, r.calls())
 	r.assertClosed(t)
-}
-
-// cancelOnRecord is a slog.Handler that calls cancel when a record with message msg is
-// logged.
-type cancelOnRecord struct {
-	msg    string
-	cancel context.CancelFunc
-}
-
-func (h cancelOnRecord) Enabled(context.Context, slog.Level) bool { return true }
-func (h cancelOnRecord) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h cancelOnRecord) WithGroup(string) slog.Handler            { return h }
-func (h cancelOnRecord) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == h.msg {
-		h.cancel()
-	}
-	return nil
 }
 
 func TestGatewayPage(t *testing.T) {

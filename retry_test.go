@@ -545,10 +545,12 @@ func TestRetryAfterHeader(t *testing.T) {
 	}
 }
 
-// retryLog records the waits the client's "tcredit retry" logs announce.
+// retryLog records the waits the client's "tcredit retry" logs announce, and calls
+// onWait, when set, as each is announced: after the answer was read, before the wait.
 type retryLog struct {
-	mu    sync.Mutex
-	waits []time.Duration
+	mu     sync.Mutex
+	waits  []time.Duration
+	onWait func()
 }
 
 func (l *retryLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -560,6 +562,9 @@ func (l *retryLog) Handle(_ context.Context, r slog.Record) error {
 			l.mu.Lock()
 			l.waits = append(l.waits, a.Value.Duration())
 			l.mu.Unlock()
+			if l.onWait != nil {
+				l.onWait()
+			}
 		}
 		return true
 	})
